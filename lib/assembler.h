@@ -1,0 +1,80 @@
+/* assembler.h - groups records into events keyed by (node, sec, msec, serial).
+ *
+ * An event completes on its EOE record; on a timeout (event time: the newest
+ * timestamp seen from its node; wall clock as well when live); when the
+ * in-flight limit forces the oldest out; or at the end of input. Without EOE
+ * (audit.log holds none) a record type that usually ends an event (auparse's
+ * rule) closes it only once a record of another event arrives from the same
+ * node, and never for a node that has shown a record arriving after such a
+ * close. Each record's text is copied once, into its event. */
+#ifndef AUENRICH_ASSEMBLER_H
+#define AUENRICH_ASSEMBLER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "buffer.h"
+#include "record.h"
+
+struct event_record {
+	uint32_t line_off, line_len;   /* into event.text */
+	uint32_t body_off, body_len;
+	uint32_t enr_off, enr_len;
+	uint32_t type_off, type_len;   /* the type as written */
+	unsigned type, wire_type;
+};
+
+enum event_close {
+	CLOSE_EOE,
+	CLOSE_NEXT_EVENT,
+	CLOSE_TIMEOUT,
+	CLOSE_EVICTED,
+	CLOSE_END_OF_INPUT,
+};
+
+struct node_state;
+
+struct event {
+	uint64_t sec;
+	uint32_t msec;
+	uint64_t serial;
+	struct span node;              /* into node_buf; empty if none */
+	struct buffer text;            /* record lines, each ending in '\n' */
+	struct event_record *recs;
+	uint32_t nrecs, rcap;
+	enum event_close closed_by;
+	bool has_syscall;
+	double last_wall;              /* wall clock of the newest record */
+	/* bookkeeping private to the assembler */
+	struct node_state *ns;
+	uint32_t hash;
+	struct event *hnext, *prev, *next;
+	char node_buf[64];
+	char *node_heap;
+};
+
+/* A record of an event, as the tokenizer would have framed it. */
+void event_record_view(const struct event *e, uint32_t i, struct record *r);
+
+typedef void (*event_sink_fn)(void *ctx, struct event *e);
+
+struct assembler_config {
+	unsigned timeout_sec;  /* event-time and wall-clock timeout */
+	unsigned max_events;   /* events in flight */
+	bool live;             /* wall-clock timeout on */
+};
+
+struct assembler;
+
+struct assembler *assembler_new(const struct assembler_config *cfg,
+				event_sink_fn sink, void *ctx);
+void assembler_free(struct assembler *a);
+void assembler_configure(struct assembler *a, const struct assembler_config *cfg);
+/* Adds one framed record; may complete events (the sink is called). */
+void assembler_push(struct assembler *a, const struct record *r, double wall);
+/* Completes events idle for the timeout by the wall clock. */
+void assembler_tick(struct assembler *a, double wall);
+/* Completes every event in flight (end of input, shutdown). */
+void assembler_flush(struct assembler *a);
+unsigned assembler_in_flight(const struct assembler *a);
+
+#endif

@@ -1,0 +1,626 @@
+/* event_json.c - renders events as JSON without building a tree. */
+#include "event_json.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "json_escape.h"
+#include "record_types.h"
+
+enum value_style { VALUE_PLAIN, VALUE_ESCAPED, VALUE_HEXNUM, VALUE_OCTAL };
+
+/* Fields the kernel and auditd hex-encode when they hold unsafe bytes
+ * (auparse's AUPARSE_TYPE_ESCAPED set, plus TTY data). */
+static const char *const escaped_fields[] = {
+	"path", "comm", "exe", "file", "name", "watch", "cwd", "cmd", "acct",
+	"dir", "vm", "old-chardev", "new-chardev", "old-disk", "new-disk",
+	"old-fs", "new-fs", "old-net", "new-net", "device", "cgroup",
+	"apparmor", "operation", "denied_mask", "info", "profile",
+	"requested_mask", "old-rng", "new-rng", "ocomm", "grp", "new_group",
+	"invalid_context", "sw", "root_dir", "data", "proctitle", "key",
+	NULL,
+};
+
+/* Numbers the kernel prints in hex without a 0x prefix. */
+static const char *const hex_number_fields[] = {
+	"arch", "fver", "fp", "fi", "old_pp", "old_pi", "old_pe", "old_pa",
+	"pp", "pi", "pe", "pa", "cap_fp", "cap_fi", "cap_fver", "cap_pi",
+	"cap_pp", "cap_pe", "cap_pa", "cap_pb", "old_pb", "pb", "per",
+	"a0", "a1", "a2", "a3", NULL,
+};
+
+static bool in_list(const char *const *list, struct span name)
+{
+	for (; *list; list++)
+		if (span_eq(name, *list))
+			return true;
+	return false;
+}
+
+static enum value_style style_of(struct span name)
+{
+	if (name.len == 0)
+		return VALUE_PLAIN;
+	if (in_list(escaped_fields, name))
+		return VALUE_ESCAPED;
+	if (in_list(hex_number_fields, name))
+		return VALUE_HEXNUM;
+	if (span_eq(name, "mode") || span_eq(name, "oflag"))
+		return VALUE_OCTAL;
+	return VALUE_PLAIN;
+}
+
+void event_json_init(struct event_json *w)
+{
+	memset(w, 0, sizeof(*w));
+	buffer_init(&w->scratch);
+	buffer_init(&w->argv);
+}
+
+void event_json_free(struct event_json *w)
+{
+	buffer_free(&w->scratch);
+	buffer_free(&w->argv);
+}
+
+/* Canonical decimal within +-2^53: safe as a JSON number everywhere. */
+static bool is_json_safe_decimal(struct span v)
+{
+	size_t i = 0, digits;
+
+	if (v.len && v.p[0] == '-')
+		i = 1;
+	digits = v.len - i;
+	if (digits == 0 || digits > 16)
+		return false;
+	if (v.p[i] == '0' && digits > 1)
+		return false;
+	if (i == 1 && digits == 1 && v.p[1] == '0')
+		return false;  /* "-0" */
+	for (; i < v.len; i++)
+		if (v.p[i] < '0' || v.p[i] > '9')
+			return false;
+	if (digits == 16) {
+		/* 2^53 = 9007199254740992 */
+		const char *d = v.p + (v.p[0] == '-');
+		if (memcmp(d, "9007199254740992", 16) > 0)
+			return false;
+	}
+	return true;
+}
+
+static bool is_hex_digits(struct span v)
+{
+	size_t i;
+
+	for (i = 0; i < v.len; i++) {
+		char c = v.p[i];
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+		      (c >= 'A' && c <= 'F')))
+			return false;
+	}
+	return true;
+}
+
+static void put_number_or_string(struct buffer *b, struct span v)
+{
+	if (is_json_safe_decimal(v))
+		buffer_append(b, v.p, v.len);
+	else
+		json_put_string(b, v.p, v.len);
+}
+
+/* "0x" plus the hex digits without leading zeros, as laurel writes them. */
+static void put_hexnum(struct buffer *b, struct span v)
+{
+	size_t i = 0;
+
+	if (v.len == 0 || !is_hex_digits(v)) {
+		json_put_string(b, v.p, v.len);
+		return;
+	}
+	while (i + 1 < v.len && v.p[i] == '0')
+		i++;
+	buffer_puts(b, "\"0x");
+	buffer_append(b, v.p + i, v.len - i);
+	buffer_putc(b, '"');
+}
+
+static void put_octal(struct buffer *b, struct span v)
+{
+	size_t i;
+
+	if (v.len < 2 || v.p[0] != '0') {
+		put_number_or_string(b, v);
+		return;
+	}
+	for (i = 0; i < v.len; i++)
+		if (v.p[i] < '0' || v.p[i] > '7') {
+			json_put_string(b, v.p, v.len);
+			return;
+		}
+	for (i = 0; i + 1 < v.len && v.p[i] == '0'; i++)
+		;
+	buffer_puts(b, "\"0o");
+	buffer_append(b, v.p + i, v.len - i);
+	buffer_putc(b, '"');
+}
+
+/* A key list: auditd joins several keys with 0x01 in one hex value. */
+static void put_keys(struct buffer *b, const char *p, size_t n)
+{
+	const char *sep = memchr(p, 0x01, n);
+	const char *end = p + n;
+
+	if (!sep) {
+		json_put_string(b, p, n);
+		return;
+	}
+	buffer_putc(b, '[');
+	for (;;) {
+		const char *e = memchr(p, 0x01, (size_t)(end - p));
+		if (!e)
+			e = end;
+		json_put_string(b, p, (size_t)(e - p));
+		if (e == end)
+			break;
+		buffer_putc(b, ',');
+		p = e + 1;
+	}
+	buffer_putc(b, ']');
+}
+
+static void put_perms(struct buffer *b, struct span v)
+{
+	const char *p = v.p, *end = v.p + v.len;
+	bool first = true;
+
+	buffer_putc(b, '[');
+	while (p < end) {
+		const char *e;
+		while (p < end && *p == ' ')
+			p++;
+		if (p >= end)
+			break;
+		e = memchr(p, ' ', (size_t)(end - p));
+		if (!e)
+			e = end;
+		if (!first)
+			buffer_putc(b, ',');
+		first = false;
+		json_put_string(b, p, (size_t)(e - p));
+		p = e;
+	}
+	buffer_putc(b, ']');
+}
+
+static void put_value(struct event_json *w, struct buffer *b,
+		      const struct field *f)
+{
+	enum value_style style;
+
+	switch (f->kind) {
+	case FIELD_NULL:
+		buffer_puts(b, "null");
+		return;
+	case FIELD_PERMS:
+		put_perms(b, f->value);
+		return;
+	case FIELD_QUOTED:
+		json_put_string(b, f->value.p, f->value.len);
+		return;
+	case FIELD_BARE:
+		break;
+	}
+	style = style_of(f->name);
+	switch (style) {
+	case VALUE_ESCAPED:
+		w->scratch.len = 0;
+		if (hex_decode(&w->scratch, f->value.p, f->value.len)) {
+			if (span_eq(f->name, "key"))
+				put_keys(b, w->scratch.data, w->scratch.len);
+			else
+				json_put_string(b, w->scratch.data,
+						w->scratch.len);
+		} else {
+			json_put_string(b, f->value.p, f->value.len);
+		}
+		return;
+	case VALUE_HEXNUM:
+		put_hexnum(b, f->value);
+		return;
+	case VALUE_OCTAL:
+		put_octal(b, f->value);
+		return;
+	case VALUE_PLAIN:
+		put_number_or_string(b, f->value);
+		return;
+	}
+}
+
+static void put_member_name(struct buffer *b, struct span name, bool *first)
+{
+	if (!*first)
+		buffer_putc(b, ',');
+	*first = false;
+	json_put_string(b, name.p, name.len);
+	buffer_putc(b, ':');
+}
+
+/* SADDR={ saddr_fam=inet laddr=127.0.0.1 lport=1025 } becomes an object. */
+static void put_braced(struct buffer *b, struct span v)
+{
+	const char *p = v.p + 1, *end = v.p + v.len - 1;
+	bool first = true;
+
+	buffer_putc(b, '{');
+	while (p < end) {
+		const char *e, *eq;
+		while (p < end && *p == ' ')
+			p++;
+		if (p >= end)
+			break;
+		e = memchr(p, ' ', (size_t)(end - p));
+		if (!e)
+			e = end;
+		eq = memchr(p, '=', (size_t)(e - p));
+		if (eq) {
+			put_member_name(b, span_make(p, (size_t)(eq - p)), &first);
+			put_number_or_string(b, span_make(eq + 1,
+						(size_t)(e - eq - 1)));
+		} else {
+			put_member_name(b, span_make(p, (size_t)(e - p)), &first);
+			buffer_puts(b, "true");
+		}
+		p = e;
+	}
+	buffer_putc(b, '}');
+}
+
+static void put_enriched(struct buffer *b, const struct record *r, bool *first)
+{
+	struct field_cursor c;
+	struct field f;
+
+	enriched_begin(&c, r);
+	while (fields_next(&c, &f)) {
+		put_member_name(b, f.name, first);
+		if (f.kind == FIELD_QUOTED)
+			json_put_string(b, f.value.p, f.value.len);
+		else if (f.value.len >= 2 && f.value.p[0] == '{' &&
+			 f.value.p[f.value.len - 1] == '}')
+			put_braced(b, f.value);
+		else if (f.kind == FIELD_NULL)
+			buffer_puts(b, "null");
+		else
+			put_number_or_string(b, f.value);
+	}
+}
+
+static void argv_add(struct event_json *w, const char *p, size_t n)
+{
+	if (w->argv.len)
+		buffer_putc(&w->argv, ',');
+	json_put_string(&w->argv, p, n);
+}
+
+/* aN, aN_len and aN[M]: returns the kind and N. */
+enum execve_arg { ARG_NONE, ARG_WHOLE, ARG_LEN, ARG_PART };
+
+static enum execve_arg execve_arg_kind(struct span name, unsigned long *n)
+{
+	size_t i = 1;
+	unsigned long v = 0;
+
+	if (name.len < 2 || name.p[0] != 'a' || name.p[1] < '0' ||
+	    name.p[1] > '9')
+		return ARG_NONE;
+	while (i < name.len && name.p[i] >= '0' && name.p[i] <= '9' && i < 12)
+		v = v * 10 + (unsigned long)(name.p[i++] - '0');
+	*n = v;
+	if (i == name.len)
+		return ARG_WHOLE;
+	if (span_eq(span_make(name.p + i, name.len - i), "_len"))
+		return ARG_LEN;
+	if (name.p[i] == '[' && name.p[name.len - 1] == ']')
+		return ARG_PART;
+	return ARG_NONE;
+}
+
+/* Decoded bytes of an argument value: hex or quoted text. */
+static void arg_bytes(struct buffer *out, const struct field *f)
+{
+	if (f->kind == FIELD_BARE && hex_decode(out, f->value.p, f->value.len))
+		return;
+	buffer_append(out, f->value.p, f->value.len);
+}
+
+struct execve_state {
+	bool in_part;
+	unsigned long part_of;
+};
+
+static void execve_flush(struct event_json *w, struct execve_state *st)
+{
+	if (st->in_part)
+		argv_add(w, w->scratch.data, w->scratch.len);
+	st->in_part = false;
+	w->scratch.len = 0;
+}
+
+/* Fields of one record into an object under way; EXECVE arguments, SYSCALL
+ * arguments and the PROCTITLE go to w->argv instead. */
+static void put_record_fields(struct event_json *w, struct buffer *b,
+			      const struct record *r, bool *first,
+			      struct execve_state *st)
+{
+	struct field_cursor c;
+	struct field f;
+	unsigned long n;
+
+	fields_begin(&c, r);
+	while (fields_next(&c, &f)) {
+		if (r->type == TYPE_EXECVE) {
+			enum execve_arg k = execve_arg_kind(f.name, &n);
+			if (k == ARG_PART) {
+				if (st->in_part && st->part_of != n)
+					execve_flush(w, st);
+				if (!st->in_part) {
+					w->scratch.len = 0;
+					st->in_part = true;
+					st->part_of = n;
+				}
+				arg_bytes(&w->scratch, &f);
+				continue;
+			}
+			if (k != ARG_NONE)
+				execve_flush(w, st);
+			if (k == ARG_LEN)
+				continue;
+			if (k == ARG_WHOLE) {
+				w->scratch.len = 0;
+				arg_bytes(&w->scratch, &f);
+				argv_add(w, w->scratch.data, w->scratch.len);
+				continue;
+			}
+		} else if (r->type == TYPE_SYSCALL && f.name.len == 2 &&
+			   f.name.p[0] == 'a' && f.name.p[1] >= '0' &&
+			   f.name.p[1] <= '3') {
+			size_t mark = b->len;
+			put_hexnum(b, f.value);
+			if (w->argv.len)
+				buffer_putc(&w->argv, ',');
+			buffer_append(&w->argv, b->data + mark, b->len - mark);
+			b->len = mark;
+			continue;
+		} else if (r->type == TYPE_PROCTITLE &&
+			   span_eq(f.name, "proctitle")) {
+			const char *p, *end;
+			w->scratch.len = 0;
+			if (f.kind == FIELD_QUOTED || f.kind == FIELD_NULL ||
+			    !hex_decode(&w->scratch, f.value.p, f.value.len)) {
+				argv_add(w, f.value.p, f.value.len);
+				continue;
+			}
+			p = w->scratch.data;
+			end = p + w->scratch.len;
+			while (p < end) {
+				const char *z = memchr(p, 0, (size_t)(end - p));
+				if (!z)
+					z = end;
+				argv_add(w, p, (size_t)(z - p));
+				p = z + 1;
+			}
+			continue;
+		}
+		put_member_name(b, f.name, first);
+		put_value(w, b, &f);
+	}
+}
+
+static bool is_object_type(unsigned type)
+{
+	return type == TYPE_SYSCALL || type == TYPE_EXECVE ||
+	       type == TYPE_CWD || type == TYPE_PROCTITLE;
+}
+
+static void put_type_name(struct buffer *b, const struct record *r)
+{
+	const char *name = record_type_name(r->type);
+
+	if (name) {
+		json_put_string(b, name, strlen(name));
+	} else if (r->type_text.len && (r->type_text.p[0] < '0' ||
+					r->type_text.p[0] > '9') &&
+		   !span_starts(r->type_text, "UNKNOWN[")) {
+		json_put_string(b, r->type_text.p, r->type_text.len);
+	} else {
+		buffer_puts(b, "\"UNKNOWN[");
+		buffer_put_u64(b, r->wire_type);
+		buffer_puts(b, "]\"");
+	}
+}
+
+static bool same_group(const struct record *a, const struct record *b)
+{
+	if (a->type != b->type)
+		return false;
+	if (a->type != 0)
+		return true;
+	return a->type_text.len == b->type_text.len &&
+	       memcmp(a->type_text.p, b->type_text.p, a->type_text.len) == 0;
+}
+
+static void put_record_object(struct event_json *w, struct buffer *b,
+			      const struct record *r)
+{
+	struct execve_state st = { false, 0 };
+	bool first = true;
+
+	buffer_putc(b, '{');
+	w->argv.len = 0;
+	put_record_fields(w, b, r, &first, &st);
+	execve_flush(w, &st);
+	put_enriched(b, r, &first);
+	if (w->argv.len) {
+		if (!first)
+			buffer_putc(b, ',');
+		buffer_puts(b, "\"ARGV\":[");
+		buffer_append(b, w->argv.data, w->argv.len);
+		buffer_putc(b, ']');
+	}
+	buffer_putc(b, '}');
+}
+
+/* EXECVE may span several records: one object, arguments joined in order. */
+static void put_execve(struct event_json *w, struct buffer *b,
+		       const struct event *e, uint32_t from, bool *done)
+{
+	struct execve_state st = { false, 0 };
+	bool first = true;
+	struct record r;
+	uint32_t i;
+
+	buffer_putc(b, '{');
+	w->argv.len = 0;
+	for (i = from; i < e->nrecs; i++) {
+		if (done[i] || e->recs[i].type != TYPE_EXECVE)
+			continue;
+		event_record_view(e, i, &r);
+		put_record_fields(w, b, &r, &first, &st);
+		done[i] = true;
+	}
+	execve_flush(w, &st);
+	for (i = from; i < e->nrecs; i++) {
+		if (e->recs[i].type != TYPE_EXECVE)
+			continue;
+		event_record_view(e, i, &r);
+		put_enriched(b, &r, &first);
+	}
+	if (!first)
+		buffer_putc(b, ',');
+	buffer_puts(b, "\"ARGV\":[");
+	buffer_append(b, w->argv.data, w->argv.len);
+	buffer_puts(b, "]}");
+}
+
+static void put_time(struct event_json *w, struct buffer *b, uint64_t sec,
+		     uint32_t msec)
+{
+	if (!w->time_valid || w->time_sec != sec) {
+		struct tm tm;
+		time_t t = (time_t)sec;
+		w->time_valid = true;
+		w->time_sec = sec;
+		w->time_text[0] = 0;
+		if (sec <= 253402300799ULL && gmtime_r(&t, &tm))
+			snprintf(w->time_text, sizeof(w->time_text),
+				 "%04d-%02d-%02dT%02d:%02d:%02d",
+				 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+				 tm.tm_hour, tm.tm_min, tm.tm_sec);
+	}
+	if (!w->time_text[0]) {
+		buffer_puts(b, "null");
+		return;
+	}
+	buffer_putc(b, '"');
+	buffer_puts(b, w->time_text);
+	buffer_putc(b, '.');
+	buffer_putc(b, (char)('0' + msec / 100 % 10));
+	buffer_putc(b, (char)('0' + msec / 10 % 10));
+	buffer_putc(b, (char)('0' + msec % 10));
+	buffer_puts(b, "Z\"");
+}
+
+void event_json_write(struct event_json *w, struct buffer *b,
+		      const struct event *e, const struct json_annotator *ann)
+{
+	bool done_small[64];
+	bool *done = done_small;
+	bool extra_open = false;
+	bool object_written[3] = { false, false, false };
+	struct record r, r2;
+	uint32_t i, j;
+
+	if (e->nrecs > 64) {
+		done = calloc(e->nrecs, sizeof(*done));
+		if (!done)
+			abort();
+	} else {
+		memset(done_small, 0, sizeof(done_small));
+	}
+	buffer_puts(b, "{\"ID\":\"");
+	buffer_put_u64(b, e->sec);
+	buffer_putc(b, '.');
+	buffer_putc(b, (char)('0' + e->msec / 100 % 10));
+	buffer_putc(b, (char)('0' + e->msec / 10 % 10));
+	buffer_putc(b, (char)('0' + e->msec % 10));
+	buffer_putc(b, ':');
+	buffer_put_u64(b, e->serial);
+	buffer_putc(b, '"');
+	if (e->node.len) {
+		buffer_puts(b, ",\"NODE\":");
+		json_put_string(b, e->node.p, e->node.len);
+	}
+	buffer_puts(b, ",\"TIME\":");
+	put_time(w, b, e->sec, e->msec);
+
+	for (i = 0; i < e->nrecs; i++) {
+		if (done[i])
+			continue;
+		event_record_view(e, i, &r);
+		if (is_object_type(r.type) && r.type != TYPE_EXECVE) {
+			unsigned k = r.type == TYPE_SYSCALL ? 0 :
+				     r.type == TYPE_CWD ? 1 : 2;
+			if (object_written[k])
+				continue;  /* kept for DUPLICATE_RECORDS */
+			object_written[k] = true;
+		}
+		buffer_putc(b, ',');
+		put_type_name(b, &r);
+		buffer_putc(b, ':');
+		if (r.type == TYPE_EXECVE) {
+			put_execve(w, b, e, i, done);
+			continue;
+		}
+		done[i] = true;
+		if (is_object_type(r.type)) {
+			put_record_object(w, b, &r);
+			continue;
+		}
+		buffer_putc(b, '[');
+		put_record_object(w, b, &r);
+		for (j = i + 1; j < e->nrecs; j++) {
+			if (done[j])
+				continue;
+			event_record_view(e, j, &r2);
+			if (!same_group(&r, &r2))
+				continue;
+			buffer_putc(b, ',');
+			put_record_object(w, b, &r2);
+			done[j] = true;
+		}
+		buffer_putc(b, ']');
+	}
+	/* A second SYSCALL, CWD or PROCTITLE in one event is kept, apart. */
+	for (i = 0; i < e->nrecs; i++) {
+		if (done[i])
+			continue;
+		event_record_view(e, i, &r);
+		buffer_puts(b, extra_open ? "," : ",\"DUPLICATE_RECORDS\":[");
+		extra_open = true;
+		buffer_puts(b, "{\"TYPE\":");
+		put_type_name(b, &r);
+		buffer_puts(b, ",\"RECORD\":");
+		put_record_object(w, b, &r);
+		buffer_putc(b, '}');
+	}
+	if (extra_open)
+		buffer_putc(b, ']');
+	if (ann && ann->write)
+		ann->write(ann->ctx, b, e);
+	buffer_puts(b, "}\n");
+	if (done != done_small)
+		free(done);
+}

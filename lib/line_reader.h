@@ -1,0 +1,38 @@
+/* line_reader.h - whole lines from a file descriptor, any length.
+ *
+ * Reads in large chunks and hands out views into its buffer, so a line is
+ * copied at most once later (into its event). Lines longer than max_line are
+ * cut: the first max_line bytes are delivered with *truncated set and the
+ * rest of that line is skipped. */
+#ifndef AUENRICH_LINE_READER_H
+#define AUENRICH_LINE_READER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+struct line_reader {
+	int fd;
+	char *buf;
+	size_t cap;
+	size_t start;    /* first unread byte */
+	size_t end;      /* end of data */
+	size_t scanned;  /* bytes after start known to hold no newline */
+	size_t max_line;
+	bool skipping;   /* discarding the rest of an over-long line */
+	bool eof;
+};
+
+enum { LINE_READER_CHUNK = 1 << 20, LINE_READER_MAX_LINE = 16 << 20 };
+
+bool line_reader_init(struct line_reader *lr, int fd);
+void line_reader_free(struct line_reader *lr);
+/* One read(2). Returns bytes read, 0 at end of file, -1 with errno set
+ * (EAGAIN when non-blocking and nothing is there). */
+ssize_t line_reader_fill(struct line_reader *lr);
+/* Next complete line (without its newline). At end of file the last,
+ * unterminated line is delivered too. Views stay valid until the next fill. */
+bool line_reader_next(struct line_reader *lr, const char **line, size_t *len,
+		      bool *truncated);
+
+#endif

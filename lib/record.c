@@ -1,0 +1,287 @@
+/* record.c - frames audit lines and splits their bodies into fields. */
+#include "record.h"
+#include "record_types.h"
+
+static const char *skip_spaces(const char *p, const char *end)
+{
+	while (p < end && *p == ' ')
+		p++;
+	return p;
+}
+
+/* Digits to u64; false on no digit or overflow. */
+static bool take_u64(const char **pp, const char *end, uint64_t *out)
+{
+	const char *p = *pp;
+	uint64_t v = 0;
+
+	if (p >= end || *p < '0' || *p > '9')
+		return false;
+	while (p < end && *p >= '0' && *p <= '9') {
+		unsigned d = (unsigned)(*p - '0');
+		if (v > (UINT64_MAX - d) / 10)
+			return false;
+		v = v * 10 + d;
+		p++;
+	}
+	*pp = p;
+	*out = v;
+	return true;
+}
+
+enum record_error record_parse(const char *line, size_t len, struct record *r)
+{
+	const char *p = line, *end = line + len, *t;
+	uint64_t msec;
+
+	memset(r, 0, sizeof(*r));
+	r->line = span_make(line, len);
+	p = skip_spaces(p, end);
+	if (end - p >= 5 && memcmp(p, "node=", 5) == 0) {
+		t = p + 5;
+		while (t < end && *t != ' ')
+			t++;
+		r->node = span_make(p + 5, (size_t)(t - p - 5));
+		p = skip_spaces(t, end);
+	}
+	if (end - p < 5 || memcmp(p, "type=", 5) != 0)
+		return RECORD_NO_TYPE;
+	t = p + 5;
+	while (t < end && *t != ' ')
+		t++;
+	r->type_text = span_make(p + 5, (size_t)(t - p - 5));
+	if (!record_type_from_text(r->type_text, &r->wire_type))
+		return RECORD_BAD_TYPE;
+	p = skip_spaces(t, end);
+	if (end - p < 10 || memcmp(p, "msg=audit(", 10) != 0)
+		return RECORD_NO_HEADER;
+	p += 10;
+	if (!take_u64(&p, end, &r->sec) || p >= end || *p != '.')
+		return RECORD_BAD_STAMP;
+	p++;
+	t = p;
+	if (!take_u64(&p, end, &msec) || p - t != 3)
+		return RECORD_BAD_STAMP;
+	r->msec = (uint32_t)msec;
+	if (p >= end || *p != ':')
+		return RECORD_BAD_STAMP;
+	p++;
+	if (!take_u64(&p, end, &r->serial) || p >= end || *p != ')')
+		return RECORD_BAD_STAMP;
+	p++;
+	if (p < end && *p == ':')  /* real logs sometimes lack this colon */
+		p++;
+	p = skip_spaces(p, end);
+	t = memchr(p, 0x1d, (size_t)(end - p));
+	if (t) {
+		r->body = span_make(p, (size_t)(t - p));
+		r->enriched = span_make(t + 1, (size_t)(end - t - 1));
+	} else {
+		r->body = span_make(p, (size_t)(end - p));
+	}
+	r->type = record_type_resolve(r->wire_type, r->body);
+	return RECORD_OK;
+}
+
+const char *record_error_text(enum record_error e)
+{
+	switch (e) {
+	case RECORD_OK:
+		return "ok";
+	case RECORD_NO_TYPE:
+		return "no type= field";
+	case RECORD_BAD_TYPE:
+		return "malformed record type";
+	case RECORD_NO_HEADER:
+		return "no msg=audit( header";
+	case RECORD_BAD_STAMP:
+		return "malformed timestamp or serial";
+	}
+	return "unknown error";
+}
+
+void fields_begin(struct field_cursor *c, const struct record *r)
+{
+	c->p = r->body.p;
+	c->end = r->body.p + r->body.len;
+	c->count = 0;
+	c->enriched = false;
+	c->avc = (r->type == TYPE_AVC || r->type == TYPE_USER_AVC);
+}
+
+void enriched_begin(struct field_cursor *c, const struct record *r)
+{
+	c->p = r->enriched.p;
+	c->end = r->enriched.p + r->enriched.len;
+	c->count = 0;
+	c->enriched = true;
+	c->avc = false;
+}
+
+/* End of a token starting at p: the next space, except that a value that
+ * opens with a double quote runs to its closing quote when one follows
+ * before the end (a value may then hold spaces). */
+static const char *token_end(const char *p, const char *end, const char *eq)
+{
+	const char *q;
+
+	if (eq && eq + 1 < end && eq[1] == '"') {
+		for (q = eq + 2; q < end; q++) {
+			if (*q == '"' && (q + 1 == end || q[1] == ' '))
+				return q + 1;
+		}
+	}
+	q = memchr(p, ' ', (size_t)(end - p));
+	return q ? q : end;
+}
+
+static const char *find_eq(const char *p, const char *end)
+{
+	const char *q = memchr(p, '=', (size_t)(end - p));
+	const char *s = memchr(p, ' ', (size_t)(end - p));
+
+	if (q && s && s < q)
+		return NULL;
+	return q;
+}
+
+/* Trailing punctuation auparse strips from values. */
+static void trim_value(struct span *v)
+{
+	if (v->len && v->p[v->len - 1] == ':')
+		v->len--;
+	if (v->len && v->p[v->len - 1] == ',')
+		v->len--;
+	if (v->len && v->p[v->len - 1] == '\'')
+		v->len--;
+	if (v->len && v->p[v->len - 1] == ')' && !span_eq(*v, "(none)") &&
+	    !span_eq(*v, "(null)"))
+		v->len--;
+}
+
+static void classify_value(struct field *f)
+{
+	struct span v = f->raw;
+
+	f->value = v;
+	f->kind = FIELD_BARE;
+	if (v.len >= 2 && v.p[0] == '"' && v.p[v.len - 1] == '"') {
+		f->kind = FIELD_QUOTED;
+		f->value = span_make(v.p + 1, v.len - 2);
+	} else if (span_eq(v, "(null)") || span_eq(v, "?")) {
+		f->kind = FIELD_NULL;
+	}
+}
+
+/* The tail keeps values whole: "quoted" or { braced } or up to a space. */
+static bool enriched_next(struct field_cursor *c, struct field *f)
+{
+	const char *p, *eq, *v, *e;
+
+	for (;;) {
+		p = skip_spaces(c->p, c->end);
+		if (p >= c->end)
+			return false;
+		eq = find_eq(p, c->end);
+		if (!eq) {
+			e = memchr(p, ' ', (size_t)(c->end - p));
+			c->p = e ? e : c->end;
+			continue;
+		}
+		v = eq + 1;
+		e = NULL;
+		if (v < c->end && (*v == '{' || *v == '"')) {
+			e = memchr(v + 1, *v == '{' ? '}' : '"',
+				   (size_t)(c->end - v - 1));
+			if (e)
+				e++;
+		}
+		if (!e) {
+			e = memchr(v, ' ', (size_t)(c->end - v));
+			if (!e)
+				e = c->end;
+		}
+		c->p = e;
+		f->name = span_make(p, (size_t)(eq - p));
+		f->raw = span_make(v, (size_t)(e - v));
+		classify_value(f);
+		c->count++;
+		return true;
+	}
+}
+
+/* SELinux avc bodies carry two unlabelled items; auparse names them. */
+static bool avc_word(struct field_cursor *c, const char *p, const char *e,
+		     struct field *f)
+{
+	const char *close;
+
+	if (c->count == 0) {
+		if (e - p >= 3 && memcmp(p, "avc", 3) == 0)
+			return false;
+		f->name = span_make("seresult", 8);
+		f->raw = span_make(p, (size_t)(e - p));
+		classify_value(f);
+		c->count++;
+		return true;
+	}
+	if (c->count == 1 && *p == '{') {
+		close = memchr(p, '}', (size_t)(c->end - p));
+		if (!close)
+			close = c->end;
+		f->name = span_make("seperms", 7);
+		p = skip_spaces(p + 1, close);
+		e = close;
+		while (e > p && e[-1] == ' ')
+			e--;
+		f->raw = f->value = span_make(p, (size_t)(e - p));
+		f->kind = FIELD_PERMS;
+		c->p = close < c->end ? close + 1 : close;
+		c->count++;
+		return true;
+	}
+	return false;
+}
+
+bool fields_next(struct field_cursor *c, struct field *f)
+{
+	const char *p, *eq, *e;
+
+	if (c->enriched)
+		return enriched_next(c, f);
+	for (;;) {
+		p = skip_spaces(c->p, c->end);
+		if (p >= c->end) {
+			c->p = c->end;
+			return false;
+		}
+		eq = find_eq(p, c->end);
+		/* "msg='..." opens the nested body of a user-space record. */
+		if (eq && eq - p == 3 && memcmp(p, "msg", 3) == 0 &&
+		    eq + 1 < c->end && eq[1] == '\'') {
+			p = eq + 2;
+			eq = find_eq(p, c->end);
+		}
+		e = token_end(p, c->end, eq);
+		c->p = e;
+		if (!eq) {
+			if (c->avc && avc_word(c, p, e, f))
+				return true;
+			continue;
+		}
+		/* msg=audit(...) headers repeated in a body are noise. */
+		if (eq - p == 3 && memcmp(p, "msg", 3) == 0 && eq + 1 < e &&
+		    eq[1] == 'a')
+			continue;
+		if (*p == '(')
+			p++;
+		f->name = span_make(p, (size_t)(eq > p ? eq - p : 0));
+		f->raw = span_make(eq + 1, (size_t)(e - eq - 1));
+		trim_value(&f->raw);
+		if (f->raw.len == 0)
+			continue;
+		classify_value(f);
+		c->count++;
+		return true;
+	}
+}

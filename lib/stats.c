@@ -1,0 +1,38 @@
+/* stats.c - process-wide counters. */
+#include "stats.h"
+
+struct stats stats;
+
+void stats_to_json(struct buffer *b)
+{
+	const struct {
+		const char *name;
+		uint64_t value;
+	} rows[] = {
+		{ "lines", stats.lines },
+		{ "records", stats.records },
+		{ "events", stats.events },
+		{ "parse_errors", stats.parse_errors },
+		{ "lost", stats.lost },
+		{ "duplicates", stats.duplicates },
+		{ "spurious_eoe", stats.spurious_eoe },
+		{ "evicted", stats.evicted },
+		{ "timed_out", stats.timed_out },
+		{ "serial_resets", stats.serial_resets },
+		{ "long_lines", stats.long_lines },
+		{ "output_errors", stats.output_errors },
+		{ "dropped", stats.dropped },
+	};
+	size_t i;
+
+	buffer_putc(b, '{');
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		if (i)
+			buffer_putc(b, ',');
+		buffer_putc(b, '"');
+		buffer_puts(b, rows[i].name);
+		buffer_puts(b, "\":");
+		buffer_put_u64(b, rows[i].value);
+	}
+	buffer_putc(b, '}');
+}

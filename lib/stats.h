@@ -1,0 +1,29 @@
+/* stats.h - the counters every stage adds to; --stats and SIGUSR1 show them. */
+#ifndef AUENRICH_STATS_H
+#define AUENRICH_STATS_H
+
+#include <stdint.h>
+#include "buffer.h"
+
+struct stats {
+	uint64_t lines;         /* lines read, blank ones included */
+	uint64_t records;       /* lines framed as records */
+	uint64_t events;        /* events written */
+	uint64_t parse_errors;  /* lines that could not be framed (reported) */
+	uint64_t lost;          /* serials never seen: events lost upstream */
+	uint64_t duplicates;    /* events whose key had already been written */
+	uint64_t spurious_eoe;  /* EOE records for no event in flight */
+	uint64_t evicted;       /* events written early: in-flight limit hit */
+	uint64_t timed_out;     /* events completed by the timeout */
+	uint64_t serial_resets; /* serial jumps too large to be losses */
+	uint64_t long_lines;    /* lines longer than auditd's 8970-byte cap */
+	uint64_t output_errors; /* failed writes (each one reported) */
+	uint64_t dropped;       /* events that could not be written */
+};
+
+extern struct stats stats;
+
+/* One JSON object with every counter, no newline. */
+void stats_to_json(struct buffer *b);
+
+#endif

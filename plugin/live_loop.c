@@ -1,0 +1,149 @@
+/* live_loop.c - libev loop for plugin mode. */
+#include "live_loop.h"
+
+#include <errno.h>
+#include <ev.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <syslog.h>
+
+#include "line_reader.h"
+#include "log.h"
+#include "stats.h"
+
+enum { CHUNKS_PER_WAKEUP = 8 };
+
+struct live {
+	struct pipeline *p;
+	struct line_reader lr;
+	reload_fn reload;
+	void *ctx;
+	int status;
+	ev_io input;
+	ev_timer aging;
+	ev_signal sigterm, sigint, sighup, sigusr1;
+};
+
+static void drain_lines(struct live *l, double wall)
+{
+	const char *line;
+	size_t len;
+	bool truncated;
+
+	while (line_reader_next(&l->lr, &line, &len, &truncated))
+		pipeline_line(l->p, line, len, truncated, wall);
+}
+
+static void on_input(struct ev_loop *loop, ev_io *w, int revents)
+{
+	struct live *l = w->data;
+	int i;
+
+	for (i = 0; i < CHUNKS_PER_WAKEUP; i++) {
+		ssize_t n = line_reader_fill(&l->lr);
+		if (n < 0 && errno == EAGAIN)
+			break;
+		if (n < 0) {
+			log_msg(LOG_ERR, "reading input: %s", strerror(errno));
+			l->status = 2;
+			ev_break(loop, EVBREAK_ALL);
+			return;
+		}
+		drain_lines(l, ev_now(loop));
+		if (n == 0) {
+			ev_break(loop, EVBREAK_ALL);
+			return;
+		}
+	}
+	pipeline_flush_output(l->p);
+}
+
+static void on_aging(struct ev_loop *loop, ev_timer *w, int revents)
+{
+	struct live *l = w->data;
+
+	pipeline_tick(l->p, ev_now(loop));
+}
+
+static void on_stop(struct ev_loop *loop, ev_signal *w, int revents)
+{
+	log_msg(LOG_INFO, "signal %d: writing events in flight and exiting",
+		w->signum);
+	ev_break(loop, EVBREAK_ALL);
+}
+
+static void on_reload(struct ev_loop *loop, ev_signal *w, int revents)
+{
+	struct live *l = w->data;
+	struct config cfg;
+	char err[512];
+
+	if (l->reload(l->ctx, &cfg, err, sizeof(err)) ||
+	    pipeline_reconfigure(l->p, &cfg, err, sizeof(err))) {
+		log_msg(LOG_ERR, "reload failed, keeping the old "
+			"configuration: %s", err);
+	} else {
+		log_msg(LOG_INFO, "configuration reloaded");
+	}
+	config_free(&cfg);
+}
+
+static void on_report(struct ev_loop *loop, ev_signal *w, int revents)
+{
+	struct buffer b;
+
+	buffer_init(&b);
+	stats_to_json(&b);
+	buffer_putc(&b, 0);
+	log_msg(LOG_INFO, "counters %s", b.data);
+	buffer_free(&b);
+}
+
+int live_loop_run(struct pipeline *p, int fd, reload_fn reload, void *ctx)
+{
+	struct ev_loop *loop = ev_default_loop(EVFLAG_AUTO);
+	struct live l;
+	sigset_t none;
+	int flags;
+
+	memset(&l, 0, sizeof(l));
+	if (!loop || !line_reader_init(&l.lr, fd)) {
+		log_msg(LOG_ERR, "cannot set up the event loop");
+		return 2;
+	}
+	/* auditd starts plugins with signals ignored, maybe blocked. */
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	flags = fcntl(fd, F_GETFL);
+	if (flags >= 0)
+		fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+	l.p = p;
+	l.reload = reload;
+	l.ctx = ctx;
+	ev_io_init(&l.input, on_input, fd, EV_READ);
+	l.input.data = &l;
+	ev_io_start(loop, &l.input);
+	ev_timer_init(&l.aging, on_aging, 1.0, 1.0);
+	l.aging.data = &l;
+	ev_timer_start(loop, &l.aging);
+	ev_signal_init(&l.sigterm, on_stop, SIGTERM);
+	ev_signal_init(&l.sigint, on_stop, SIGINT);
+	ev_signal_init(&l.sighup, on_reload, SIGHUP);
+	ev_signal_init(&l.sigusr1, on_report, SIGUSR1);
+	l.sighup.data = &l;
+	ev_signal_start(loop, &l.sigterm);
+	ev_signal_start(loop, &l.sigint);
+	ev_signal_start(loop, &l.sighup);
+	ev_signal_start(loop, &l.sigusr1);
+
+	ev_run(loop, 0);
+
+	/* Lines already read are processed before the final flush. */
+	drain_lines(&l, ev_now(loop));
+	pipeline_finish(p);
+	line_reader_free(&l.lr);
+	ev_loop_destroy(loop);
+	return l.status;
+}

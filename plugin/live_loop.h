@@ -1,0 +1,20 @@
+/* live_loop.h - plugin mode: an auditd plugin stream on stdin, libev loop.
+ *
+ * stdin is read without blocking; a timer ages events by the wall clock;
+ * SIGTERM (and SIGINT) and end of input write out everything in flight and
+ * end the loop; SIGHUP re-reads the configuration without losing events in
+ * flight; SIGUSR1 writes the counters to syslog. */
+#ifndef AUENRICH_LIVE_LOOP_H
+#define AUENRICH_LIVE_LOOP_H
+
+#include "config.h"
+#include "pipeline.h"
+
+/* Builds the configuration anew (for SIGHUP); 0 or -1 with err set. */
+typedef int (*reload_fn)(void *ctx, struct config *out, char *err,
+			 size_t errlen);
+
+/* Runs until end of input or SIGTERM. Returns 0, or 2 on a read failure. */
+int live_loop_run(struct pipeline *p, int fd, reload_fn reload, void *ctx);
+
+#endif

@@ -1,0 +1,194 @@
+/* main.c - auenrich: replay audit logs or run as an auditd plugin. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "build_config.h"
+#include "config.h"
+#include "input_set.h"
+#include "line_reader.h"
+#include "live_loop.h"
+#include "log.h"
+#include "options.h"
+#include "pipeline.h"
+#include "stats.h"
+
+#define DEFAULT_CONFIG SYSCONFDIR "/auenrich/auenrich.conf"
+
+enum { EXIT_USAGE = 1, EXIT_RUNTIME = 2 };
+
+static volatile sig_atomic_t stop_requested;
+
+static void request_stop(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+struct config_source {
+	const struct options *opts;
+	const char *path;   /* configuration file, NULL for none */
+};
+
+/* Defaults, then the file, then the command line. */
+static int build_config(void *ctx, struct config *cfg, char *err, size_t errlen)
+{
+	const struct config_source *src = ctx;
+	const struct options *o = src->opts;
+
+	config_defaults(cfg);
+	if (src->path && config_load(cfg, src->path, err, errlen))
+		goto fail;
+	if (o->format && config_set(cfg, "format", o->format, err, errlen))
+		goto fail;
+	if (o->output && config_set(cfg, "output", o->output, err, errlen))
+		goto fail;
+	if (o->split_dir &&
+	    config_set(cfg, "split_dir", o->split_dir, err, errlen))
+		goto fail;
+	if (o->no_live)
+		cfg->live = false;
+	return 0;
+fail:
+	config_free(cfg);
+	return -1;
+}
+
+static double wall_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Reads one file (or stdin) to its end; 0, or EXIT_RUNTIME on a failure. */
+static int replay_fd(struct pipeline *p, int fd, const char *name)
+{
+	struct line_reader lr;
+	const char *line;
+	size_t len;
+	bool truncated;
+	ssize_t n;
+
+	if (!line_reader_init(&lr, fd)) {
+		log_msg(LOG_ERR, "out of memory");
+		return EXIT_RUNTIME;
+	}
+	do {
+		n = line_reader_fill(&lr);
+		if (n < 0) {
+			log_msg(LOG_ERR, "reading %s: %s", name, strerror(errno));
+			line_reader_free(&lr);
+			return EXIT_RUNTIME;
+		}
+		while (line_reader_next(&lr, &line, &len, &truncated))
+			pipeline_line(p, line, len, truncated, wall_now());
+	} while (n > 0 && !stop_requested);
+	line_reader_free(&lr);
+	return 0;
+}
+
+static int replay(struct pipeline *p, const struct input_set *in)
+{
+	struct sigaction sa;
+	int status = 0;
+	size_t i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = request_stop;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	for (i = 0; i < in->count && !stop_requested; i++) {
+		int fd = STDIN_FILENO;
+		if (strcmp(in->paths[i], "-") != 0) {
+			fd = open(in->paths[i], O_RDONLY | O_CLOEXEC);
+			if (fd < 0) {
+				log_msg(LOG_ERR, "%s: %s", in->paths[i],
+					strerror(errno));
+				status = EXIT_RUNTIME;
+				continue;
+			}
+		}
+		if (replay_fd(p, fd, in->paths[i]))
+			status = EXIT_RUNTIME;
+		if (fd != STDIN_FILENO)
+			close(fd);
+	}
+	pipeline_finish(p);
+	return status;
+}
+
+static void print_stats(void)
+{
+	struct buffer b;
+
+	buffer_init(&b);
+	stats_to_json(&b);
+	fprintf(stderr, "%.*s\n", (int)b.len, b.data);
+	buffer_free(&b);
+}
+
+int main(int argc, char **argv)
+{
+	struct options opts;
+	struct config_source src;
+	struct config cfg;
+	struct input_set inputs = { NULL, 0 };
+	struct pipeline *p;
+	char err[1024];
+	bool plugin_mode;
+	int status;
+
+	switch (options_parse(&opts, argc, argv)) {
+	case OPTIONS_EXIT_OK:
+		return 0;
+	case OPTIONS_USAGE_ERROR:
+		return EXIT_USAGE;
+	case OPTIONS_RUN:
+		break;
+	}
+	plugin_mode = opts.ninputs == 0;
+	src.opts = &opts;
+	src.path = opts.config_path;
+	if (!src.path && plugin_mode && access(DEFAULT_CONFIG, R_OK) == 0)
+		src.path = DEFAULT_CONFIG;
+	if (build_config(&src, &cfg, err, sizeof(err))) {
+		fprintf(stderr, "auenrich: %s\n", err);
+		return EXIT_USAGE;
+	}
+	if (!plugin_mode &&
+	    input_set_build(&inputs, opts.inputs, opts.ninputs, err,
+			    sizeof(err))) {
+		fprintf(stderr, "auenrich: %s\n", err);
+		config_free(&cfg);
+		return EXIT_USAGE;
+	}
+	p = pipeline_new(&cfg, plugin_mode, err, sizeof(err));
+	if (!p) {
+		fprintf(stderr, "auenrich: %s\n", err);
+		input_set_free(&inputs);
+		config_free(&cfg);
+		return EXIT_RUNTIME;
+	}
+	if (plugin_mode) {
+		log_use_syslog(1);
+		status = live_loop_run(p, STDIN_FILENO, build_config, &src);
+	} else {
+		status = replay(p, &inputs);
+	}
+	pipeline_free(p);
+	if (stats.output_errors && !status)
+		status = EXIT_RUNTIME;
+	if (opts.stats)
+		print_stats();
+	input_set_free(&inputs);
+	config_free(&cfg);
+	return status;
+}

@@ -1,0 +1,27 @@
+/* pipeline.h - lines in, events out: tokenizer, assembler, writer, output. */
+#ifndef AUENRICH_PIPELINE_H
+#define AUENRICH_PIPELINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "config.h"
+
+struct pipeline;
+
+struct pipeline *pipeline_new(const struct config *cfg, bool live_input,
+			      char *err, size_t errlen);
+/* Applies a new configuration without losing events in flight. */
+int pipeline_reconfigure(struct pipeline *p, const struct config *cfg,
+			 char *err, size_t errlen);
+void pipeline_line(struct pipeline *p, const char *line, size_t len,
+		   bool truncated, double wall);
+/* Wall-clock aging (live input). */
+void pipeline_tick(struct pipeline *p, double wall);
+/* Writes out what the writers have buffered. */
+void pipeline_flush_output(struct pipeline *p);
+/* End of input: completes every event in flight and writes it out. */
+void pipeline_finish(struct pipeline *p);
+void pipeline_free(struct pipeline *p);
+
+#endif
