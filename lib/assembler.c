@@ -240,12 +240,22 @@ static bool event_matches(const struct event *e, const struct record *r)
 {
 	return e->serial == r->serial && e->sec == r->sec &&
 	       e->msec == r->msec && e->node.len == r->node.len &&
-	       memcmp(e->node.p, r->node.p, r->node.len) == 0;
+	       (r->node.len == 0 || memcmp(e->node.p, r->node.p, r->node.len) == 0);
 }
 
 static struct recent_key *recent_slot(struct assembler *a, uint32_t h)
 {
 	return &a->recent[h & (RECENT_SLOTS - 1)];
+}
+
+static bool recently_written(struct assembler *a, const struct record *r,
+			     uint32_t h, bool *by_lookahead)
+{
+	const struct recent_key *rk = recent_slot(a, h);
+
+	*by_lookahead = rk->by_lookahead;
+	return rk->used && rk->serial == r->serial && rk->sec == r->sec &&
+	       rk->msec == r->msec && rk->node_hash == h;
 }
 
 static void unlink_event(struct assembler *a, struct event *e)
@@ -338,7 +348,8 @@ static struct event *new_event(struct assembler *a, const struct record *r,
 	e->ns = ns;
 	e->hash = h;
 	if (r->node.len <= sizeof(e->node_buf)) {
-		memcpy(e->node_buf, r->node.p, r->node.len);
+		if (r->node.len)
+			memcpy(e->node_buf, r->node.p, r->node.len);
 		e->node = span_make(e->node_buf, r->node.len);
 	} else {
 		e->node_heap = malloc(r->node.len);
@@ -428,7 +439,7 @@ void assembler_push(struct assembler *a, const struct record *r, double wall)
 						       2166136261u) : 0,
 			      r->sec, r->msec, r->serial);
 	struct event *e;
-	struct recent_key *rk;
+	bool by_lookahead;
 
 	if (r->sec > ns->max_sec)
 		ns->max_sec = r->sec;
@@ -440,24 +451,26 @@ void assembler_push(struct assembler *a, const struct record *r, double wall)
 						 (uint32_t)r->serial,
 						 &stats.serial_resets);
 	}
+	if (a->cfg.live)
+		ns->eoe_seen = true;  /* auditd sends plugins every EOE */
 	if (ns->pending && !event_matches(ns->pending, r))
 		complete(a, ns->pending, CLOSE_NEXT_EVENT);
 
 	e = find_event(a, r, h);
 	if (r->type == TYPE_EOE) {
+		/* An EOE for an event already written (closed by look-ahead
+		 * before this stream showed that it carries EOEs) is no news. */
 		ns->eoe_seen = true;
 		if (e)
 			complete(a, e, CLOSE_EOE);
-		else
+		else if (!recently_written(a, r, h, &by_lookahead))
 			stats.spurious_eoe++;
 		goto out;
 	}
 	if (!e) {
-		rk = recent_slot(a, h);
-		if (rk->used && rk->serial == r->serial && rk->sec == r->sec &&
-		    rk->msec == r->msec && rk->node_hash == h) {
+		if (recently_written(a, r, h, &by_lookahead)) {
 			stats.duplicates++;
-			if (rk->by_lookahead)
+			if (by_lookahead)
 				ns->no_lookahead = true;
 		}
 		while (a->in_flight >= a->cfg.max_events && a->head)

@@ -8,7 +8,8 @@
 #include "json_escape.h"
 #include "record_types.h"
 
-enum value_style { VALUE_PLAIN, VALUE_ESCAPED, VALUE_HEXNUM, VALUE_OCTAL };
+enum value_style { VALUE_PLAIN, VALUE_STRING, VALUE_ESCAPED, VALUE_HEXNUM,
+		   VALUE_OCTAL };
 
 /* Fields the kernel and auditd hex-encode when they hold unsafe bytes
  * (auparse's AUPARSE_TYPE_ESCAPED set, plus TTY data). */
@@ -38,10 +39,15 @@ static bool in_list(const char *const *list, struct span name)
 	return false;
 }
 
+/* 64-bit identifiers: always strings, so a consumer sees one JSON type. */
+static const char *const id_fields[] = { "contid", "old-contid", NULL };
+
 static enum value_style style_of(struct span name)
 {
 	if (name.len == 0)
 		return VALUE_PLAIN;
+	if (in_list(id_fields, name))
+		return VALUE_STRING;
 	if (in_list(escaped_fields, name))
 		return VALUE_ESCAPED;
 	if (in_list(hex_number_fields, name))
@@ -235,6 +241,9 @@ static void put_value(struct event_json *w, struct buffer *b,
 		return;
 	case VALUE_PLAIN:
 		put_number_or_string(b, f->value);
+		return;
+	case VALUE_STRING:
+		json_put_string(b, f->value.p, f->value.len);
 		return;
 	}
 }

@@ -1,0 +1,92 @@
+/* Unit tests of the lossless JSON string escaping. */
+#include <jansson.h>
+#include <stdlib.h>
+#include "check.h"
+#include "json_escape.h"
+
+static const char *esc(const char *p, size_t n)
+{
+	static struct buffer b;
+
+	b.len = 0;
+	json_put_string(&b, p, n);
+	buffer_putc(&b, 0);
+	return b.data;
+}
+
+static int hexv(char c)
+{
+	return c <= '9' ? c - '0' : c - 'A' + 10;
+}
+
+/* Parse with jansson, percent-decode, compare with the original bytes. */
+static void roundtrip(const char *p, size_t n)
+{
+	const char *s = esc(p, n);
+	json_error_t err;
+	json_t *v = json_loads(s, JSON_DECODE_ANY, &err);
+	const char *t;
+	size_t i, o = 0, tl;
+	char *back;
+
+	CHECK(v && json_is_string(v));
+	if (!v)
+		return;
+	t = json_string_value(v);
+	tl = json_string_length(v);
+	back = malloc(tl + 1);
+	for (i = 0; i < tl; i++) {
+		if (t[i] == '%' && i + 2 < tl + 1) {
+			back[o++] = (char)(hexv(t[i + 1]) << 4 | hexv(t[i + 2]));
+			i += 2;
+		} else {
+			back[o++] = t[i];
+		}
+	}
+	CHECK(o == n && memcmp(back, p, n) == 0);
+	free(back);
+	json_decref(v);
+}
+
+int main(void)
+{
+	unsigned char all[256];
+	unsigned i;
+	struct buffer b;
+
+	CHECK_STR(esc("plain /usr/bin", 14), "\"plain /usr/bin\"");
+	CHECK_STR(esc("a\"b\\c", 5), "\"a\\\"b\\\\c\"");
+	CHECK_STR(esc("50%", 3), "\"50%25\"");
+	CHECK_STR(esc("a\nb\x01\x7f", 5), "\"a%0Ab%01%7F\"");
+	CHECK_STR(esc("\xff\xfe", 2), "\"%FF%FE\"");
+	CHECK_STR(esc("caf\xc3\xa9", 5), "\"caf\xc3\xa9\"");      /* valid UTF-8 */
+	CHECK_STR(esc("\xc0\xaf", 2), "\"%C0%AF\"");               /* overlong */
+	CHECK_STR(esc("\xed\xa0\x80", 3), "\"%ED%A0%80\"");        /* surrogate */
+	CHECK_STR(esc("\xe2\x82", 2), "\"%E2%82\"");               /* truncated */
+	CHECK_STR(esc("\xf0\x9f\x98\x80", 4), "\"\xf0\x9f\x98\x80\"");
+	CHECK_STR(esc("x\0y", 3), "\"x%00y\"");
+
+	for (i = 0; i < 256; i++)
+		all[i] = (unsigned char)i;
+	roundtrip((const char *)all, sizeof(all));
+	roundtrip("\xc3\xa9\xc3", 3);
+	roundtrip("%41", 3);
+	srand(7);
+	for (i = 0; i < 2000; i++) {
+		char r[40];
+		unsigned k, n = (unsigned)rand() % sizeof(r);
+		for (k = 0; k < n; k++)
+			r[k] = (char)(rand() & 0xff);
+		roundtrip(r, n);
+	}
+
+	buffer_init(&b);
+	CHECK(hex_decode(&b, "2F746D70", 8) && b.len == 4 &&
+	      memcmp(b.data, "/tmp", 4) == 0);
+	b.len = 0;
+	CHECK(!hex_decode(&b, "2F7", 3) && b.len == 0);
+	CHECK(!hex_decode(&b, "zz", 2) && b.len == 0);
+	CHECK(!hex_decode(&b, "", 0));
+	buffer_free(&b);
+	return check_report("test_json_escape");
+}

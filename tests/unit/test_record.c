@@ -1,0 +1,187 @@
+/* Unit tests of the record tokenizer. */
+#include <stdlib.h>
+#include "check.h"
+#include "record.h"
+#include "record_types.h"
+
+static struct record parse_ok(const char *line)
+{
+	struct record r;
+	enum record_error e = record_parse(line, strlen(line), &r);
+
+	CHECK(e == RECORD_OK);
+	return r;
+}
+
+static int collect(const struct record *r, char *out, size_t cap)
+{
+	struct field_cursor c;
+	struct field f;
+	size_t o = 0;
+	int n = 0;
+
+	fields_begin(&c, r);
+	out[0] = 0;
+	while (fields_next(&c, &f)) {
+		o += (size_t)snprintf(out + o, cap - o, "%s%.*s=%.*s/%d",
+				      n ? " " : "", (int)f.name.len, f.name.p,
+				      (int)f.value.len, f.value.p, f.kind);
+		n++;
+	}
+	return n;
+}
+
+static void test_header(void)
+{
+	struct record r = parse_ok("node=web1 type=SYSCALL msg=audit(1700000000.123:42): arch=c000003e syscall=59");
+
+	CHECK_SPAN(r.node, "web1");
+	CHECK_SPAN(r.type_text, "SYSCALL");
+	CHECK(r.type == TYPE_SYSCALL);
+	CHECK(r.sec == 1700000000 && r.msec == 123 && r.serial == 42);
+	CHECK_SPAN(r.body, "arch=c000003e syscall=59");
+	CHECK(r.enriched.len == 0);
+
+	r = parse_ok("type=UNKNOWN[1020] msg=audit(1.001:7) op=set");
+	CHECK(r.wire_type == 1020 && r.type == TYPE_CONTAINER_OP);
+	CHECK_SPAN(r.body, "op=set");  /* no colon after ')' */
+
+	r = parse_ok("type=1300 msg=audit(1.000:0): x=1");
+	CHECK(r.type == TYPE_SYSCALL);
+}
+
+static void test_bad_headers(void)
+{
+	struct record r;
+	const char *bad[] = {
+		"",
+		"hello world",
+		"type=SYSCALL",
+		"type=SYSCALL msg=audit(",
+		"type=SYSCALL msg=audit(1.1234:5): x=1",   /* 4-digit msec */
+		"type=SYSCALL msg=audit(1.12:5): x=1",     /* 2-digit msec */
+		"type=SYSCALL msg=audit(-1.123:5): x=1",
+		"type=SYSCALL msg=audit(99999999999999999999999.123:5): x",
+		"type=SYSCALL msg=audit(1.123:99999999999999999999999): x",
+		"type=UNKNOWN[99999999999] msg=audit(1.123:5): x=1",
+		"type=UNKNOWN[12 msg=audit(1.123:5): x=1",
+		"type=SYSCALL msg=audit(1.123:5 x=1",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		CHECK(record_parse(bad[i], strlen(bad[i]), &r) != RECORD_OK);
+}
+
+static void test_fields(void)
+{
+	char got[1024];
+	struct record r = parse_ok(
+		"type=SYSCALL msg=audit(1.000:1): comm=\"ls\" exe=2F62696E key=(null) tty=(none) x=?\x1d" "ARCH=x86_64 AUID=\"root\"");
+	struct field_cursor c;
+	struct field f;
+
+	CHECK(collect(&r, got, sizeof(got)) == 5);
+	CHECK_STR(got, "comm=ls/1 exe=2F62696E/0 key=(null)/2 tty=(none)/0 x=?/2");
+	enriched_begin(&c, &r);
+	CHECK(fields_next(&c, &f));
+	CHECK_SPAN(f.name, "ARCH");
+	CHECK_SPAN(f.value, "x86_64");
+	CHECK(fields_next(&c, &f));
+	CHECK_SPAN(f.name, "AUID");
+	CHECK_SPAN(f.value, "root");
+	CHECK(f.kind == FIELD_QUOTED);
+	CHECK(!fields_next(&c, &f));
+}
+
+static void test_user_msg(void)
+{
+	char got[1024];
+	struct record r = parse_ok(
+		"type=USER_LOGIN msg=audit(1.000:2): pid=1 uid=0 msg='op=login acct=\"root\" res=success'");
+
+	collect(&r, got, sizeof(got));
+	CHECK_STR(got, "pid=1/0 uid=0/0 op=login/0 acct=root/1 res=success/0");
+}
+
+static void test_avc(void)
+{
+	char got[1024];
+	struct record r = parse_ok(
+		"type=AVC msg=audit(1.000:3): avc:  denied  { read write } for  pid=5 comm=\"cat\"");
+
+	collect(&r, got, sizeof(got));
+	CHECK_STR(got, "seresult=denied/0 seperms=read write/3 pid=5/0 comm=cat/1");
+}
+
+static void test_enriched_braces(void)
+{
+	struct record r = parse_ok(
+		"type=SOCKADDR msg=audit(1.000:4): saddr=0200\x1dSADDR={ saddr_fam=inet laddr=127.0.0.1 lport=9 }");
+	struct field_cursor c;
+	struct field f;
+
+	enriched_begin(&c, &r);
+	CHECK(fields_next(&c, &f));
+	CHECK_SPAN(f.name, "SADDR");
+	CHECK_SPAN(f.value, "{ saddr_fam=inet laddr=127.0.0.1 lport=9 }");
+	CHECK(!fields_next(&c, &f));
+}
+
+static void test_type_collisions(void)
+{
+	struct record r = parse_ok("type=URINGOP msg=audit(1.000:5): contid=7");
+	CHECK(r.type == TYPE_CONTAINER_ID);
+	r = parse_ok("type=UNKNOWN[1334] msg=audit(1.000:5): record=1 contid=4,^2,^1");
+	CHECK(r.type == TYPE_CONTAINER_ID);
+	r = parse_ok("type=URINGOP msg=audit(1.000:5): uring_op=18 success=yes");
+	CHECK(r.type == TYPE_URINGOP);
+	r = parse_ok("type=TIME_INJOFFSET msg=audit(1.000:5): sec=-1 nsec=999998488");
+	CHECK(r.type == TYPE_TIME_INJOFFSET);
+	r = parse_ok("type=1335 msg=audit(1.000:5): pid=1 uid=0");
+	CHECK(r.type == TYPE_EVENT_LISTENER);
+	r = parse_ok("type=CONTAINER_ID msg=audit(1.000:5): contid=1");
+	CHECK(r.type == TYPE_CONTAINER_ID);
+	CHECK(strcmp(record_type_name(TYPE_CONTAINER_ID), "CONTAINER_ID") == 0);
+	CHECK(strcmp(record_type_name(1020), "CONTAINER_OP") == 0);
+	CHECK(strcmp(record_type_name(1300), "SYSCALL") == 0);
+}
+
+/* Every prefix of a record must frame or fail cleanly (run under ASan). */
+static void test_prefixes(void)
+{
+	const char *line = "node=a type=AVC msg=audit(1.000:3): avc:  denied  { read } for pid=5 msg='x=\"y z\"'\x1d" "A={ b=c } D=\"e\"";
+	size_t n, len = strlen(line);
+
+	for (n = 0; n <= len; n++) {
+		char *copy = malloc(n ? n : 1);
+		struct record r;
+		struct field_cursor c;
+		struct field f;
+
+		memcpy(copy, line, n);
+		if (record_parse(copy, n, &r) == RECORD_OK) {
+			fields_begin(&c, &r);
+			while (fields_next(&c, &f))
+				;
+			enriched_begin(&c, &r);
+			while (fields_next(&c, &f))
+				;
+		}
+		free(copy);
+	}
+	CHECK(1);
+}
+
+int main(void)
+{
+	test_header();
+	test_bad_headers();
+	test_fields();
+	test_user_msg();
+	test_avc();
+	test_enriched_braces();
+	test_type_collisions();
+	test_prefixes();
+	return check_report("test_record");
+}
