@@ -11,54 +11,104 @@
 enum value_style { VALUE_PLAIN, VALUE_STRING, VALUE_ESCAPED, VALUE_HEXNUM,
 		   VALUE_OCTAL };
 
+struct style_entry {
+	const char *name;
+	enum value_style style;
+};
+
 /* Fields the kernel and auditd hex-encode when they hold unsafe bytes
- * (auparse's AUPARSE_TYPE_ESCAPED set, plus TTY data). */
-static const char *const escaped_fields[] = {
-	"path", "comm", "exe", "file", "name", "watch", "cwd", "cmd", "acct",
-	"dir", "vm", "old-chardev", "new-chardev", "old-disk", "new-disk",
-	"old-fs", "new-fs", "old-net", "new-net", "device", "cgroup",
-	"apparmor", "operation", "denied_mask", "info", "profile",
-	"requested_mask", "old-rng", "new-rng", "ocomm", "grp", "new_group",
-	"invalid_context", "sw", "root_dir", "data", "proctitle", "key",
-	NULL,
+ * (auparse's AUPARSE_TYPE_ESCAPED set, plus TTY data); numbers the kernel
+ * prints in hex without a 0x prefix; octal modes; 64-bit identifiers that
+ * stay strings so that a consumer always sees one JSON type. */
+static const struct style_entry style_table[] = {
+	{ "path", VALUE_ESCAPED }, { "comm", VALUE_ESCAPED },
+	{ "exe", VALUE_ESCAPED }, { "file", VALUE_ESCAPED },
+	{ "name", VALUE_ESCAPED }, { "watch", VALUE_ESCAPED },
+	{ "cwd", VALUE_ESCAPED }, { "cmd", VALUE_ESCAPED },
+	{ "acct", VALUE_ESCAPED }, { "dir", VALUE_ESCAPED },
+	{ "vm", VALUE_ESCAPED }, { "old-chardev", VALUE_ESCAPED },
+	{ "new-chardev", VALUE_ESCAPED }, { "old-disk", VALUE_ESCAPED },
+	{ "new-disk", VALUE_ESCAPED }, { "old-fs", VALUE_ESCAPED },
+	{ "new-fs", VALUE_ESCAPED }, { "old-net", VALUE_ESCAPED },
+	{ "new-net", VALUE_ESCAPED }, { "device", VALUE_ESCAPED },
+	{ "cgroup", VALUE_ESCAPED }, { "apparmor", VALUE_ESCAPED },
+	{ "operation", VALUE_ESCAPED }, { "denied_mask", VALUE_ESCAPED },
+	{ "info", VALUE_ESCAPED }, { "profile", VALUE_ESCAPED },
+	{ "requested_mask", VALUE_ESCAPED }, { "old-rng", VALUE_ESCAPED },
+	{ "new-rng", VALUE_ESCAPED }, { "ocomm", VALUE_ESCAPED },
+	{ "grp", VALUE_ESCAPED }, { "new_group", VALUE_ESCAPED },
+	{ "invalid_context", VALUE_ESCAPED }, { "sw", VALUE_ESCAPED },
+	{ "root_dir", VALUE_ESCAPED }, { "data", VALUE_ESCAPED },
+	{ "proctitle", VALUE_ESCAPED }, { "key", VALUE_ESCAPED },
+	{ "arch", VALUE_HEXNUM }, { "fver", VALUE_HEXNUM },
+	{ "fp", VALUE_HEXNUM }, { "fi", VALUE_HEXNUM },
+	{ "old_pp", VALUE_HEXNUM }, { "old_pi", VALUE_HEXNUM },
+	{ "old_pe", VALUE_HEXNUM }, { "old_pa", VALUE_HEXNUM },
+	{ "pp", VALUE_HEXNUM }, { "pi", VALUE_HEXNUM },
+	{ "pe", VALUE_HEXNUM }, { "pa", VALUE_HEXNUM },
+	{ "cap_fp", VALUE_HEXNUM }, { "cap_fi", VALUE_HEXNUM },
+	{ "cap_fver", VALUE_HEXNUM }, { "cap_pi", VALUE_HEXNUM },
+	{ "cap_pp", VALUE_HEXNUM }, { "cap_pe", VALUE_HEXNUM },
+	{ "cap_pa", VALUE_HEXNUM }, { "cap_pb", VALUE_HEXNUM },
+	{ "old_pb", VALUE_HEXNUM }, { "pb", VALUE_HEXNUM },
+	{ "per", VALUE_HEXNUM }, { "a0", VALUE_HEXNUM },
+	{ "a1", VALUE_HEXNUM }, { "a2", VALUE_HEXNUM },
+	{ "a3", VALUE_HEXNUM },
+	{ "mode", VALUE_OCTAL }, { "oflag", VALUE_OCTAL },
+	{ "contid", VALUE_STRING }, { "old-contid", VALUE_STRING },
 };
 
-/* Numbers the kernel prints in hex without a 0x prefix. */
-static const char *const hex_number_fields[] = {
-	"arch", "fver", "fp", "fi", "old_pp", "old_pi", "old_pe", "old_pa",
-	"pp", "pi", "pe", "pa", "cap_fp", "cap_fi", "cap_fver", "cap_pi",
-	"cap_pp", "cap_pe", "cap_pa", "cap_pb", "old_pb", "pb", "per",
-	"a0", "a1", "a2", "a3", NULL,
-};
+enum { STYLE_SLOTS = 512 };
 
-static bool in_list(const char *const *list, struct span name)
+/* Open-addressed index into style_table: one hash and one compare per
+ * field instead of a walk through every name. */
+static const struct style_entry *style_index[STYLE_SLOTS];
+static bool style_index_ready;
+
+static uint32_t name_hash(const char *p, size_t n)
 {
-	for (; *list; list++)
-		if (span_eq(name, *list))
-			return true;
-	return false;
+	uint32_t h = 2166136261u;
+
+	while (n--)
+		h = (h ^ (unsigned char)*p++) * 16777619u;
+	return h;
 }
 
-/* 64-bit identifiers: always strings, so a consumer sees one JSON type. */
-static const char *const id_fields[] = { "contid", "old-contid", NULL };
+static void build_style_index(void)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(style_table) / sizeof(style_table[0]); i++) {
+		const struct style_entry *e = &style_table[i];
+		uint32_t h = name_hash(e->name, strlen(e->name));
+		while (style_index[h % STYLE_SLOTS])
+			h++;
+		style_index[h % STYLE_SLOTS] = e;
+	}
+	style_index_ready = true;
+}
 
 static enum value_style style_of(struct span name)
 {
-	if (name.len == 0)
+	const struct style_entry *e;
+	uint32_t h;
+
+	if (name.len == 0 || name.len > 15)
 		return VALUE_PLAIN;
-	if (in_list(id_fields, name))
-		return VALUE_STRING;
-	if (in_list(escaped_fields, name))
-		return VALUE_ESCAPED;
-	if (in_list(hex_number_fields, name))
-		return VALUE_HEXNUM;
-	if (span_eq(name, "mode") || span_eq(name, "oflag"))
-		return VALUE_OCTAL;
+	h = name_hash(name.p, name.len);
+	while ((e = style_index[h % STYLE_SLOTS]) != NULL) {
+		if (strncmp(e->name, name.p, name.len) == 0 &&
+		    e->name[name.len] == 0)
+			return e->style;
+		h++;
+	}
 	return VALUE_PLAIN;
 }
 
 void event_json_init(struct event_json *w)
 {
+	if (!style_index_ready)
+		build_style_index();
 	memset(w, 0, sizeof(*w));
 	buffer_init(&w->scratch);
 	buffer_init(&w->argv);

@@ -83,15 +83,17 @@ void json_put_string(struct buffer *b, const char *p, size_t n)
 	buffer_putc(b, '"');
 }
 
+/* Digit value plus one; 0 marks a byte that is no hex digit. */
+static const unsigned char hex_table[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5,
+	['5'] = 6, ['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10,
+	['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+	['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+};
+
 static int hexval(char c)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
+	return (int)hex_table[(unsigned char)c] - 1;
 }
 
 bool is_hex_string(const char *p, size_t n)
@@ -106,17 +108,22 @@ bool is_hex_string(const char *p, size_t n)
 	return true;
 }
 
+/* Decodes while validating; on a bad digit the output is rolled back. */
 bool hex_decode(struct buffer *out, const char *p, size_t n)
 {
 	size_t i;
 	char *d;
 
-	if (!is_hex_string(p, n))
+	if (n == 0 || n % 2)
 		return false;
 	buffer_reserve(out, n / 2);
 	d = out->data + out->len;
-	for (i = 0; i < n; i += 2)
-		*d++ = (char)(hexval(p[i]) << 4 | hexval(p[i + 1]));
+	for (i = 0; i < n; i += 2) {
+		int hi = hexval(p[i]), lo = hexval(p[i + 1]);
+		if ((hi | lo) < 0)
+			return false;
+		*d++ = (char)(hi << 4 | lo);
+	}
 	out->len += n / 2;
 	return true;
 }
