@@ -21,8 +21,12 @@ void config_free(struct config *c)
 {
 	free(c->output);
 	free(c->split_dir);
+	free(c->user);
+	free(c->group);
 	c->output = NULL;
 	c->split_dir = NULL;
+	c->user = NULL;
+	c->group = NULL;
 }
 
 static int parse_unsigned(const char *v, unsigned lo, unsigned hi,
@@ -83,6 +87,12 @@ int config_set(struct config *c, const char *key, const char *v, char *err,
 			goto bad;
 	} else if (!strcmp(key, "live")) {
 		if (parse_bool(v, &c->live))
+			goto bad;
+	} else if (!strcmp(key, "user")) {
+		if (!*v || set_string(&c->user, v))
+			goto bad;
+	} else if (!strcmp(key, "group")) {
+		if (!*v || set_string(&c->group, v))
 			goto bad;
 	} else if (!strcmp(key, "event_timeout")) {
 		if (parse_unsigned(v, 1, 3600, &c->event_timeout))

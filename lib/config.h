@@ -14,6 +14,8 @@ struct config {
 	bool live;             /* consult /proc and NSS */
 	unsigned event_timeout;/* seconds */
 	unsigned max_events;   /* events in flight */
+	char *user;            /* run as this user once set up (NULL: stay) */
+	char *group;           /* and this group (NULL: the user's) */
 };
 
 void config_defaults(struct config *c);

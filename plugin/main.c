@@ -17,6 +17,7 @@
 #include "log.h"
 #include "options.h"
 #include "pipeline.h"
+#include "privileges.h"
 #include "stats.h"
 
 #define DEFAULT_CONFIG SYSCONFDIR "/auenrich/auenrich.conf"
@@ -142,6 +143,7 @@ int main(int argc, char **argv)
 	struct config cfg;
 	struct input_set inputs = { NULL, 0 };
 	struct pipeline *p;
+	struct privilege_needs needs;
 	char err[1024];
 	bool plugin_mode;
 	int status;
@@ -173,6 +175,18 @@ int main(int argc, char **argv)
 	p = pipeline_new(&cfg, plugin_mode, err, sizeof(err));
 	if (!p) {
 		fprintf(stderr, "auenrich: %s\n", err);
+		input_set_free(&inputs);
+		config_free(&cfg);
+		return EXIT_RUNTIME;
+	}
+	needs.read_proc = cfg.live;
+	needs.read_files = !plugin_mode;
+	needs.chown_files = false;
+	needs.user = cfg.user;
+	needs.group = cfg.group;
+	if (privileges_drop(&needs, err, sizeof(err))) {
+		fprintf(stderr, "auenrich: %s\n", err);
+		pipeline_free(p);
 		input_set_free(&inputs);
 		config_free(&cfg);
 		return EXIT_RUNTIME;

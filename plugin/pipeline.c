@@ -50,8 +50,11 @@ static int copy_config(struct config *dst, const struct config *src)
 	*dst = *src;
 	dst->output = src->output ? strdup(src->output) : NULL;
 	dst->split_dir = src->split_dir ? strdup(src->split_dir) : NULL;
+	dst->user = src->user ? strdup(src->user) : NULL;
+	dst->group = src->group ? strdup(src->group) : NULL;
 	return (src->output && !dst->output) ||
-	       (src->split_dir && !dst->split_dir) ? -1 : 0;
+	       (src->split_dir && !dst->split_dir) ||
+	       (src->user && !dst->user) || (src->group && !dst->group) ? -1 : 0;
 }
 
 struct pipeline *pipeline_new(const struct config *cfg, bool live_input,
