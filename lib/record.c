@@ -71,6 +71,10 @@ enum record_error record_parse(const char *line, size_t len, struct record *r)
 	p++;
 	if (p < end && *p == ':')  /* real logs sometimes lack this colon */
 		p++;
+	/* auparse splits at spaces and drops the whole msg=audit(...) word:
+	 * text glued to it is not a field either */
+	while (p < end && *p != ' ' && *p != 0x1d)
+		p++;
 	p = skip_spaces(p, end);
 	t = memchr(p, 0x1d, (size_t)(end - p));
 	if (t) {
@@ -210,11 +214,31 @@ static bool enriched_next(struct field_cursor *c, struct field *f)
 	}
 }
 
+/* End of the seperms words after the token that opens with '{': like
+ * auparse, the words run up to one that starts with '}' (or the end), and
+ * the rest of the opening token is dropped. *close is set to the '}' word. */
+static const char *perms_end(const char *p, const char *end,
+			     const char **close)
+{
+	const char *last = p, *e;
+
+	for (;;) {
+		p = skip_spaces(p, end);
+		if (p >= end || *p == '}')
+			break;
+		e = memchr(p, ' ', (size_t)(end - p));
+		last = e ? e : end;
+		p = last;
+	}
+	*close = p;
+	return last;
+}
+
 /* SELinux avc bodies carry two unlabelled items; auparse names them. */
 static bool avc_word(struct field_cursor *c, const char *p, const char *e,
 		     struct field *f)
 {
-	const char *close;
+	const char *close, *start, *last;
 
 	if (c->count == 0) {
 		if (e - p >= 3 && memcmp(p, "avc", 3) == 0)
@@ -226,21 +250,23 @@ static bool avc_word(struct field_cursor *c, const char *p, const char *e,
 		return true;
 	}
 	if (c->count == 1 && *p == '{') {
-		close = memchr(p, '}', (size_t)(c->end - p));
-		if (!close)
-			close = c->end;
+		start = skip_spaces(e, c->end);
+		last = perms_end(start, c->end, &close);
 		f->name = span_make("seperms", 7);
-		p = skip_spaces(p + 1, close);
-		e = close;
-		while (e > p && e[-1] == ' ')
-			e--;
-		f->raw = f->value = span_make(p, (size_t)(e - p));
+		f->raw = f->value = span_make(start, (size_t)(last - start));
 		f->kind = FIELD_PERMS;
-		c->p = close < c->end ? close + 1 : close;
+		/* auparse consumes the whole '}' token */
+		c->p = token_end(close, c->end, NULL);
 		c->count++;
 		return true;
 	}
 	return false;
+}
+
+/* True for a token that starts "msg=": eq is its first '='. */
+static bool is_msg(const char *p, const char *eq, const char *end)
+{
+	return eq - p == 3 && memcmp(p, "msg", 3) == 0 && eq + 1 < end;
 }
 
 bool fields_next(struct field_cursor *c, struct field *f)
@@ -256,11 +282,21 @@ bool fields_next(struct field_cursor *c, struct field *f)
 			return false;
 		}
 		eq = find_eq(p, c->end);
-		/* "msg='..." opens the nested body of a user-space record. */
-		if (eq && eq - p == 3 && memcmp(p, "msg", 3) == 0 &&
-		    eq + 1 < c->end && eq[1] == '\'') {
+		if (eq && is_msg(p, eq, c->end) && eq[1] == 'a') {
+			/* msg=audit(...) headers repeated in a body are noise */
+			c->p = token_end(p, c->end, NULL);
+			continue;
+		}
+		if (eq && is_msg(p, eq, c->end) && eq[1] == '\'') {
+			/* "msg='..." opens the nested body of a user-space
+			 * record; auparse drops the token if no '=' follows,
+			 * even where an avc word is expected. */
 			p = eq + 2;
 			eq = find_eq(p, c->end);
+			if (!eq) {
+				c->p = token_end(p, c->end, NULL);
+				continue;
+			}
 		}
 		e = token_end(p, c->end, eq);
 		c->p = e;
@@ -269,17 +305,15 @@ bool fields_next(struct field_cursor *c, struct field *f)
 				return true;
 			continue;
 		}
-		/* msg=audit(...) headers repeated in a body are noise. */
-		if (eq - p == 3 && memcmp(p, "msg", 3) == 0 && eq + 1 < e &&
-		    eq[1] == 'a')
-			continue;
 		if (*p == '(')
 			p++;
 		f->name = span_make(p, (size_t)(eq > p ? eq - p : 0));
 		f->raw = span_make(eq + 1, (size_t)(e - eq - 1));
-		trim_value(&f->raw);
+		/* auparse drops an empty value, but keeps one that its
+		 * trimming empties ("x=)" gives x="") */
 		if (f->raw.len == 0)
 			continue;
+		trim_value(&f->raw);
 		classify_value(f);
 		c->count++;
 		return true;

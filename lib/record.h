@@ -43,7 +43,9 @@ enum field_kind {
 	FIELD_BARE,    /* value as written */
 	FIELD_QUOTED,  /* value was "double-quoted"; span excludes the quotes */
 	FIELD_NULL,    /* (null) or ? */
-	FIELD_PERMS,   /* seperms: the words between { and }, space separated */
+	FIELD_PERMS,   /* seperms: the words between { and }, space separated
+			* (as auparse: from the word after the '{' token up
+			* to a word that starts with '}') */
 };
 
 struct field {
@@ -71,7 +73,8 @@ static inline bool record_same_event(const struct record *a,
 {
 	return a->serial == b->serial && a->sec == b->sec &&
 	       a->msec == b->msec && a->node.len == b->node.len &&
-	       memcmp(a->node.p, b->node.p, a->node.len) == 0;
+	       (a->node.len == 0 ||
+		memcmp(a->node.p, b->node.p, a->node.len) == 0);
 }
 
 #endif

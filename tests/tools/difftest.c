@@ -1,5 +1,5 @@
 /* difftest.c - differential test of the record tokenizer against libauparse.
- *   difftest [-q] FILE...
+ *   difftest [-q] [-v] FILE...   -q: summary only, -v: dump every record
  * Every line of every FILE is framed by record_parse() and fed, as a record
  * of its own, to libauparse. Where both parse it, auparse's fields (name and
  * raw value, node and type first) are compared with our record.node,
@@ -14,16 +14,24 @@
  *  - a double-quoted value holding spaces (our documented deviation: auparse
  *    splits it at every space) is split the way auparse would split it, and
  *    the record is counted as a known deviation; the rest of the record is
- *    still compared.
+ *    still compared;
+ *  - node and type: auparse trims their values like any field's (a trailing
+ *    ':' ',' '\'' ')'), our header spans are as written; record.node is also
+ *    compared, untrimmed, with auparse_get_node(), the event's node.
  * auparse drops a standalone EOE record, so an EOE line is given to it after
  * a copy of itself typed SYSCALL (same event), and its second record is read.
  * Lines holding a NUL byte are skipped: auparse stops at the NUL.
  *
- * Prints `records N, fields M, mismatched records K`, the other counts, and
- * the first 20 mismatches. Exit 1 on any mismatch, 2 on usage or I/O error. */
+ * Lines that only one side parses are counted and listed apart (ONLY-OURS,
+ * ONLY-AUPARSE); they do not fail the test.
+ *
+ * Prints `records N, fields M, mismatched records K` (M: auparse fields that
+ * matched, node and type included), the other counts, and the first 20
+ * mismatches with their first differing field. Exit 1 on any mismatch, 2 on
+ * usage or I/O error. */
 #include <auparse.h>
+#include <libaudit.h>
 #include <ctype.h>
-#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,7 +40,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "record.h"
-#include "record_types.h"
 
 #define MAX_REPORTS 20
 
@@ -68,7 +75,17 @@ static struct stats st;
 static auparse_state_t *au;
 static char *feedbuf;
 static size_t feedcap;
-static bool quiet;
+static bool quiet, verbose;
+
+#ifdef __SANITIZE_ADDRESS__
+/* libauparse 3.0.9 leaks a record's field array when it finds no field in
+ * it (e.g. "node=\x1d..."): its leaks are not ours to report. */
+const char *__lsan_default_suppressions(void);
+const char *__lsan_default_suppressions(void)
+{
+	return "leak:libauparse.so\n";
+}
+#endif
 
 static void *xrealloc(void *p, size_t n)
 {
@@ -287,9 +304,13 @@ static bool build_ours(const struct record *r)
 
 	ours.n = 0;
 	arena_reset(r->line.len);
+	/* auparse's node and type fields get the same trimming as any field;
+	 * record.node itself is compared with auparse_get_node() */
 	if (r->node.len)
-		push(&ours, "node", 4, r->node.p, r->node.len);
-	push(&ours, "type", 4, r->type_text.p, r->type_text.len);
+		push(&ours, "node", 4, r->node.p,
+		     auparse_trim(r->node.p, r->node.len));
+	push(&ours, "type", 4, r->type_text.p,
+	     auparse_trim(r->type_text.p, r->type_text.len));
 	fields_begin(&c, r);
 	while (fields_next(&c, &f)) {
 		if (f.kind == FIELD_PERMS) {
@@ -352,8 +373,23 @@ static bool feed_auparse(const char *line, size_t len, const struct record *r,
 		return false;
 	if (eoe && auparse_next_record(au) <= 0)
 		return false;
-	/* auparse hides the fields of an event stamped 0 seconds */
-	return auparse_get_time(au) != 0;
+	/* auparse hides the fields of an event stamped 0 seconds, and a
+	 * record whose every word it dropped has no field at all */
+	return auparse_get_time(au) != 0 && auparse_get_num_fields(au) > 0;
+}
+
+/* Whether auparse sees an EOE record: its own reading of the trimmed type
+ * ("EOE", "EOE)", "1320", "UNKNOWN[1320]"). */
+static bool auparse_sees_eoe(const struct record *r)
+{
+	char type[64];
+	size_t n = auparse_trim(r->type_text.p, r->type_text.len);
+
+	if (n >= sizeof(type))
+		return false;
+	memcpy(type, r->type_text.p, n);
+	type[n] = 0;
+	return audit_name_to_msg_type(type) == AUDIT_EOE;
 }
 
 static void print_escaped(const char *p, size_t n, size_t max)
@@ -386,6 +422,24 @@ static void print_xfield(const struct flist *l, size_t i)
 		print_escaped(l->v[i].val, l->v[i].vlen, 200);
 	else
 		fputs("(NULL)", stdout);
+}
+
+/* -v: every compared record, auparse's fields then ours (normalised). */
+static void dump_fields(const char *file, unsigned long lineno)
+{
+	size_t i;
+
+	printf("%s:%lu:\n  auparse", file, lineno);
+	for (i = 0; i < theirs.n; i++) {
+		putchar(' ');
+		print_xfield(&theirs, i);
+	}
+	fputs("\n  ours   ", stdout);
+	for (i = 0; i < ours.n; i++) {
+		putchar(' ');
+		print_xfield(&ours, i);
+	}
+	putchar('\n');
 }
 
 static void report_line(const char *what, const char *file,
@@ -426,14 +480,38 @@ static bool enriched_differs(const struct record *r)
 	       memcmp(interp, r->enriched.p, r->enriched.len) != 0;
 }
 
+/* The event's node (auparse_get_node(), the untrimmed header word) against
+ * record.node, which keys our events. */
+static bool node_differs(const struct record *r)
+{
+	char *node = (char *)auparse_get_node(au);
+	bool differs;
+
+	if (!node)
+		return r->node.len != 0;
+	differs = strlen(node) != r->node.len ||
+		  memcmp(node, r->node.p, r->node.len) != 0;
+	free(node);
+	return differs;
+}
+
 static void report_mismatch(const char *file, unsigned long lineno,
-			    const struct record *r, long idx)
+			    const struct record *r, long idx, bool node)
 {
 	const char *interp;
+	char *an;
 
 	if (st.reports_mismatch++ >= MAX_REPORTS || quiet)
 		return;
 	report_line("MISMATCH", file, lineno, r->line.p, r->line.len);
+	if (node) {
+		an = (char *)auparse_get_node(au);
+		fputs("  event node: ours ", stdout);
+		print_escaped(r->node.p, r->node.len, 300);
+		printf(" | auparse %s\n", an ? an : "(none)");
+		free(an);
+		return;
+	}
 	if (idx >= 0) {
 		printf("  field #%ld: ours ", idx);
 		print_xfield(&ours, (size_t)idx);
@@ -456,21 +534,19 @@ static void report_mismatch(const char *file, unsigned long lineno,
 	putchar('\n');
 }
 
-static void check_line(const char *file, unsigned long lineno,
-		       const char *line, size_t len)
+static void check_record(const char *file, unsigned long lineno,
+			 const char *line, size_t len)
 {
 	struct record r;
-	bool ok_ours, ok_theirs, deviation;
+	enum record_error err;
+	bool ok_ours, ok_theirs, deviation, node;
+	char why[80];
 	long idx;
 
-	st.lines++;
-	if (memchr(line, 0, len)) {
-		st.nul_lines++;
-		return;
-	}
-	ok_ours = record_parse(line, len, &r) == RECORD_OK;
+	err = record_parse(line, len, &r);
+	ok_ours = err == RECORD_OK;
 	ok_theirs = feed_auparse(line, len, &r,
-				 ok_ours && r.wire_type == TYPE_EOE);
+				 ok_ours && auparse_sees_eoe(&r));
 	if (!ok_ours || !ok_theirs) {
 		if (ok_ours) {
 			st.only_ours++;
@@ -479,9 +555,10 @@ static void check_line(const char *file, unsigned long lineno,
 					    len);
 		} else if (ok_theirs) {
 			st.only_auparse++;
+			snprintf(why, sizeof(why), "ONLY-AUPARSE (ours: %s)",
+				 record_error_text(err));
 			if (st.reports_auparse++ < MAX_REPORTS && !quiet)
-				report_line("ONLY-AUPARSE", file, lineno, line,
-					    len);
+				report_line(why, file, lineno, line, len);
 		} else {
 			st.both_reject++;
 		}
@@ -492,7 +569,10 @@ static void check_line(const char *file, unsigned long lineno,
 	build_theirs();
 	idx = first_difference();
 	st.fields += idx >= 0 ? (unsigned long)idx : theirs.n;
-	if (idx < 0 && !enriched_differs(&r)) {
+	if (verbose)
+		dump_fields(file, lineno);
+	node = node_differs(&r);
+	if (idx < 0 && !node && !enriched_differs(&r)) {
 		if (deviation) {
 			st.deviations++;
 			if (!quiet && st.deviations <= MAX_REPORTS)
@@ -502,7 +582,30 @@ static void check_line(const char *file, unsigned long lineno,
 		return;
 	}
 	st.mismatched++;
-	report_mismatch(file, lineno, &r, idx);
+	report_mismatch(file, lineno, &r, idx, node);
+}
+
+static void check_line(const char *file, unsigned long lineno,
+		       const char *line, size_t len)
+{
+#ifdef __SANITIZE_ADDRESS__
+	char *exact;
+#endif
+
+	st.lines++;
+	if (memchr(line, 0, len)) {
+		st.nul_lines++;
+		return;
+	}
+#ifdef __SANITIZE_ADDRESS__
+	/* an exact-size heap copy, so that an over-read is caught */
+	exact = xrealloc(NULL, len ? len : 1);
+	memcpy(exact, line, len);
+	check_record(file, lineno, exact, len);
+	free(exact);
+#else
+	check_record(file, lineno, line, len);
+#endif
 }
 
 static int check_file(const char *file)
@@ -543,12 +646,18 @@ int main(int argc, char **argv)
 {
 	int i = 1, rc = 0;
 
-	if (i < argc && strcmp(argv[i], "-q") == 0) {
-		quiet = true;
-		i++;
+	for (; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
+		if (strcmp(argv[i], "-q") == 0) {
+			quiet = true;
+		} else if (strcmp(argv[i], "-v") == 0) {
+			verbose = true;
+		} else {
+			i = argc;
+			break;
+		}
 	}
 	if (i >= argc) {
-		fprintf(stderr, "usage: difftest [-q] FILE...\n");
+		fprintf(stderr, "usage: difftest [-q] [-v] FILE...\n");
 		return 2;
 	}
 	au = auparse_init(AUSOURCE_BUFFER, "\n");
