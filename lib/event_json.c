@@ -298,11 +298,58 @@ static void put_value(struct event_json *w, struct buffer *b,
 	}
 }
 
-static void put_member_name(struct buffer *b, struct span name, bool *first)
+/* Members written so far in one object: a repeated name (hostile input, or
+ * USER_AVC repeating uid inside its msg) gets a "_2", "_3"... suffix so
+ * that every object keeps unique keys. */
+struct object_state {
+	bool first;
+	uint64_t bits;
+	unsigned n;
+	struct span names[128];
+};
+
+static void object_begin(struct object_state *o)
 {
-	if (!*first)
+	o->first = true;
+	o->bits = 0;
+	o->n = 0;
+}
+
+static bool object_has(const struct object_state *o, const char *p, size_t n)
+{
+	unsigned i;
+
+	for (i = 0; i < o->n; i++)
+		if (o->names[i].len == n && memcmp(o->names[i].p, p, n) == 0)
+			return true;
+	return false;
+}
+
+static void put_member_name(struct buffer *b, struct span name,
+			    struct object_state *o)
+{
+	uint64_t bit = 1ULL << (name_hash(name.p, name.len) & 63);
+	char alt[80];
+	unsigned k;
+
+	if (!o->first)
 		buffer_putc(b, ',');
-	*first = false;
+	o->first = false;
+	if ((o->bits & bit) && name.len < 64 &&
+	    object_has(o, name.p, name.len)) {
+		for (k = 2; k < 1000; k++) {
+			int l = snprintf(alt, sizeof(alt), "%.*s_%u",
+					 (int)name.len, name.p, k);
+			if (!object_has(o, alt, (size_t)l))
+				break;
+		}
+		json_put_string(b, alt, strlen(alt));
+		buffer_putc(b, ':');
+		return;
+	}
+	o->bits |= bit;
+	if (o->n < sizeof(o->names) / sizeof(o->names[0]))
+		o->names[o->n++] = name;
 	json_put_string(b, name.p, name.len);
 	buffer_putc(b, ':');
 }
@@ -311,8 +358,9 @@ static void put_member_name(struct buffer *b, struct span name, bool *first)
 static void put_braced(struct buffer *b, struct span v)
 {
 	const char *p = v.p + 1, *end = v.p + v.len - 1;
-	bool first = true;
+	struct object_state first;
 
+	object_begin(&first);
 	buffer_putc(b, '{');
 	while (p < end) {
 		const char *e, *eq;
@@ -337,7 +385,8 @@ static void put_braced(struct buffer *b, struct span v)
 	buffer_putc(b, '}');
 }
 
-static void put_enriched(struct buffer *b, const struct record *r, bool *first)
+static void put_enriched(struct buffer *b, const struct record *r,
+			 struct object_state *first)
 {
 	struct field_cursor c;
 	struct field f;
@@ -411,15 +460,33 @@ static void execve_flush(struct event_json *w, struct execve_state *st)
 /* Fields of one record into an object under way; EXECVE arguments, SYSCALL
  * arguments and the PROCTITLE go to w->argv instead. */
 static void put_record_fields(struct event_json *w, struct buffer *b,
-			      const struct record *r, bool *first,
+			      const struct record *r, struct object_state *first,
 			      struct execve_state *st)
 {
 	struct field_cursor c;
 	struct field f;
 	unsigned long n;
+	struct object_state inner;
+	bool msg_open = false;
 
 	fields_begin(&c, r);
 	while (fields_next(&c, &f)) {
+		/* msg='...' of user-space records becomes a nested object */
+		if (f.nested != msg_open) {
+			if (f.nested) {
+				put_member_name(b, span_make("msg", 3), first);
+				buffer_putc(b, '{');
+				object_begin(&inner);
+			} else {
+				buffer_putc(b, '}');
+			}
+			msg_open = f.nested;
+		}
+		if (msg_open) {
+			put_member_name(b, f.name, &inner);
+			put_value(w, b, &f);
+			continue;
+		}
 		if (r->type == TYPE_EXECVE) {
 			enum execve_arg k = execve_arg_kind(f.name, &n);
 			if (k == ARG_PART) {
@@ -476,6 +543,8 @@ static void put_record_fields(struct event_json *w, struct buffer *b,
 		put_member_name(b, f.name, first);
 		put_value(w, b, &f);
 	}
+	if (msg_open)
+		buffer_putc(b, '}');
 }
 
 static bool is_object_type(unsigned type)
@@ -515,17 +584,17 @@ static void put_record_object(struct event_json *w, struct buffer *b,
 			      const struct record *r)
 {
 	struct execve_state st = { false, 0 };
-	bool first = true;
+	struct object_state first;
 
+	object_begin(&first);
 	buffer_putc(b, '{');
 	w->argv.len = 0;
 	put_record_fields(w, b, r, &first, &st);
 	execve_flush(w, &st);
 	put_enriched(b, r, &first);
 	if (w->argv.len) {
-		if (!first)
-			buffer_putc(b, ',');
-		buffer_puts(b, "\"ARGV\":[");
+		put_member_name(b, span_make("ARGV", 4), &first);
+		buffer_putc(b, '[');
 		buffer_append(b, w->argv.data, w->argv.len);
 		buffer_putc(b, ']');
 	}
@@ -537,10 +606,11 @@ static void put_execve(struct event_json *w, struct buffer *b,
 		       const struct event *e, uint32_t from, bool *done)
 {
 	struct execve_state st = { false, 0 };
-	bool first = true;
+	struct object_state first;
 	struct record r;
 	uint32_t i;
 
+	object_begin(&first);
 	buffer_putc(b, '{');
 	w->argv.len = 0;
 	for (i = from; i < e->nrecs; i++) {
@@ -557,9 +627,8 @@ static void put_execve(struct event_json *w, struct buffer *b,
 		event_record_view(e, i, &r);
 		put_enriched(b, &r, &first);
 	}
-	if (!first)
-		buffer_putc(b, ',');
-	buffer_puts(b, "\"ARGV\":[");
+	put_member_name(b, span_make("ARGV", 4), &first);
+	buffer_putc(b, '[');
 	buffer_append(b, w->argv.data, w->argv.len);
 	buffer_puts(b, "]}");
 }

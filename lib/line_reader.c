@@ -51,9 +51,8 @@ ssize_t line_reader_fill(struct line_reader *lr)
 		errno = ENOMEM;
 		return -1;
 	}
-	do
-		n = read(lr->fd, lr->buf + lr->end, lr->cap - lr->end);
-	while (n < 0 && errno == EINTR);
+	/* EINTR goes back to the caller: a stop request must be seen. */
+	n = read(lr->fd, lr->buf + lr->end, lr->cap - lr->end);
 	if (n == 0)
 		lr->eof = true;
 	if (n > 0)

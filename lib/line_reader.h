@@ -28,7 +28,7 @@ enum { LINE_READER_CHUNK = 1 << 20, LINE_READER_MAX_LINE = 16 << 20 };
 bool line_reader_init(struct line_reader *lr, int fd);
 void line_reader_free(struct line_reader *lr);
 /* One read(2). Returns bytes read, 0 at end of file, -1 with errno set
- * (EAGAIN when non-blocking and nothing is there). */
+ * (EAGAIN when non-blocking and nothing is there, EINTR on a signal). */
 ssize_t line_reader_fill(struct line_reader *lr);
 /* Next complete line (without its newline). At end of file the last,
  * unterminated line is delivered too. Views stay valid until the next fill. */

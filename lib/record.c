@@ -109,6 +109,7 @@ void fields_begin(struct field_cursor *c, const struct record *r)
 	c->p = r->body.p;
 	c->end = r->body.p + r->body.len;
 	c->count = 0;
+	c->in_msg = false;
 	c->enriched = false;
 	c->avc = (r->type == TYPE_AVC || r->type == TYPE_USER_AVC);
 }
@@ -118,6 +119,7 @@ void enriched_begin(struct field_cursor *c, const struct record *r)
 	c->p = r->enriched.p;
 	c->end = r->enriched.p + r->enriched.len;
 	c->count = 0;
+	c->in_msg = false;
 	c->enriched = true;
 	c->avc = false;
 }
@@ -169,6 +171,7 @@ static void classify_value(struct field *f)
 
 	f->value = v;
 	f->kind = FIELD_BARE;
+	f->nested = false;
 	if (v.len >= 2 && v.p[0] == '"' && v.p[v.len - 1] == '"') {
 		f->kind = FIELD_QUOTED;
 		f->value = span_make(v.p + 1, v.len - 2);
@@ -293,6 +296,7 @@ bool fields_next(struct field_cursor *c, struct field *f)
 			 * even where an avc word is expected. */
 			p = eq + 2;
 			eq = find_eq(p, c->end);
+			c->in_msg = true;
 			if (!eq) {
 				c->p = token_end(p, c->end, NULL);
 				continue;
@@ -315,6 +319,10 @@ bool fields_next(struct field_cursor *c, struct field *f)
 			continue;
 		trim_value(&f->raw);
 		classify_value(f);
+		f->nested = c->in_msg;
+		/* the closing quote of msg='...' ends the nested part */
+		if (c->in_msg && e[-1] == '\'')
+			c->in_msg = false;
 		c->count++;
 		return true;
 	}

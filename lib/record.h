@@ -53,6 +53,7 @@ struct field {
 	struct span value; /* raw text for BARE, inner text for QUOTED */
 	struct span raw;   /* value exactly as auparse reports it */
 	enum field_kind kind;
+	bool nested;       /* came from inside msg='...' */
 };
 
 struct field_cursor {
@@ -60,6 +61,7 @@ struct field_cursor {
 	const char *end;
 	unsigned count;   /* fields returned so far */
 	bool avc;         /* SELinux avc body: unlabelled words become fields */
+	bool in_msg;      /* inside the msg='...' of a user-space record */
 	bool enriched;    /* iterating the 0x1D tail */
 };
 

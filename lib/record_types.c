@@ -3,6 +3,7 @@
 
 #include <libaudit.h>
 #include <stdlib.h>
+#include <string.h>
 
 enum { NAME_CACHE_SLOTS = 256, NAME_CACHE_MAXLEN = 31, NUMBER_TABLE = 4096 };
 
@@ -24,6 +25,7 @@ static unsigned hash_bytes(const char *p, size_t n)
 	return h;
 }
 
+/* Type numbers are 16 bits on the wire (netlink message type). */
 static bool parse_u32(const char *p, size_t n, unsigned *out)
 {
 	unsigned long long v = 0;
@@ -36,7 +38,7 @@ static bool parse_u32(const char *p, size_t n, unsigned *out)
 			return false;
 		v = v * 10 + (unsigned)(p[i] - '0');
 	}
-	if (v > 0xffffffffULL)
+	if (v > TYPE_MAX_WIRE)
 		return false;
 	*out = (unsigned)v;
 	return true;
@@ -107,13 +109,69 @@ static bool body_is_container_id(struct span body)
 				    " contid=");
 }
 
+static const char *const contid_patch_names[] = {
+	"auto", "v5", "v6", "v7", "v8", "v9", "v10", "v11",
+};
+
+static enum contid_patch pinned_patch = CONTID_PATCH_AUTO;
+
+bool contid_patch_from_text(const char *text, enum contid_patch *out)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(contid_patch_names) / sizeof(*contid_patch_names);
+	     i++) {
+		if (strcmp(text, contid_patch_names[i]) == 0) {
+			*out = (enum contid_patch)i;
+			return true;
+		}
+	}
+	return false;
+}
+
+const char *contid_patch_name(enum contid_patch p)
+{
+	return (unsigned)p < sizeof(contid_patch_names) /
+			     sizeof(*contid_patch_names) ?
+	       contid_patch_names[p] : "auto";
+}
+
+unsigned contid_patch_wire_type(enum contid_patch p)
+{
+	switch (p) {
+	case CONTID_PATCH_V5:
+	case CONTID_PATCH_V6:
+		return TYPE_TIME_INJOFFSET;
+	case CONTID_PATCH_V7:
+		return TYPE_BPF;
+	case CONTID_PATCH_V8:
+		return TYPE_EVENT_LISTENER;
+	case CONTID_PATCH_V9:
+	case CONTID_PATCH_V10:
+	case CONTID_PATCH_V11:
+		return TYPE_URINGOP;
+	case CONTID_PATCH_AUTO:
+		break;
+	}
+	return 0;
+}
+
+void record_types_set_contid_patch(enum contid_patch p)
+{
+	pinned_patch = p;
+}
+
 unsigned record_type_resolve(unsigned wire_type, struct span body)
 {
+	unsigned pinned = contid_patch_wire_type(pinned_patch);
+
 	switch (wire_type) {
 	case TYPE_TIME_INJOFFSET:
 	case TYPE_BPF:
 	case TYPE_EVENT_LISTENER:
 	case TYPE_URINGOP:
+		if (pinned && wire_type != pinned)
+			return wire_type;
 		return body_is_container_id(body) ? TYPE_CONTAINER_ID
 						  : wire_type;
 	default:
@@ -141,12 +199,15 @@ const char *record_type_name(unsigned type)
 	return audit_msg_type_to_name((int)type);
 }
 
+/* auparse's audit_is_last_record(): USER (1005), 1007-1299, PROCTITLE,
+ * EOE, KERNEL (2000), 2100 and up, the NetLabel range. */
 bool record_type_may_end_event(unsigned type)
 {
 	if (type == TYPE_CONTAINER_OP || type == TYPE_CONTAINER_ID)
 		return false;
 	return type == TYPE_PROCTITLE || type == TYPE_EOE ||
-	       type == TYPE_NETFILTER_PKT || (type > 0 && type < 1300) ||
-	       (type >= 1700 && type < 0x10000) || type == 2000 ||
+	       type == TYPE_NETFILTER_PKT || type == 1005 ||
+	       (type >= 1007 && type < 1300) || type == 2000 ||
+	       (type >= 2100 && type <= TYPE_MAX_WIRE) ||
 	       (type >= 1406 && type <= 1419);
 }

@@ -17,6 +17,7 @@ enum {
 	TYPE_SOCKADDR = 1306,
 	TYPE_CWD = 1307,
 	TYPE_EXECVE = 1309,
+	TYPE_OBJ_PID = 1318,
 	TYPE_EOE = 1320,
 	TYPE_NETFILTER_PKT = 1324,
 	TYPE_PROCTITLE = 1327,
@@ -29,13 +30,31 @@ enum {
 	TYPE_USER_AVC = 1107,
 	TYPE_FIRST_DAEMON = 1200,
 	TYPE_LAST_DAEMON = 1299,
+	TYPE_MAX_WIRE = 0xffff,
 	/* CONTAINER_ID has no fixed number (1332, 1334, 1335 or 1336 by patch
 	 * version): internally it gets one outside the kernel's 16-bit range. */
 	TYPE_CONTAINER_ID = 0x10000,
 };
 
+/* The container-ID patch version that numbered CONTAINER_ID (1332 for
+ * v5/v6, 1334 for v7, 1335 for v8, 1336 for v9-v11), when the operator
+ * knows it: only that number is then checked for a CONTAINER_ID body, and
+ * the other three always keep their mainline meaning. */
+enum contid_patch {
+	CONTID_PATCH_AUTO, CONTID_PATCH_V5, CONTID_PATCH_V6, CONTID_PATCH_V7,
+	CONTID_PATCH_V8, CONTID_PATCH_V9, CONTID_PATCH_V10, CONTID_PATCH_V11,
+};
+
+/* "auto", "v5" ... "v11"; false for anything else. */
+bool contid_patch_from_text(const char *text, enum contid_patch *out);
+const char *contid_patch_name(enum contid_patch p);
+/* Wire number of CONTAINER_ID under version p; 0 for auto. */
+unsigned contid_patch_wire_type(enum contid_patch p);
+/* Process-wide, as the tables are: applies to every later resolution. */
+void record_types_set_contid_patch(enum contid_patch p);
+
 /* Number for a type as written in a record header: a name, UNKNOWN[n] or a
- * bare number. Returns false when it is none of those. An unknown name is
+ * bare number (at most 65535). Returns false when it is none of those. An unknown name is
  * not an error: *type is set to 0 and the caller keeps the name as written. */
 bool record_type_from_text(struct span text, unsigned *type);
 
@@ -46,8 +65,9 @@ unsigned record_type_resolve(unsigned wire_type, struct span body);
 /* Canonical name of a resolved type, NULL if neither libaudit nor we know it. */
 const char *record_type_name(unsigned type);
 
-/* auparse's "last record of an event" rule, minus CONTAINER_OP which precedes
- * its SYSCALL, plus the context-free NETFILTER_PKT. */
+/* auparse's "last record of an event" rule (audit_is_last_record), minus
+ * CONTAINER_OP which precedes its SYSCALL, plus the context-free
+ * NETFILTER_PKT. */
 bool record_type_may_end_event(unsigned type);
 
 /* auditd's own records (DAEMON_*) count serials of their own. */

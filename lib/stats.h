@@ -17,8 +17,10 @@ struct stats {
 	uint64_t timed_out;     /* events completed by the timeout */
 	uint64_t serial_resets; /* serial jumps too large to be losses */
 	uint64_t long_lines;    /* lines longer than auditd's 8970-byte cap */
-	uint64_t output_errors; /* failed writes (each one reported) */
-	uint64_t dropped;       /* events that could not be written */
+	uint64_t output_errors; /* failed writes; the first of a run is logged,
+				 * and the bytes of a failed write are lost */
+	uint64_t dropped;       /* records that could not be kept (no memory,
+				 * an event over 4 GiB) */
 };
 
 extern struct stats stats;

@@ -34,17 +34,21 @@ static void request_stop(int sig)
 
 struct config_source {
 	const struct options *opts;
-	const char *path;   /* configuration file, NULL for none */
+	bool plugin_mode;
 };
 
-/* Defaults, then the file, then the command line. */
+/* Defaults, then the file (-c, or as a plugin the default file when it
+ * exists, looked for again at every reload), then the command line. */
 static int build_config(void *ctx, struct config *cfg, char *err, size_t errlen)
 {
 	const struct config_source *src = ctx;
 	const struct options *o = src->opts;
+	const char *path = o->config_path;
 
+	if (!path && src->plugin_mode && access(DEFAULT_CONFIG, R_OK) == 0)
+		path = DEFAULT_CONFIG;
 	config_defaults(cfg);
-	if (src->path && config_load(cfg, src->path, err, errlen))
+	if (path && config_load(cfg, path, err, errlen))
 		goto fail;
 	if (o->format && config_set(cfg, "format", o->format, err, errlen))
 		goto fail;
@@ -84,6 +88,8 @@ static int replay_fd(struct pipeline *p, int fd, const char *name)
 	}
 	do {
 		n = line_reader_fill(&lr);
+		if (n < 0 && errno == EINTR)
+			continue;  /* the loop condition sees a stop request */
 		if (n < 0) {
 			log_msg(LOG_ERR, "reading %s: %s", name, strerror(errno));
 			line_reader_free(&lr);
@@ -91,7 +97,7 @@ static int replay_fd(struct pipeline *p, int fd, const char *name)
 		}
 		while (line_reader_next(&lr, &line, &len, &truncated))
 			pipeline_line(p, line, len, truncated, wall_now());
-	} while (n > 0 && !stop_requested);
+	} while (n != 0 && !stop_requested);
 	line_reader_free(&lr);
 	return 0;
 }
@@ -157,12 +163,14 @@ int main(int argc, char **argv)
 		break;
 	}
 	plugin_mode = opts.ninputs == 0;
+	/* As a plugin, stderr is auditd's /dev/null: set-up errors must reach
+	 * syslog too, or auditd restarts a silently failing plugin. */
+	if (plugin_mode)
+		log_use_syslog(1);
 	src.opts = &opts;
-	src.path = opts.config_path;
-	if (!src.path && plugin_mode && access(DEFAULT_CONFIG, R_OK) == 0)
-		src.path = DEFAULT_CONFIG;
+	src.plugin_mode = plugin_mode;
 	if (build_config(&src, &cfg, err, sizeof(err))) {
-		fprintf(stderr, "auenrich: %s\n", err);
+		log_msg(LOG_ERR, "%s", err);
 		return EXIT_USAGE;
 	}
 	if (!plugin_mode &&
@@ -174,7 +182,7 @@ int main(int argc, char **argv)
 	}
 	p = pipeline_new(&cfg, plugin_mode, err, sizeof(err));
 	if (!p) {
-		fprintf(stderr, "auenrich: %s\n", err);
+		log_msg(LOG_ERR, "%s", err);
 		input_set_free(&inputs);
 		config_free(&cfg);
 		return EXIT_RUNTIME;
@@ -185,14 +193,13 @@ int main(int argc, char **argv)
 	needs.user = cfg.user;
 	needs.group = cfg.group;
 	if (privileges_drop(&needs, err, sizeof(err))) {
-		fprintf(stderr, "auenrich: %s\n", err);
+		log_msg(LOG_ERR, "%s", err);
 		pipeline_free(p);
 		input_set_free(&inputs);
 		config_free(&cfg);
 		return EXIT_RUNTIME;
 	}
 	if (plugin_mode) {
-		log_use_syslog(1);
 		status = live_loop_run(p, STDIN_FILENO, build_config, &src);
 	} else {
 		status = replay(p, &inputs);

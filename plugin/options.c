@@ -43,7 +43,7 @@ enum options_result options_parse(struct options *o, int argc, char **argv)
 
 	memset(o, 0, sizeof(*o));
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+c:f:o:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:f:o:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			o->config_path = optarg;
