@@ -147,6 +147,39 @@ static void test_type_collisions(void)
 	CHECK(strcmp(record_type_name(1300), "SYSCALL") == 0);
 }
 
+/* Where auparse's split is peculiar, we follow it (tests/tools/difftest
+ * checks the same against libauparse itself). */
+static void test_auparse_agreement(void)
+{
+	char got[1024];
+	struct record r;
+
+	r = parse_ok("type=SYSCALL msg=audit(1.000:1): a=) b= c=x:");
+	collect(&r, got, sizeof(got));
+	CHECK_STR(got, "a=/0 c=x/0");  /* emptied by trimming: kept */
+	r = parse_ok("type=USER_CMD msg=audit(1.000:1): pid=1 msg='msg=audit(1.0:1) x=1'");
+	collect(&r, got, sizeof(got));
+	CHECK_STR(got, "pid=1/0 msg=audit(1.0:1/0 x=1/0");
+	r = parse_ok("type=AVC msg=audit(1.000:1): avc:  denied  { a }b } for pid=2");
+	collect(&r, got, sizeof(got));
+	CHECK_STR(got, "seresult=denied/0 seperms=a/3 pid=2/0");  /* "}b" ends it */
+}
+
+static void test_nested_msg(void)
+{
+	struct record r = parse_ok("type=USER_LOGIN msg=audit(1.000:2): pid=1 msg='op=x res=success' z=1");
+	struct field_cursor c;
+	struct field f;
+	int nested[4] = { -1, -1, -1, -1 }, i = 0;
+
+	fields_begin(&c, &r);
+	while (fields_next(&c, &f) && i < 4)
+		nested[i++] = f.nested;
+	CHECK(i == 4);
+	CHECK(nested[0] == 0 && nested[1] == 1 && nested[2] == 1 &&
+	      nested[3] == 0);
+}
+
 /* Every prefix of a record must frame or fail cleanly (run under ASan). */
 static void test_prefixes(void)
 {
@@ -183,5 +216,7 @@ int main(void)
 	test_enriched_braces();
 	test_type_collisions();
 	test_prefixes();
+	test_auparse_agreement();
+	test_nested_msg();
 	return check_report("test_record");
 }
