@@ -88,14 +88,12 @@ static void build_style_index(void)
 	style_index_ready = true;
 }
 
-static enum value_style style_of(struct span name)
+static enum value_style style_of(struct span name, uint32_t h)
 {
 	const struct style_entry *e;
-	uint32_t h;
 
 	if (name.len == 0 || name.len > 15)
 		return VALUE_PLAIN;
-	h = name_hash(name.p, name.len);
 	while ((e = style_index[h % STYLE_SLOTS]) != NULL) {
 		if (strncmp(e->name, name.p, name.len) == 0 &&
 		    e->name[name.len] == 0)
@@ -252,7 +250,7 @@ static void put_perms(struct buffer *b, struct span v)
 }
 
 static void put_value(struct event_json *w, struct buffer *b,
-		      const struct field *f)
+		      const struct field *f, uint32_t name_h)
 {
 	enum value_style style;
 
@@ -269,7 +267,7 @@ static void put_value(struct event_json *w, struct buffer *b,
 	case FIELD_BARE:
 		break;
 	}
-	style = style_of(f->name);
+	style = style_of(f->name, name_h);
 	switch (style) {
 	case VALUE_ESCAPED:
 		w->scratch.len = 0;
@@ -303,55 +301,85 @@ static void put_value(struct event_json *w, struct buffer *b,
  * that every object keeps unique keys. */
 struct object_state {
 	bool first;
-	uint64_t bits;
+	uint64_t filter[4];     /* bit (hash & 255): a name with it was seen */
 	unsigned n;
+	uint32_t hashes[128];
 	struct span names[128];
+	char renamed[512];      /* the "_N" names made up so far */
+	size_t renamed_len;
 };
 
 static void object_begin(struct object_state *o)
 {
 	o->first = true;
-	o->bits = 0;
+	memset(o->filter, 0, sizeof(o->filter));
 	o->n = 0;
+	o->renamed_len = 0;
 }
 
-static bool object_has(const struct object_state *o, const char *p, size_t n)
+static void object_remember(struct object_state *o, struct span name,
+			    uint32_t h)
+{
+	o->filter[(h >> 6) & 3] |= 1ULL << (h & 63);
+	if (o->n < sizeof(o->names) / sizeof(o->names[0])) {
+		o->hashes[o->n] = h;
+		o->names[o->n++] = name;
+	}
+}
+
+static bool object_has(const struct object_state *o, uint32_t h,
+		       const char *p, size_t n)
 {
 	unsigned i;
 
 	for (i = 0; i < o->n; i++)
-		if (o->names[i].len == n && memcmp(o->names[i].p, p, n) == 0)
+		if (o->hashes[i] == h && o->names[i].len == n &&
+		    memcmp(o->names[i].p, p, n) == 0)
 			return true;
 	return false;
 }
 
-static void put_member_name(struct buffer *b, struct span name,
-			    struct object_state *o)
+/* Writes ,"name": (h is name_hash of the name). */
+static void put_member_name_h(struct buffer *b, struct span name, uint32_t h,
+			      struct object_state *o)
 {
-	uint64_t bit = 1ULL << (name_hash(name.p, name.len) & 63);
+	uint64_t bit = 1ULL << (h & 63);
+	uint64_t *word = &o->filter[(h >> 6) & 3];
 	char alt[80];
 	unsigned k;
 
 	if (!o->first)
 		buffer_putc(b, ',');
 	o->first = false;
-	if ((o->bits & bit) && name.len < 64 &&
-	    object_has(o, name.p, name.len)) {
+	if ((*word & bit) && name.len < 64 && object_has(o, h, name.p, name.len)) {
+		int l = 0;
+		uint32_t ah = 0;
 		for (k = 2; k < 1000; k++) {
-			int l = snprintf(alt, sizeof(alt), "%.*s_%u",
-					 (int)name.len, name.p, k);
-			if (!object_has(o, alt, (size_t)l))
+			l = snprintf(alt, sizeof(alt), "%.*s_%u",
+				     (int)name.len, name.p, k);
+			ah = name_hash(alt, (size_t)l);
+			if (!object_has(o, ah, alt, (size_t)l))
 				break;
 		}
-		json_put_string(b, alt, strlen(alt));
+		if (o->renamed_len + (size_t)l <= sizeof(o->renamed)) {
+			char *keep = o->renamed + o->renamed_len;
+			memcpy(keep, alt, (size_t)l);
+			o->renamed_len += (size_t)l;
+			object_remember(o, span_make(keep, (size_t)l), ah);
+		}
+		json_put_string(b, alt, (size_t)l);
 		buffer_putc(b, ':');
 		return;
 	}
-	o->bits |= bit;
-	if (o->n < sizeof(o->names) / sizeof(o->names[0]))
-		o->names[o->n++] = name;
+	object_remember(o, name, h);
 	json_put_string(b, name.p, name.len);
 	buffer_putc(b, ':');
+}
+
+static void put_member_name(struct buffer *b, struct span name,
+			    struct object_state *o)
+{
+	put_member_name_h(b, name, name_hash(name.p, name.len), o);
 }
 
 /* SADDR={ saddr_fam=inet laddr=127.0.0.1 lport=1025 } becomes an object. */
@@ -468,6 +496,7 @@ static void put_record_fields(struct event_json *w, struct buffer *b,
 	unsigned long n;
 	struct object_state inner;
 	bool msg_open = false;
+	uint32_t h;
 
 	fields_begin(&c, r);
 	while (fields_next(&c, &f)) {
@@ -482,9 +511,10 @@ static void put_record_fields(struct event_json *w, struct buffer *b,
 			}
 			msg_open = f.nested;
 		}
+		h = name_hash(f.name.p, f.name.len);
 		if (msg_open) {
-			put_member_name(b, f.name, &inner);
-			put_value(w, b, &f);
+			put_member_name_h(b, f.name, h, &inner);
+			put_value(w, b, &f, h);
 			continue;
 		}
 		if (r->type == TYPE_EXECVE) {
@@ -540,8 +570,8 @@ static void put_record_fields(struct event_json *w, struct buffer *b,
 			}
 			continue;
 		}
-		put_member_name(b, f.name, first);
-		put_value(w, b, &f);
+		put_member_name_h(b, f.name, h, first);
+		put_value(w, b, &f, h);
 	}
 	if (msg_open)
 		buffer_putc(b, '}');

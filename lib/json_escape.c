@@ -38,49 +38,55 @@ static size_t utf8_len(const unsigned char *p, size_t n)
 	return 0;
 }
 
-void json_put_escaped(struct buffer *b, const char *s, size_t n)
+/* Escapes n bytes into d, which has room for 3n; returns the new end. */
+static char *escape_into(char *d, const unsigned char *p, size_t n)
 {
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, run;
+	size_t i = 0;
 
-	buffer_reserve(b, n + 2);
 	while (i < n) {
-		run = i;
-		while (run < n && !needs_care[p[run]])
-			run++;
-		if (run > i) {
-			buffer_append(b, p + i, run - i);
-			i = run;
-			if (i == n)
-				break;
-		}
-		if (p[i] == '"' || p[i] == '\\') {
-			buffer_putc(b, '\\');
-			buffer_putc(b, (char)p[i]);
+		unsigned char c = p[i];
+		if (!needs_care[c]) {
+			*d++ = (char)c;
 			i++;
-		} else if (p[i] >= 0x80) {
-			size_t l = utf8_len(p + i, n - i);
+		} else if (c == '"' || c == '\\') {
+			*d++ = '\\';
+			*d++ = (char)c;
+			i++;
+		} else {
+			size_t l = c >= 0x80 ? utf8_len(p + i, n - i) : 0;
 			if (l) {
-				buffer_append(b, p + i, l);
+				memcpy(d, p + i, l);
+				d += l;
 				i += l;
 				continue;
 			}
-			goto percent;
-		} else {
-percent:
-			buffer_putc(b, '%');
-			buffer_putc(b, hexdigits[p[i] >> 4]);
-			buffer_putc(b, hexdigits[p[i] & 15]);
+			*d++ = '%';
+			*d++ = hexdigits[c >> 4];
+			*d++ = hexdigits[c & 15];
 			i++;
 		}
 	}
+	return d;
+}
+
+/* Worst case every byte becomes %XX: reserve once, write directly. */
+void json_put_escaped(struct buffer *b, const char *p, size_t n)
+{
+	buffer_reserve(b, n * 3);
+	b->len = (size_t)(escape_into(b->data + b->len,
+				      (const unsigned char *)p, n) - b->data);
 }
 
 void json_put_string(struct buffer *b, const char *p, size_t n)
 {
-	buffer_putc(b, '"');
-	json_put_escaped(b, p, n);
-	buffer_putc(b, '"');
+	char *d;
+
+	buffer_reserve(b, n * 3 + 2);
+	d = b->data + b->len;
+	*d++ = '"';
+	d = escape_into(d, (const unsigned char *)p, n);
+	*d++ = '"';
+	b->len = (size_t)(d - b->data);
 }
 
 /* Digit value plus one; 0 marks a byte that is no hex digit. */

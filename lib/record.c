@@ -125,30 +125,33 @@ void enriched_begin(struct field_cursor *c, const struct record *r)
 }
 
 /* End of a token starting at p: the next space, except that a value that
- * opens with a double quote runs to its closing quote when one follows
- * before the end (a value may then hold spaces). */
+ * opens with a double quote runs to the next quote when that one ends the
+ * word (a value may then hold spaces). */
 static const char *token_end(const char *p, const char *end, const char *eq)
 {
 	const char *q;
 
+	/* Only the next quote is looked at: scanning further for one that
+	 * is followed by a space would make hostile lines quadratic. */
 	if (eq && eq + 1 < end && eq[1] == '"') {
-		for (q = eq + 2; q < end; q++) {
-			if (*q == '"' && (q + 1 == end || q[1] == ' '))
-				return q + 1;
-		}
+		q = memchr(eq + 2, '"', (size_t)(end - eq - 2));
+		if (q && (q + 1 == end || q[1] == ' '))
+			return q + 1;
 	}
 	q = memchr(p, ' ', (size_t)(end - p));
 	return q ? q : end;
 }
 
+/* The '=' of the word at p, or NULL when the word has none. */
 static const char *find_eq(const char *p, const char *end)
 {
-	const char *q = memchr(p, '=', (size_t)(end - p));
-	const char *s = memchr(p, ' ', (size_t)(end - p));
-
-	if (q && s && s < q)
-		return NULL;
-	return q;
+	for (; p < end; p++) {
+		if (*p == '=')
+			return p;
+		if (*p == ' ')
+			return NULL;
+	}
+	return NULL;
 }
 
 /* Trailing punctuation auparse strips from values. */
