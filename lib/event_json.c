@@ -297,16 +297,20 @@ static void put_value(struct event_json *w, struct buffer *b,
 }
 
 /* Members written so far in one object: a repeated name (hostile input, or
- * USER_AVC repeating uid inside its msg) gets a "_2", "_3"... suffix so
- * that every object keeps unique keys. */
+ * a forged record) gets a "_2", "_3"... suffix so that every object keeps
+ * unique keys. A 256-bit filter keeps the common case to one test; the
+ * lists grow on the heap past their inline room and are freed by
+ * object_end(). */
 struct object_state {
 	bool first;
 	uint64_t filter[4];     /* bit (hash & 255): a name with it was seen */
-	unsigned n;
-	uint32_t hashes[128];
-	struct span names[128];
-	char renamed[512];      /* the "_N" names made up so far */
-	size_t renamed_len;
+	unsigned n, cap;
+	uint32_t *hashes;
+	struct span *names;
+	uint32_t hashes_inline[64];
+	struct span names_inline[64];
+	char **renamed;         /* heap copies of the made-up names */
+	unsigned nrenamed;
 };
 
 static void object_begin(struct object_state *o)
@@ -314,17 +318,58 @@ static void object_begin(struct object_state *o)
 	o->first = true;
 	memset(o->filter, 0, sizeof(o->filter));
 	o->n = 0;
-	o->renamed_len = 0;
+	o->cap = 64;
+	o->hashes = o->hashes_inline;
+	o->names = o->names_inline;
+	o->renamed = NULL;
+	o->nrenamed = 0;
+}
+
+static void object_end(struct object_state *o)
+{
+	unsigned i;
+
+	for (i = 0; i < o->nrenamed; i++)
+		free(o->renamed[i]);
+	free(o->renamed);
+	if (o->hashes != o->hashes_inline) {
+		free(o->hashes);
+		free(o->names);
+	}
+}
+
+static void *xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n);
+
+	if (!q) {
+		fputs("auenrich: out of memory\n", stderr);
+		abort();
+	}
+	return q;
 }
 
 static void object_remember(struct object_state *o, struct span name,
 			    uint32_t h)
 {
 	o->filter[(h >> 6) & 3] |= 1ULL << (h & 63);
-	if (o->n < sizeof(o->names) / sizeof(o->names[0])) {
-		o->hashes[o->n] = h;
-		o->names[o->n++] = name;
+	if (o->n == o->cap) {
+		unsigned nc = o->cap * 2;
+		if (o->hashes == o->hashes_inline) {
+			o->hashes = xrealloc(NULL, nc * sizeof(*o->hashes));
+			o->names = xrealloc(NULL, nc * sizeof(*o->names));
+			memcpy(o->hashes, o->hashes_inline,
+			       sizeof(o->hashes_inline));
+			memcpy(o->names, o->names_inline,
+			       sizeof(o->names_inline));
+		} else {
+			o->hashes = xrealloc(o->hashes, nc * sizeof(*o->hashes));
+			o->names = xrealloc(o->names, nc * sizeof(*o->names));
+		}
+		o->cap = nc;
 	}
+	o->hashes[o->n] = h;
+	o->names[o->n++] = name;
 }
 
 static bool object_has(const struct object_state *o, uint32_t h,
@@ -332,6 +377,8 @@ static bool object_has(const struct object_state *o, uint32_t h,
 {
 	unsigned i;
 
+	if (!(o->filter[(h >> 6) & 3] & (1ULL << (h & 63))))
+		return false;
 	for (i = 0; i < o->n; i++)
 		if (o->hashes[i] == h && o->names[i].len == n &&
 		    memcmp(o->names[i].p, p, n) == 0)
@@ -343,30 +390,27 @@ static bool object_has(const struct object_state *o, uint32_t h,
 static void put_member_name_h(struct buffer *b, struct span name, uint32_t h,
 			      struct object_state *o)
 {
-	uint64_t bit = 1ULL << (h & 63);
-	uint64_t *word = &o->filter[(h >> 6) & 3];
-	char alt[80];
-	unsigned k;
-
 	if (!o->first)
 		buffer_putc(b, ',');
 	o->first = false;
-	if ((*word & bit) && name.len < 64 && object_has(o, h, name.p, name.len)) {
-		int l = 0;
+	if (object_has(o, h, name.p, name.len)) {
+		size_t cap = name.len + 16;
+		char *alt = xrealloc(NULL, cap);
 		uint32_t ah = 0;
-		for (k = 2; k < 1000; k++) {
-			l = snprintf(alt, sizeof(alt), "%.*s_%u",
-				     (int)name.len, name.p, k);
+		unsigned k;
+		int l = 0;
+
+		for (k = 2; k != 0; k++) {
+			l = snprintf(alt, cap, "%.*s_%u", (int)name.len,
+				     name.p, k);
 			ah = name_hash(alt, (size_t)l);
 			if (!object_has(o, ah, alt, (size_t)l))
 				break;
 		}
-		if (o->renamed_len + (size_t)l <= sizeof(o->renamed)) {
-			char *keep = o->renamed + o->renamed_len;
-			memcpy(keep, alt, (size_t)l);
-			o->renamed_len += (size_t)l;
-			object_remember(o, span_make(keep, (size_t)l), ah);
-		}
+		o->renamed = xrealloc(o->renamed,
+				      (o->nrenamed + 1) * sizeof(*o->renamed));
+		o->renamed[o->nrenamed++] = alt;
+		object_remember(o, span_make(alt, (size_t)l), ah);
 		json_put_string(b, alt, (size_t)l);
 		buffer_putc(b, ':');
 		return;
@@ -410,6 +454,7 @@ static void put_braced(struct buffer *b, struct span v)
 		}
 		p = e;
 	}
+	object_end(&first);
 	buffer_putc(b, '}');
 }
 
@@ -507,6 +552,7 @@ static void put_record_fields(struct event_json *w, struct buffer *b,
 				buffer_putc(b, '{');
 				object_begin(&inner);
 			} else {
+				object_end(&inner);
 				buffer_putc(b, '}');
 			}
 			msg_open = f.nested;
@@ -573,14 +619,31 @@ static void put_record_fields(struct event_json *w, struct buffer *b,
 		put_member_name_h(b, f.name, h, first);
 		put_value(w, b, &f, h);
 	}
-	if (msg_open)
+	if (msg_open) {
+		object_end(&inner);
 		buffer_putc(b, '}');
+	}
 }
 
 static bool is_object_type(unsigned type)
 {
 	return type == TYPE_SYSCALL || type == TYPE_EXECVE ||
 	       type == TYPE_CWD || type == TYPE_PROCTITLE;
+}
+
+/* The event's own members, which a record type must not overwrite. */
+static bool is_event_member(struct span name)
+{
+	static const char *const members[] = {
+		"ID", "NODE", "TIME", "DUPLICATE_RECORDS", "CONTAINER",
+		"TIME_CHANGE",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(members) / sizeof(members[0]); i++)
+		if (span_eq(name, members[i]))
+			return true;
+	return false;
 }
 
 static void put_type_name(struct buffer *b, const struct record *r)
@@ -592,7 +655,13 @@ static void put_type_name(struct buffer *b, const struct record *r)
 	} else if (r->type_text.len && (r->type_text.p[0] < '0' ||
 					r->type_text.p[0] > '9') &&
 		   !span_starts(r->type_text, "UNKNOWN[")) {
-		json_put_string(b, r->type_text.p, r->type_text.len);
+		if (!is_event_member(r->type_text)) {
+			json_put_string(b, r->type_text.p, r->type_text.len);
+			return;
+		}
+		buffer_puts(b, "\"UNKNOWN[");
+		json_put_escaped(b, r->type_text.p, r->type_text.len);
+		buffer_puts(b, "]\"");
 	} else {
 		buffer_puts(b, "\"UNKNOWN[");
 		buffer_put_u64(b, r->wire_type);
@@ -628,6 +697,7 @@ static void put_record_object(struct event_json *w, struct buffer *b,
 		buffer_append(b, w->argv.data, w->argv.len);
 		buffer_putc(b, ']');
 	}
+	object_end(&first);
 	buffer_putc(b, '}');
 }
 
@@ -659,8 +729,10 @@ static void put_execve(struct event_json *w, struct buffer *b,
 	}
 	put_member_name(b, span_make("ARGV", 4), &first);
 	buffer_putc(b, '[');
-	buffer_append(b, w->argv.data, w->argv.len);
+	if (w->argv.len)  /* no argument yet: argv.data may be NULL */
+		buffer_append(b, w->argv.data, w->argv.len);
 	buffer_puts(b, "]}");
+	object_end(&first);
 }
 
 static void put_time(struct event_json *w, struct buffer *b, uint64_t sec,
