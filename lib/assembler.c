@@ -13,7 +13,7 @@ enum { RECENT_SLOTS = 4096, MAX_NODES = 4096, SWEEP_EVERY = 1024,
 struct node_state {
 	char *name;
 	size_t name_len;
-	uint64_t max_sec;
+	uint64_t max_sec;     /* newest timestamp since the clock last went back */
 	bool eoe_seen;        /* this node's stream carries EOE records */
 	bool no_lookahead;    /* a record came after a look-ahead close */
 	struct event *pending;/* closes when another event's record arrives */
@@ -412,9 +412,15 @@ static bool append_record(struct event *e, const struct record *r)
 	return true;
 }
 
+/* Event time: the node's clock has moved the timeout away from the event,
+ * forward or (after the clock was set back) backward. Subtractions only, as
+ * a hostile timestamp may be near 2^64. */
 static bool timed_out(const struct assembler *a, const struct event *e)
 {
-	return e->sec + a->cfg.timeout_sec <= e->ns->max_sec;
+	uint64_t now = e->ns->max_sec;
+
+	return now >= e->sec ? now - e->sec >= a->cfg.timeout_sec :
+			       e->sec - now >= a->cfg.timeout_sec;
 }
 
 static void sweep(struct assembler *a, bool full)
@@ -441,7 +447,10 @@ void assembler_push(struct assembler *a, const struct record *r, double wall)
 	struct event *e;
 	bool by_lookahead;
 
-	if (r->sec > ns->max_sec)
+	/* A record the timeout behind the clock means the clock was set back:
+	 * events after the step must not time out on their first record. */
+	if (r->sec > ns->max_sec ||
+	    ns->max_sec - r->sec >= a->cfg.timeout_sec)
 		ns->max_sec = r->sec;
 	if (record_type_is_daemon(r->type)) {
 		if (r->type == 1200)  /* DAEMON_START: a new run of auditd */
@@ -451,8 +460,10 @@ void assembler_push(struct assembler *a, const struct record *r, double wall)
 						 (uint32_t)r->serial,
 						 &stats.serial_resets);
 	}
-	if (a->cfg.live)
-		ns->eoe_seen = true;  /* auditd sends plugins every EOE */
+	/* The local auditd sends its plugins every EOE; remote nodes relayed
+	 * by audisp-remote send none, so they show it by their first EOE. */
+	if (a->cfg.live && r->node.len == 0)
+		ns->eoe_seen = true;
 	if (ns->pending && !event_matches(ns->pending, r))
 		complete(a, ns->pending, CLOSE_NEXT_EVENT);
 

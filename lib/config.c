@@ -11,10 +11,25 @@ void config_defaults(struct config *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->format = FORMAT_JSON;
-	c->output = strdup("-");
 	c->live = true;
 	c->event_timeout = 2;
 	c->max_events = 4096;
+	c->kernel_hz = 250;  /* Debian's CONFIG_HZ */
+	c->state_interval = 60;
+	c->state_max_age = 86400;
+	c->contid_patch = CONTID_PATCH_AUTO;
+	c->max_containers = 4096;
+	c->max_tasks = 65536;
+	c->max_netns = 1024;
+	c->line_prefix = strdup("");
+	c->framing = FRAMING_NEWLINE;
+	c->num_logs = 5;
+	c->split_dir_mode = 0750;
+	c->split_file_mode = 0640;
+	c->split_max_open = 64;
+	c->spool_dir = strdup("/var/spool/auenrich");
+	c->spool_size = 64ULL << 20;
+	c->drain_timeout = 5;
 }
 
 void config_free(struct config *c)
@@ -23,6 +38,12 @@ void config_free(struct config *c)
 	free(c->split_dir);
 	free(c->user);
 	free(c->group);
+	free(c->state_file);
+	free(c->line_prefix);
+	free(c->split_group);
+	free(c->spool_dir);
+	c->state_file = NULL;
+	c->line_prefix = c->split_group = c->spool_dir = NULL;
 	c->output = NULL;
 	c->split_dir = NULL;
 	c->user = NULL;
@@ -40,6 +61,50 @@ static int parse_unsigned(const char *v, unsigned lo, unsigned hi,
 	errno = 0;
 	n = strtoul(v, &end, 10);
 	if (errno || *end || n < lo || n > hi)
+		return -1;
+	*out = (unsigned)n;
+	return 0;
+}
+
+/* A size: digits with an optional K, M or G (powers of 1024); a bare
+ * number counts megabytes, as auditd.conf's max_log_file does. */
+static int parse_size(const char *v, unsigned long long *out)
+{
+	unsigned long long n, unit = 1ULL << 20;
+	char *end;
+
+	if (!isdigit((unsigned char)*v))
+		return -1;
+	errno = 0;
+	n = strtoull(v, &end, 10);
+	if (errno)
+		return -1;
+	if (*end) {
+		switch (toupper((unsigned char)*end)) {
+		case 'K': unit = 1ULL << 10; break;
+		case 'M': unit = 1ULL << 20; break;
+		case 'G': unit = 1ULL << 30; break;
+		default: return -1;
+		}
+		if (end[1] && !(toupper((unsigned char)end[1]) == 'B' && !end[2]))
+			return -1;
+	}
+	if (n > (1ULL << 50) / unit)
+		return -1;
+	*out = n * unit;
+	return 0;
+}
+
+/* A file or directory mode in octal, such as 0640. */
+static int parse_mode(const char *v, unsigned *out)
+{
+	char *end;
+	unsigned long n;
+
+	if (*v < '0' || *v > '7')
+		return -1;
+	n = strtoul(v, &end, 8);
+	if (*end || n > 07777)
 		return -1;
 	*out = (unsigned)n;
 	return 0;
@@ -69,6 +134,24 @@ static int set_string(char **slot, const char *v)
 	return 0;
 }
 
+/* A string that may be "double-quoted" to keep leading or trailing
+ * spaces (line_prefix = "@cee: "). */
+static int set_quotable(char **slot, const char *v)
+{
+	size_t n = strlen(v);
+	char *s;
+
+	if (n >= 2 && v[0] == '"' && v[n - 1] == '"') {
+		s = strndup(v + 1, n - 2);
+		if (!s)
+			return -1;
+		free(*slot);
+		*slot = s;
+		return 0;
+	}
+	return set_string(slot, v);
+}
+
 int config_set(struct config *c, const char *key, const char *v, char *err,
 	       size_t errlen)
 {
@@ -94,11 +177,72 @@ int config_set(struct config *c, const char *key, const char *v, char *err,
 	} else if (!strcmp(key, "group")) {
 		if (!*v || set_string(&c->group, v))
 			goto bad;
+	} else if (!strcmp(key, "state_file")) {
+		if (!*v || set_string(&c->state_file, v))
+			goto bad;
+	} else if (!strcmp(key, "state_interval")) {
+		if (parse_unsigned(v, 0, 86400, &c->state_interval))
+			goto bad;
+	} else if (!strcmp(key, "state_max_age")) {
+		if (parse_unsigned(v, 0, 1u << 30, &c->state_max_age))
+			goto bad;
+	} else if (!strcmp(key, "contid_patch")) {
+		if (!contid_patch_from_text(v, &c->contid_patch))
+			goto bad;
+	} else if (!strcmp(key, "max_containers")) {
+		if (parse_unsigned(v, 16, 1 << 20, &c->max_containers))
+			goto bad;
+	} else if (!strcmp(key, "max_tasks")) {
+		if (parse_unsigned(v, 16, 1 << 24, &c->max_tasks))
+			goto bad;
+	} else if (!strcmp(key, "max_netns")) {
+		if (parse_unsigned(v, 16, 1 << 20, &c->max_netns))
+			goto bad;
+	} else if (!strcmp(key, "line_prefix")) {
+		if (set_quotable(&c->line_prefix, v))
+			goto bad;
+	} else if (!strcmp(key, "framing")) {
+		if (!strcmp(v, "newline"))
+			c->framing = FRAMING_NEWLINE;
+		else if (!strcmp(v, "octet-counted"))
+			c->framing = FRAMING_OCTET_COUNTED;
+		else
+			goto bad;
+	} else if (!strcmp(key, "max_log_file")) {
+		if (parse_size(v, &c->max_log_file))
+			goto bad;
+	} else if (!strcmp(key, "num_logs")) {
+		if (parse_unsigned(v, 2, 999, &c->num_logs))
+			goto bad;
+	} else if (!strcmp(key, "split_dir_mode")) {
+		if (parse_mode(v, &c->split_dir_mode))
+			goto bad;
+	} else if (!strcmp(key, "split_file_mode")) {
+		if (parse_mode(v, &c->split_file_mode))
+			goto bad;
+	} else if (!strcmp(key, "split_group")) {
+		if (!*v || set_string(&c->split_group, v))
+			goto bad;
+	} else if (!strcmp(key, "split_max_open")) {
+		if (parse_unsigned(v, 1, 4096, &c->split_max_open))
+			goto bad;
+	} else if (!strcmp(key, "spool_dir")) {
+		if (!*v || set_string(&c->spool_dir, v))
+			goto bad;
+	} else if (!strcmp(key, "spool_size")) {
+		if (parse_size(v, &c->spool_size))
+			goto bad;
+	} else if (!strcmp(key, "drain_timeout")) {
+		if (parse_unsigned(v, 0, 3600, &c->drain_timeout))
+			goto bad;
 	} else if (!strcmp(key, "event_timeout")) {
 		if (parse_unsigned(v, 1, 3600, &c->event_timeout))
 			goto bad;
 	} else if (!strcmp(key, "max_events")) {
 		if (parse_unsigned(v, 16, 1 << 20, &c->max_events))
+			goto bad;
+	} else if (!strcmp(key, "kernel_hz")) {
+		if (parse_unsigned(v, 24, 10000, &c->kernel_hz))
 			goto bad;
 	} else {
 		snprintf(err, errlen, "unknown key '%s'", key);

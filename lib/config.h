@@ -5,17 +5,43 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "record_types.h"
+
 enum output_format { FORMAT_JSON, FORMAT_AUDIT };
+/* newline: the line and '\n'; octet-counted: RFC 5425 / 6587 framing of an
+ * RFC 5424 syslog message. */
+enum output_framing { FRAMING_NEWLINE, FRAMING_OCTET_COUNTED };
 
 struct config {
 	enum output_format format;
-	char *output;          /* "-" for stdout, or a file path */
+	char *output;          /* destinations (output.h); NULL: "-", or
+				* none with split_dir */
 	char *split_dir;       /* NULL: no per-container split */
 	bool live;             /* consult /proc and NSS */
 	unsigned event_timeout;/* seconds */
 	unsigned max_events;   /* events in flight */
+	unsigned kernel_hz;    /* CONFIG_HZ of the logging kernel (NTP offset) */
 	char *user;            /* run as this user once set up (NULL: stay) */
 	char *group;           /* and this group (NULL: the user's) */
+	char *state_file;      /* container map across restarts (NULL: none) */
+	unsigned state_interval;  /* seconds between saves as a plugin */
+	unsigned state_max_age;   /* seconds after which a saved map is stale */
+	enum contid_patch contid_patch;  /* container-ID patch version */
+	unsigned max_containers;  /* container map caps */
+	unsigned max_tasks;
+	unsigned max_netns;
+	/* outputs (output.h) */
+	char *line_prefix;        /* before each message to a socket */
+	enum output_framing framing;  /* tcp: and unix: */
+	unsigned long long max_log_file;  /* bytes before rotation; 0: never */
+	unsigned num_logs;        /* rotated files kept, current included */
+	unsigned split_dir_mode;
+	unsigned split_file_mode;
+	char *split_group;        /* NULL: the creating process's group */
+	unsigned split_max_open;  /* split logs open at once */
+	char *spool_dir;
+	unsigned long long spool_size;  /* bytes per destination */
+	unsigned drain_timeout;   /* seconds to wait for sockets at the end */
 };
 
 void config_defaults(struct config *c);

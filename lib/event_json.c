@@ -299,18 +299,23 @@ static void put_value(struct event_json *w, struct buffer *b,
 /* Members written so far in one object: a repeated name (hostile input, or
  * a forged record) gets a "_2", "_3"... suffix so that every object keeps
  * unique keys. A 256-bit filter keeps the common case to one test; the
- * lists grow on the heap past their inline room and are freed by
- * object_end(). */
+ * lists grow on the heap past their inline room, with a hash index from
+ * then on, and are freed by object_end(). Each name remembers the suffix
+ * its next repeat tries, so a line of n repeats costs O(n), not O(n^2). */
 struct object_state {
 	bool first;
 	uint64_t filter[4];     /* bit (hash & 255): a name with it was seen */
 	unsigned n, cap;
 	uint32_t *hashes;
 	struct span *names;
+	unsigned *next_suffix;
 	uint32_t hashes_inline[64];
 	struct span names_inline[64];
+	unsigned next_suffix_inline[64];
+	uint32_t *slots;        /* past the inline room: index + 1, 0 free */
+	unsigned nslots;
 	char **renamed;         /* heap copies of the made-up names */
-	unsigned nrenamed;
+	unsigned nrenamed, renamed_cap;
 };
 
 static void object_begin(struct object_state *o)
@@ -321,8 +326,12 @@ static void object_begin(struct object_state *o)
 	o->cap = 64;
 	o->hashes = o->hashes_inline;
 	o->names = o->names_inline;
+	o->next_suffix = o->next_suffix_inline;
+	o->slots = NULL;
+	o->nslots = 0;
 	o->renamed = NULL;
 	o->nrenamed = 0;
+	o->renamed_cap = 0;
 }
 
 static void object_end(struct object_state *o)
@@ -335,6 +344,8 @@ static void object_end(struct object_state *o)
 	if (o->hashes != o->hashes_inline) {
 		free(o->hashes);
 		free(o->names);
+		free(o->next_suffix);
+		free(o->slots);
 	}
 }
 
@@ -349,66 +360,115 @@ static void *xrealloc(void *p, size_t n)
 	return q;
 }
 
+static void slot_insert(struct object_state *o, unsigned i)
+{
+	unsigned m = o->nslots - 1, j = o->hashes[i] & m;
+
+	while (o->slots[j])
+		j = (j + 1) & m;
+	o->slots[j] = i + 1;
+}
+
+/* Doubles the lists; from the first growth on, names are also indexed. */
+static void object_grow(struct object_state *o)
+{
+	unsigned nc = o->cap * 2, i;
+
+	if (o->hashes == o->hashes_inline) {
+		o->hashes = xrealloc(NULL, nc * sizeof(*o->hashes));
+		o->names = xrealloc(NULL, nc * sizeof(*o->names));
+		o->next_suffix = xrealloc(NULL, nc * sizeof(*o->next_suffix));
+		memcpy(o->hashes, o->hashes_inline, sizeof(o->hashes_inline));
+		memcpy(o->names, o->names_inline, sizeof(o->names_inline));
+		memcpy(o->next_suffix, o->next_suffix_inline,
+		       sizeof(o->next_suffix_inline));
+	} else {
+		o->hashes = xrealloc(o->hashes, nc * sizeof(*o->hashes));
+		o->names = xrealloc(o->names, nc * sizeof(*o->names));
+		o->next_suffix = xrealloc(o->next_suffix,
+					  nc * sizeof(*o->next_suffix));
+	}
+	o->cap = nc;
+	o->nslots = nc * 2;
+	free(o->slots);
+	o->slots = xrealloc(NULL, o->nslots * sizeof(*o->slots));
+	memset(o->slots, 0, o->nslots * sizeof(*o->slots));
+	for (i = 0; i < o->n; i++)
+		slot_insert(o, i);
+}
+
 static void object_remember(struct object_state *o, struct span name,
 			    uint32_t h)
 {
 	o->filter[(h >> 6) & 3] |= 1ULL << (h & 63);
-	if (o->n == o->cap) {
-		unsigned nc = o->cap * 2;
-		if (o->hashes == o->hashes_inline) {
-			o->hashes = xrealloc(NULL, nc * sizeof(*o->hashes));
-			o->names = xrealloc(NULL, nc * sizeof(*o->names));
-			memcpy(o->hashes, o->hashes_inline,
-			       sizeof(o->hashes_inline));
-			memcpy(o->names, o->names_inline,
-			       sizeof(o->names_inline));
-		} else {
-			o->hashes = xrealloc(o->hashes, nc * sizeof(*o->hashes));
-			o->names = xrealloc(o->names, nc * sizeof(*o->names));
-		}
-		o->cap = nc;
-	}
+	if (o->n == o->cap)
+		object_grow(o);
 	o->hashes[o->n] = h;
-	o->names[o->n++] = name;
+	o->names[o->n] = name;
+	o->next_suffix[o->n] = 2;
+	if (o->slots)
+		slot_insert(o, o->n);
+	o->n++;
 }
 
-static bool object_has(const struct object_state *o, uint32_t h,
-		       const char *p, size_t n)
+static bool name_at(const struct object_state *o, unsigned i, uint32_t h,
+		    const char *p, size_t n)
 {
-	unsigned i;
+	return o->hashes[i] == h && o->names[i].len == n &&
+	       memcmp(o->names[i].p, p, n) == 0;
+}
+
+/* Index of the name among those written, or -1. */
+static long object_find(const struct object_state *o, uint32_t h,
+			const char *p, size_t n)
+{
+	unsigned i, m;
 
 	if (!(o->filter[(h >> 6) & 3] & (1ULL << (h & 63))))
-		return false;
-	for (i = 0; i < o->n; i++)
-		if (o->hashes[i] == h && o->names[i].len == n &&
-		    memcmp(o->names[i].p, p, n) == 0)
-			return true;
-	return false;
+		return -1;
+	if (!o->slots) {
+		for (i = 0; i < o->n; i++)
+			if (name_at(o, i, h, p, n))
+				return i;
+		return -1;
+	}
+	m = o->nslots - 1;
+	for (i = h & m; o->slots[i]; i = (i + 1) & m)
+		if (name_at(o, o->slots[i] - 1, h, p, n))
+			return o->slots[i] - 1;
+	return -1;
 }
 
 /* Writes ,"name": (h is name_hash of the name). */
 static void put_member_name_h(struct buffer *b, struct span name, uint32_t h,
 			      struct object_state *o)
 {
+	long at;
+
 	if (!o->first)
 		buffer_putc(b, ',');
 	o->first = false;
-	if (object_has(o, h, name.p, name.len)) {
+	at = object_find(o, h, name.p, name.len);
+	if (at >= 0) {
 		size_t cap = name.len + 16;
 		char *alt = xrealloc(NULL, cap);
 		uint32_t ah = 0;
 		unsigned k;
 		int l = 0;
 
-		for (k = 2; k != 0; k++) {
+		for (k = o->next_suffix[at]; k != 0; k++) {
 			l = snprintf(alt, cap, "%.*s_%u", (int)name.len,
 				     name.p, k);
 			ah = name_hash(alt, (size_t)l);
-			if (!object_has(o, ah, alt, (size_t)l))
+			if (object_find(o, ah, alt, (size_t)l) < 0)
 				break;
 		}
-		o->renamed = xrealloc(o->renamed,
-				      (o->nrenamed + 1) * sizeof(*o->renamed));
+		o->next_suffix[at] = k + 1;
+		if (o->nrenamed == o->renamed_cap) {
+			o->renamed_cap = o->renamed_cap ? o->renamed_cap * 2 : 8;
+			o->renamed = xrealloc(o->renamed, o->renamed_cap *
+					      sizeof(*o->renamed));
+		}
 		o->renamed[o->nrenamed++] = alt;
 		object_remember(o, span_make(alt, (size_t)l), ah);
 		json_put_string(b, alt, (size_t)l);

@@ -1,25 +1,56 @@
-/* output.h - where written events go: stdout or a file.
+/* output.h - where written events go: the single entry point for writing.
  *
- * Writers fill a buffer; output_write drains it completely, retrying short
- * writes and waiting on a full pipe, and reports failures once each. */
+ * The "output" setting lists destinations, separated by spaces:
+ *   -                  standard output
+ *   PATH               a file, rotated by max_log_file / num_logs
+ *   syslog[:FAC[:SOCKET]]  the local syslog socket (sink_syslog.h)
+ *   tcp:HOST:PORT, unix:PATH   streams (sink_stream.h)
+ *   relp:HOST:PORT     RELP (sink_relp.h)
+ *   none               nothing (only the split tree, if any)
+ * Unset, it is "-", or "none" when a split directory is set. With
+ * split_dir, each event is also appended to the logs of its containers
+ * (split_writer.h).
+ *
+ * Files and standard output are written as they are given: whole events,
+ * byte for byte. Every other destination gets each line as one message,
+ * with line_prefix in front, and queues in its own spool (spool.h) while
+ * its peer is slow or down, so that writing never blocks the reading of
+ * auditd's stream. As an auditd plugin (live) the sockets are driven by the
+ * libev default loop; when replaying, a write waits (at most a couple of
+ * seconds) for a connected receiver that is behind, instead of filling the
+ * spool. Lines dropped because a spool was full are counted in
+ * stats.dropped and reported. */
 #ifndef AUENRICH_OUTPUT_H
 #define AUENRICH_OUTPUT_H
 
 #include <stdbool.h>
+#include <stddef.h>
+
 #include "buffer.h"
+#include "config.h"
+#include "span.h"
 
-struct output {
-	int fd;
-	char *path;     /* NULL for stdout */
-	bool failing;   /* the last write failed (reported once) */
-};
+struct output;
 
-/* Opens DEST ("-" for stdout); returns 0 or -1 with a message in err. */
-int output_open(struct output *o, const char *dest, char *err, size_t errlen);
-/* Reopens the file (after log rotation or a configuration change). */
-int output_reopen(struct output *o, const char *dest, char *err, size_t errlen);
-/* Writes and empties b; false when some bytes could not be written. */
-bool output_write(struct output *o, struct buffer *b);
-void output_close(struct output *o);
+/* Opens every destination (files must open; sockets connect later).
+ * live: attach to the libev default loop. NULL with a message in err. */
+struct output *output_new(const struct config *cfg, bool live, char *err,
+			  size_t errlen);
+/* Writes whole events (complete lines) to every destination; empties b. */
+void output_write(struct output *o, struct buffer *b);
+/* Is a split directory configured? */
+bool output_splits(const struct output *o);
+/* Appends one event's text to the split log DIR/path[0]/.../FILE. */
+void output_write_split(struct output *o, const struct span *path,
+			size_t depth, const char *p, size_t n);
+/* Pushes buffered split logs to their files and queued messages to the
+ * sockets that take them. */
+void output_flush(struct output *o);
+/* End of input: detaches from the loop, waits up to drain_timeout seconds
+ * for the network destinations to send what is queued, and closes RELP
+ * sessions cleanly so that their last messages are confirmed. */
+void output_finish(struct output *o);
+/* Closes everything; what could not be sent stays in the spools. */
+void output_free(struct output *o);
 
 #endif

@@ -22,6 +22,11 @@ void stats_to_json(struct buffer *b)
 		{ "long_lines", stats.long_lines },
 		{ "output_errors", stats.output_errors },
 		{ "dropped", stats.dropped },
+		{ "containers_evicted", stats.containers_evicted },
+		{ "tasks_evicted", stats.tasks_evicted },
+		{ "netns_evicted", stats.netns_evicted },
+		{ "container_records_unreadable",
+		  stats.container_records_unreadable },
 	};
 	size_t i;
 

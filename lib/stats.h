@@ -19,6 +19,10 @@ struct stats {
 	uint64_t long_lines;    /* lines longer than auditd's 8970-byte cap */
 	uint64_t output_errors; /* failed writes; the first of a run is logged,
 				 * and the bytes of a failed write are lost */
+	uint64_t containers_evicted;  /* container map entries dropped at */
+	uint64_t tasks_evicted;       /* its caps (oldest first) */
+	uint64_t netns_evicted;
+	uint64_t container_records_unreadable;
 	uint64_t dropped;       /* records that could not be kept (no memory,
 				 * an event over 4 GiB) */
 };

@@ -79,6 +79,8 @@ static void on_reload(struct ev_loop *loop, ev_signal *w, int revents)
 	struct config cfg;
 	char err[512];
 
+	/* auditd's reload may re-execute us next: the map goes to disk now */
+	pipeline_save_state(l->p);
 	if (l->reload(l->ctx, &cfg, err, sizeof(err)) ||
 	    pipeline_reconfigure(l->p, &cfg, err, sizeof(err))) {
 		log_msg(LOG_ERR, "reload failed, keeping the old "

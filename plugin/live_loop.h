@@ -1,8 +1,9 @@
 /* live_loop.h - plugin mode: an auditd plugin stream on stdin, libev loop.
  *
- * stdin is read without blocking; a timer ages events by the wall clock;
- * SIGTERM (and SIGINT) and end of input write out everything in flight and
- * end the loop; SIGHUP re-reads the configuration without losing events in
+ * stdin is read without blocking; a timer ages events by the wall clock and
+ * saves the container map now and then; SIGTERM (and SIGINT) and end of
+ * input write out everything in flight and the map, and end the loop; SIGHUP
+ * saves the map, then re-reads the configuration without losing events in
  * flight; SIGUSR1 writes the counters to syslog. */
 #ifndef AUENRICH_LIVE_LOOP_H
 #define AUENRICH_LIVE_LOOP_H

@@ -189,7 +189,8 @@ int main(int argc, char **argv)
 	}
 	needs.read_proc = cfg.live;
 	needs.read_files = !plugin_mode;
-	needs.chown_files = false;
+	/* split logs of containers yet to come get split_group */
+	needs.chown_files = cfg.split_group != NULL;
 	needs.user = cfg.user;
 	needs.group = cfg.group;
 	if (privileges_drop(&needs, err, sizeof(err))) {

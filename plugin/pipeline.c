@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <syslog.h>
 
+#include "annotate_container.h"
 #include "assembler.h"
 #include "event_audit.h"
 #include "event_json.h"
@@ -12,26 +13,85 @@
 #include "output.h"
 #include "record.h"
 #include "stats.h"
+#include "time_change.h"
 
-enum { OUTPUT_FLUSH_AT = 256 * 1024, AUDITD_MAX_LINE = 8970 };
+enum {
+	OUTPUT_FLUSH_AT = 256 * 1024,
+	AUDITD_MAX_LINE = 8970,
+	EVENT_CONTIDS_MAX = 64,
+	/* CONTAINER_ID's number in patch versions v9-v11, for a record that
+	 * came by name when the configuration does not pin the version */
+	CONTAINER_ID_LATEST = 1336,
+};
 
 struct pipeline {
 	struct config cfg;
 	struct assembler *asm_;
 	struct event_json json;
 	struct buffer out;
-	struct output output;
+	struct output *output;
 	bool live_input;
+	struct time_change time_change;
+	struct containers *containers;
 };
+
+/* The members later stages add to an event's JSON object. */
+static void annotate_event(void *ctx, struct buffer *b, const struct event *e)
+{
+	struct pipeline *p = ctx;
+
+	containers_json_write(p->containers, b, e);
+	time_change_write(&p->time_change, b, e);
+}
+
+/* The split tree's directories for an event: [NODE/]CONTID for each of
+ * its containers, or [NODE/]host outside any. */
+static void write_split(struct pipeline *p, const struct event *e,
+			const struct span *ids, size_t nids, const char *text,
+			size_t len)
+{
+	struct span path[2];
+	size_t depth = 0, i;
+
+	if (e->node.len)
+		path[depth++] = e->node;
+	if (!nids) {
+		path[depth] = span_make("host", 4);
+		output_write_split(p->output, path, depth + 1, text, len);
+	}
+	for (i = 0; i < nids; i++) {
+		path[depth] = ids[i];
+		output_write_split(p->output, path, depth + 1, text, len);
+	}
+}
+
+static unsigned container_id_type(const struct pipeline *p)
+{
+	unsigned t = contid_patch_wire_type(p->cfg.contid_patch);
+
+	return t ? t : CONTAINER_ID_LATEST;
+}
 
 static void write_event(void *ctx, struct event *e)
 {
 	struct pipeline *p = ctx;
+	struct json_annotator ann = { annotate_event, p };
+	struct span ids[EVENT_CONTIDS_MAX];
+	struct audit_container_note note;
+	size_t start = p->out.len;
 
+	containers_observe(p->containers, e);
+	note.ids = ids;
+	note.nids = containers_event_ids(p->containers, e, ids,
+					 EVENT_CONTIDS_MAX);
+	note.source = containers_event_source(p->containers, e);
 	if (p->cfg.format == FORMAT_AUDIT)
-		event_audit_write(&p->out, e);
+		event_audit_write(&p->out, e, container_id_type(p), &note);
 	else
-		event_json_write(&p->json, &p->out, e, NULL);
+		event_json_write(&p->json, &p->out, e, &ann);
+	if (p->output && output_splits(p->output))
+		write_split(p, e, ids, note.nids, p->out.data + start,
+			    p->out.len - start);
 	stats.events++;
 	if (p->out.len >= OUTPUT_FLUSH_AT)
 		pipeline_flush_output(p);
@@ -45,6 +105,18 @@ static void assembler_config_from(const struct config *cfg, bool live,
 	ac->live = live;
 }
 
+static void container_options_from(const struct config *cfg,
+				   struct container_options *co)
+{
+	co->live = cfg->live;
+	co->max_containers = cfg->max_containers;
+	co->max_tasks = cfg->max_tasks;
+	co->max_netns = cfg->max_netns;
+	co->state_file = cfg->state_file;
+	co->state_interval = cfg->state_interval;
+	co->state_max_age = cfg->state_max_age;
+}
+
 static int copy_config(struct config *dst, const struct config *src)
 {
 	*dst = *src;
@@ -52,7 +124,15 @@ static int copy_config(struct config *dst, const struct config *src)
 	dst->split_dir = src->split_dir ? strdup(src->split_dir) : NULL;
 	dst->user = src->user ? strdup(src->user) : NULL;
 	dst->group = src->group ? strdup(src->group) : NULL;
-	return (src->output && !dst->output) ||
+	dst->state_file = src->state_file ? strdup(src->state_file) : NULL;
+	dst->line_prefix = src->line_prefix ? strdup(src->line_prefix) : NULL;
+	dst->split_group = src->split_group ? strdup(src->split_group) : NULL;
+	dst->spool_dir = src->spool_dir ? strdup(src->spool_dir) : NULL;
+	return (src->state_file && !dst->state_file) ||
+	       (src->line_prefix && !dst->line_prefix) ||
+	       (src->split_group && !dst->split_group) ||
+	       (src->spool_dir && !dst->spool_dir) ||
+	       (src->output && !dst->output) ||
 	       (src->split_dir && !dst->split_dir) ||
 	       (src->user && !dst->user) || (src->group && !dst->group) ? -1 : 0;
 }
@@ -62,6 +142,7 @@ struct pipeline *pipeline_new(const struct config *cfg, bool live_input,
 {
 	struct pipeline *p = calloc(1, sizeof(*p));
 	struct assembler_config ac;
+	struct container_options co;
 
 	if (!p || copy_config(&p->cfg, cfg)) {
 		snprintf(err, errlen, "out of memory");
@@ -69,21 +150,27 @@ struct pipeline *pipeline_new(const struct config *cfg, bool live_input,
 		return NULL;
 	}
 	p->live_input = live_input;
-	if (output_open(&p->output, cfg->output, err, errlen)) {
+	p->output = output_new(cfg, live_input, err, errlen);
+	if (!p->output) {
 		config_free(&p->cfg);
 		free(p);
 		return NULL;
 	}
 	assembler_config_from(cfg, live_input, &ac);
-	p->asm_ = assembler_new(&ac, write_event, p);
+	record_types_set_contid_patch(cfg->contid_patch);
+	container_options_from(cfg, &co);
+	p->containers = containers_new(&co);
+	p->asm_ = p->containers ? assembler_new(&ac, write_event, p) : NULL;
 	if (!p->asm_) {
 		snprintf(err, errlen, "out of memory");
-		output_close(&p->output);
+		containers_free(p->containers);
+		output_free(p->output);
 		config_free(&p->cfg);
 		free(p);
 		return NULL;
 	}
 	event_json_init(&p->json);
+	time_change_init(&p->time_change, cfg->kernel_hz);
 	buffer_init(&p->out);
 	return p;
 }
@@ -92,6 +179,7 @@ int pipeline_reconfigure(struct pipeline *p, const struct config *cfg,
 			 char *err, size_t errlen)
 {
 	struct assembler_config ac;
+	struct container_options co;
 	struct config n;
 
 	pipeline_flush_output(p);
@@ -99,14 +187,27 @@ int pipeline_reconfigure(struct pipeline *p, const struct config *cfg,
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	if (output_reopen(&p->output, cfg->output, err, errlen)) {
+	/* The old destinations close first: a spool file has one user. */
+	output_free(p->output);
+	p->output = output_new(&n, p->live_input, err, errlen);
+	if (!p->output) {
+		char again[256];
 		config_free(&n);
+		p->output = output_new(&p->cfg, p->live_input, again,
+				       sizeof(again));
+		if (!p->output)
+			log_msg(LOG_ERR, "the old outputs cannot be reopened "
+				"either: %s", again);
 		return -1;
 	}
 	config_free(&p->cfg);
 	p->cfg = n;
 	assembler_config_from(cfg, p->live_input, &ac);
 	assembler_configure(p->asm_, &ac);
+	p->time_change.kernel_hz = cfg->kernel_hz;
+	record_types_set_contid_patch(p->cfg.contid_patch);
+	container_options_from(&p->cfg, &co);
+	containers_configure(p->containers, &co);
 	return 0;
 }
 
@@ -148,18 +249,36 @@ void pipeline_tick(struct pipeline *p, double wall)
 {
 	assembler_tick(p->asm_, wall);
 	pipeline_flush_output(p);
+	containers_tick(p->containers, wall);
+}
+
+void pipeline_save_state(struct pipeline *p)
+{
+	containers_save(p->containers);
 }
 
 void pipeline_flush_output(struct pipeline *p)
 {
+	if (!p->output) {
+		p->out.len = 0;
+		return;
+	}
 	if (p->out.len)
-		output_write(&p->output, &p->out);
+		output_write(p->output, &p->out);
+	output_flush(p->output);
 }
 
 void pipeline_finish(struct pipeline *p)
 {
 	assembler_flush(p->asm_);
 	pipeline_flush_output(p);
+	if (p->output)
+		output_finish(p->output);
+	/* The state file is the plugin's: a replay reads it but must not
+	 * overwrite what the running plugin keeps there. */
+	if (p->live_input)
+		containers_save(p->containers);
+	containers_report(p->containers);
 }
 
 void pipeline_free(struct pipeline *p)
@@ -168,8 +287,10 @@ void pipeline_free(struct pipeline *p)
 		return;
 	assembler_free(p->asm_);
 	event_json_free(&p->json);
+	time_change_free(&p->time_change);
+	containers_free(p->containers);
 	buffer_free(&p->out);
-	output_close(&p->output);
+	output_free(p->output);
 	config_free(&p->cfg);
 	free(p);
 }

@@ -16,8 +16,10 @@ int pipeline_reconfigure(struct pipeline *p, const struct config *cfg,
 			 char *err, size_t errlen);
 void pipeline_line(struct pipeline *p, const char *line, size_t len,
 		   bool truncated, double wall);
-/* Wall-clock aging (live input). */
+/* Wall-clock aging and periodic saving of the container map (live input). */
 void pipeline_tick(struct pipeline *p, double wall);
+/* Saves the container map to the state file now, if it changed. */
+void pipeline_save_state(struct pipeline *p);
 /* Writes out what the writers have buffered. */
 void pipeline_flush_output(struct pipeline *p);
 /* End of input: completes every event in flight and writes it out. */

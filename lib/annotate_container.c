@@ -1,0 +1,408 @@
+/* annotate_container.c - container map, cgroup fallback and state file
+ * behind one annotator. */
+#include "annotate_container.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+
+#include "cgroup_identity.h"
+#include "container_map.h"
+#include "json_escape.h"
+#include "log.h"
+#include "stats.h"
+#include "state_file.h"
+
+enum { CGROUP_TTL_SEC = 30 };
+
+struct containers {
+	struct container_options opt;
+	char *state_file;
+	struct container_map *map;
+	struct cgroup_identity *cgroups;
+	/* the event last observed and what it said */
+	const struct event *event;
+	uint64_t event_serial;
+	struct container_identity id;
+	struct cgroup_container cg;
+	char idtext[CONTID_LIST_MAX][CONTID_TEXT_MAX];
+	/* saving */
+	uint64_t saved_generation;
+	double last_save, last_write;
+	bool save_failing;
+};
+
+static void map_config(const struct container_options *o,
+		       struct container_map_config *mc)
+{
+	mc->max_containers = o->max_containers;
+	mc->max_tasks = o->max_tasks;
+	mc->max_netns = o->max_netns;
+	mc->live = o->live;
+	mc->want_subject = o->live;
+}
+
+static double wall_clock(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* The saved map, if the file holds a usable one. */
+static void load_state(struct containers *c,
+		       const struct container_map_config *mc)
+{
+	struct state_file_check chk = { c->opt.live, c->opt.state_max_age,
+					wall_clock() };
+	struct container_map_counters n;
+	char err[512];
+
+	switch (state_file_load(c->map, c->state_file, &chk, err,
+				sizeof(err))) {
+	case STATE_ABSENT:
+		break;
+	case STATE_LOADED:
+		container_map_counters(c->map, &n);
+		log_msg(LOG_INFO, "container state restored from %s: %llu "
+			"containers, %llu tasks, %llu netns", c->state_file,
+			(unsigned long long)n.containers,
+			(unsigned long long)n.tasks,
+			(unsigned long long)n.netns);
+		break;
+	case STATE_IGNORED:
+		log_msg(LOG_WARNING, "container state ignored: %s", err);
+		container_map_free(c->map);
+		c->map = container_map_new(mc);
+		break;
+	}
+	if (c->map)
+		c->saved_generation = container_map_generation(c->map);
+}
+
+static int set_state_file(struct containers *c, const char *path)
+{
+	char *copy = path ? strdup(path) : NULL;
+
+	if (path && !copy)
+		return -1;
+	free(c->state_file);
+	c->state_file = copy;
+	return 0;
+}
+
+struct containers *containers_new(const struct container_options *o)
+{
+	struct containers *c = calloc(1, sizeof(*c));
+	struct container_map_config mc;
+
+	if (!c)
+		return NULL;
+	c->opt = *o;
+	map_config(o, &mc);
+	c->map = container_map_new(&mc);
+	if (!c->map || set_state_file(c, o->state_file))
+		goto fail;
+	c->opt.state_file = c->state_file;
+	if (o->live && !(c->cgroups = cgroup_identity_new(CGROUP_TTL_SEC)))
+		goto fail;
+	if (c->state_file)
+		load_state(c, &mc);
+	if (!c->map)
+		goto fail;
+	c->last_save = c->last_write = wall_clock();
+	return c;
+fail:
+	containers_free(c);
+	return NULL;
+}
+
+void containers_free(struct containers *c)
+{
+	if (!c)
+		return;
+	container_map_free(c->map);
+	cgroup_identity_free(c->cgroups);
+	free(c->state_file);
+	free(c);
+}
+
+void containers_configure(struct containers *c,
+			  const struct container_options *o)
+{
+	struct container_map_config mc;
+
+	map_config(o, &mc);
+	container_map_configure(c->map, &mc);
+	if (o->live && !c->cgroups)
+		c->cgroups = cgroup_identity_new(CGROUP_TTL_SEC);
+	if (set_state_file(c, o->state_file))
+		log_msg(LOG_ERR, "out of memory: state file unchanged");
+	c->opt = *o;
+	c->opt.state_file = c->state_file;
+	c->save_failing = false;
+}
+
+static bool is_observed(const struct containers *c, const struct event *e)
+{
+	return c->event == e && c->event_serial == e->serial;
+}
+
+void containers_observe(struct containers *c, const struct event *e)
+{
+	struct container_identity *id = &c->id;
+	const struct cgroup_container *cg;
+
+	c->event = e;
+	c->event_serial = e->serial;
+	container_map_observe(c->map, e, id);
+	if (!c->opt.live || !c->cgroups || !id->local)
+		return;
+	if (id->child_pid)
+		cgroup_identity_forget(c->cgroups, id->child_pid);
+	if (id->source != CONTAINER_SOURCE_NONE || !id->pid)
+		return;
+	cg = cgroup_identity_lookup(c->cgroups, id->pid, e->last_wall);
+	if (cg) {
+		c->cg = *cg;
+		id->source = CONTAINER_SOURCE_CGROUP;
+	}
+}
+
+static const char *source_name(enum container_source s)
+{
+	switch (s) {
+	case CONTAINER_SOURCE_KERNEL:
+		return "kernel";
+	case CONTAINER_SOURCE_MAP:
+		return "map";
+	case CONTAINER_SOURCE_CGROUP:
+		return "cgroup";
+	case CONTAINER_SOURCE_NONE:
+		break;
+	}
+	return NULL;
+}
+
+static void put_contid(struct buffer *b, uint64_t id)
+{
+	char text[CONTID_TEXT_MAX];
+
+	buffer_putc(b, '"');
+	buffer_append(b, text, contid_format(id, text));
+	buffer_putc(b, '"');
+}
+
+static void put_contid_array(struct buffer *b, const uint64_t *ids, size_t n)
+{
+	size_t i;
+
+	buffer_putc(b, '[');
+	for (i = 0; i < n; i++) {
+		if (i)
+			buffer_putc(b, ',');
+		put_contid(b, ids[i]);
+	}
+	buffer_putc(b, ']');
+}
+
+static void write_cgroup(struct buffer *b, const struct cgroup_container *cg)
+{
+	unsigned i;
+
+	buffer_puts(b, ",\"CONTAINER\":{\"CONTIDS\":[");
+	json_put_string(b, cg->ids[0], strlen(cg->ids[0]));
+	buffer_puts(b, "],\"SOURCE\":\"cgroup\",\"RUNTIME\":");
+	json_put_string(b, cg->runtime, strlen(cg->runtime));
+	buffer_puts(b, ",\"NESTING\":[");
+	for (i = 0; i < cg->nids; i++) {
+		if (i)
+			buffer_putc(b, ',');
+		json_put_string(b, cg->ids[i], strlen(cg->ids[i]));
+	}
+	buffer_putc(b, ']');
+	if (cg->pod_uid[0]) {
+		buffer_puts(b, ",\"POD_UID\":");
+		json_put_string(b, cg->pod_uid, strlen(cg->pod_uid));
+	}
+	buffer_putc(b, '}');
+}
+
+/* "PARENTS":{"2":"1",...} for the listed containers of a netns that have
+ * one, each named once. */
+static void put_parents(struct buffer *b, const struct contid_list *l)
+{
+	bool open = false;
+	unsigned i, j;
+
+	for (i = 0; i < l->n; i++) {
+		int p = contid_list_parent(l, i);
+		bool seen = false;
+		if (l->item[i].depth || p < 0)
+			continue;
+		for (j = 0; j < i && !seen; j++)
+			seen = !l->item[j].depth &&
+			       l->item[j].id == l->item[i].id;
+		if (seen)
+			continue;
+		buffer_puts(b, open ? "," : ",\"PARENTS\":{");
+		open = true;
+		put_contid(b, l->item[i].id);
+		buffer_putc(b, ':');
+		put_contid(b, l->item[p].id);
+	}
+	if (open)
+		buffer_putc(b, '}');
+}
+
+void containers_json_write(struct containers *c, struct buffer *b,
+			   const struct event *e)
+{
+	const struct container_identity *id = &c->id;
+	const struct contid_list *l = &id->ids;
+	bool first = true;
+	unsigned i;
+
+	if (!is_observed(c, e) || id->source == CONTAINER_SOURCE_NONE)
+		return;
+	if (id->source == CONTAINER_SOURCE_CGROUP) {
+		write_cgroup(b, &c->cg);
+		return;
+	}
+	if (l->n == 0)
+		return;
+	buffer_puts(b, ",\"CONTAINER\":{\"CONTIDS\":[");
+	for (i = 0; i < l->n; i++) {
+		if (l->item[i].depth)
+			continue;
+		if (!first)
+			buffer_putc(b, ',');
+		first = false;
+		put_contid(b, l->item[i].id);
+	}
+	buffer_puts(b, "],\"SOURCE\":\"");
+	buffer_puts(b, source_name(id->source));
+	buffer_puts(b, "\",\"NESTING\":[");
+	put_contid(b, l->item[0].id);
+	for (i = 1; i < l->n && l->item[i].depth; i++) {
+		buffer_putc(b, ',');
+		put_contid(b, l->item[i].id);
+	}
+	buffer_putc(b, ']');
+	if (id->netns_event)
+		put_parents(b, l);
+	if (id->op) {
+		buffer_puts(b, ",\"OP\":\"");
+		buffer_puts(b, id->op);
+		buffer_puts(b, "\",\"OP_PID\":");
+		buffer_put_u64(b, id->op_pid);
+	}
+	if (id->owner) {
+		buffer_puts(b, ",\"OWNER\":");
+		buffer_put_u64(b, id->owner);
+	}
+	if (id->netns) {
+		buffer_puts(b, ",\"NETNS\":");
+		put_contid(b, id->netns);
+	}
+	if (id->npeers) {
+		buffer_puts(b, ",\"NETNS_PEERS\":");
+		put_contid_array(b, id->peers, id->npeers);
+	}
+	if (l->truncated)
+		buffer_puts(b, ",\"TRUNCATED\":true");
+	buffer_putc(b, '}');
+}
+
+size_t containers_event_ids(struct containers *c, const struct event *e,
+			    struct span *ids, size_t max)
+{
+	const struct contid_list *l = &c->id.ids;
+	size_t n = 0;
+	unsigned i;
+
+	if (!is_observed(c, e) || c->id.source == CONTAINER_SOURCE_NONE)
+		return 0;
+	if (c->id.source == CONTAINER_SOURCE_CGROUP) {
+		if (max == 0)
+			return 0;
+		ids[0] = span_make(c->cg.ids[0], strlen(c->cg.ids[0]));
+		return 1;
+	}
+	for (i = 0; i < l->n && n < max; i++) {
+		if (l->item[i].depth)
+			continue;
+		ids[n] = span_make(c->idtext[n],
+				   contid_format(l->item[i].id, c->idtext[n]));
+		n++;
+	}
+	return n;
+}
+
+const char *containers_event_source(const struct containers *c,
+				    const struct event *e)
+{
+	return is_observed(c, e) ? source_name(c->id.source) : NULL;
+}
+
+void containers_save(struct containers *c)
+{
+	uint64_t gen = container_map_generation(c->map);
+	double now = wall_clock();
+	char err[512];
+
+	c->last_save = now;
+	if (!c->state_file)
+		return;
+	if (state_file_save(c->map, c->state_file, c->opt.live, now, err,
+			    sizeof(err))) {
+		if (!c->save_failing)
+			log_msg(LOG_ERR, "saving the container state: %s", err);
+		c->save_failing = true;
+		return;
+	}
+	if (c->save_failing)
+		log_msg(LOG_INFO, "container state saved again to %s",
+			c->state_file);
+	c->save_failing = false;
+	c->saved_generation = gen;
+	c->last_write = now;
+}
+
+void containers_tick(struct containers *c, double now)
+{
+	bool dirty = container_map_generation(c->map) != c->saved_generation;
+	/* an unchanged map is written again before it would look stale */
+	bool aging = c->opt.state_max_age &&
+		     now - c->last_write >= c->opt.state_max_age / 2.0;
+
+	if (c->opt.state_interval &&
+	    now - c->last_save >= c->opt.state_interval && (dirty || aging))
+		containers_save(c);
+}
+
+void containers_report(const struct containers *c)
+{
+	struct container_map_counters n;
+
+	container_map_counters(c->map, &n);
+	stats.containers_evicted = n.evicted_containers;
+	stats.tasks_evicted = n.evicted_tasks;
+	stats.netns_evicted = n.evicted_netns;
+	stats.container_records_unreadable = n.bad_records;
+	if (!n.evicted_containers && !n.evicted_tasks && !n.evicted_netns &&
+	    !n.bad_records)
+		return;
+	log_msg(LOG_WARNING, "container map: %llu containers, %llu tasks, "
+		"%llu netns held; evicted at the caps: %llu containers, %llu "
+		"tasks, %llu netns; %llu container records unreadable",
+		(unsigned long long)n.containers, (unsigned long long)n.tasks,
+		(unsigned long long)n.netns,
+		(unsigned long long)n.evicted_containers,
+		(unsigned long long)n.evicted_tasks,
+		(unsigned long long)n.evicted_netns,
+		(unsigned long long)n.bad_records);
+}

@@ -1,0 +1,66 @@
+/* annotate_container.h - the container context of every event.
+ *
+ * Each completed event is first shown to the container map, which learns
+ * from it; then, when the event's task (or, for NETFILTER_PKT, its network
+ * namespace) belongs to a known container, its JSON object gets a member
+ *
+ *   "CONTAINER":{"CONTIDS":["4"],"SOURCE":"kernel","NESTING":["4","2","1"],
+ *                "OWNER":628,"NETNS":"4026532281","NETNS_PEERS":["7"]}
+ *
+ * SOURCE is "kernel" (a CONTAINER_ID or CONTAINER_OP record of the event
+ * said so), "map" (inferred from earlier events) or "cgroup" (live, from
+ * /proc/PID/cgroup, on kernels without container ids). auenrich-json(5)
+ * describes every member. The map is read back from the state file at
+ * start and saved to it periodically, on request and at the end. */
+#ifndef AUENRICH_ANNOTATE_CONTAINER_H
+#define AUENRICH_ANNOTATE_CONTAINER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "assembler.h"
+#include "buffer.h"
+#include "span.h"
+
+struct container_options {
+	bool live;                  /* /proc: netns and cgroup identity */
+	unsigned max_containers, max_tasks, max_netns;
+	const char *state_file;     /* NULL: the map is not persisted */
+	unsigned state_interval;    /* seconds between saves; 0: none */
+	unsigned state_max_age;     /* seconds; 0: a saved map never stales */
+};
+
+struct containers;
+
+/* Reads the state file (a stale or corrupt one is ignored and logged). */
+struct containers *containers_new(const struct container_options *o);
+void containers_free(struct containers *c);
+void containers_configure(struct containers *c,
+			  const struct container_options *o);
+
+/* Learns from a completed event; call it before writing the event. */
+void containers_observe(struct containers *c, const struct event *e);
+
+/* Writes ",\"CONTAINER\":{...}" for the event last observed, or nothing
+ * (shaped to be called from a json_annotator). */
+void containers_json_write(struct containers *c, struct buffer *b,
+			   const struct event *e);
+
+/* The containers of the event last observed, as text (decimal contids, or
+ * a runtime's container id for SOURCE cgroup), the event's own first. The
+ * spans stay valid until the next event is observed. Returns the count
+ * (at most max); 0 for an event in no known container. */
+size_t containers_event_ids(struct containers *c, const struct event *e,
+			    struct span *ids, size_t max);
+/* "kernel", "map" or "cgroup" for that event; NULL when it has none. */
+const char *containers_event_source(const struct containers *c,
+				    const struct event *e);
+
+/* Saves the map now (logs a failure). */
+void containers_save(struct containers *c);
+/* Periodic save, every state_interval seconds of wall clock when the map
+ * changed, and before an unchanged file would pass state_max_age. */
+void containers_tick(struct containers *c, double now);
+/* Logs the map's size and what was evicted or unreadable, if anything. */
+void containers_report(const struct containers *c);
+
+#endif

@@ -1,0 +1,247 @@
+/* cgroup_identity.c - runtime cgroup names to container ids, with a
+ * direct-mapped cache per pid. */
+#include "cgroup_identity.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "span.h"
+
+enum { CACHE_SLOTS = 1024, CGROUP_FILE_MAX = 16384, PATH_IDS_MAX = 16 };
+
+static bool is_hex64(const char *p, size_t n)
+{
+	size_t i;
+
+	if (n != CGROUP_ID_LEN)
+		return false;
+	for (i = 0; i < n; i++)
+		if (!((p[i] >= '0' && p[i] <= '9') ||
+		      (p[i] >= 'a' && p[i] <= 'f')))
+			return false;
+	return true;
+}
+
+/* PREFIX, 64 hex digits, then nothing or ".scope": *id points at the id. */
+static bool prefixed_id(struct span c, const char *prefix, const char **id)
+{
+	size_t n = strlen(prefix);
+
+	if (!span_starts(c, prefix) || c.len < n + CGROUP_ID_LEN)
+		return false;
+	if (c.len != n + CGROUP_ID_LEN &&
+	    !span_eq(span_make(c.p + n + CGROUP_ID_LEN,
+			       c.len - n - CGROUP_ID_LEN), ".scope"))
+		return false;
+	if (!is_hex64(c.p + n, CGROUP_ID_LEN))
+		return false;
+	*id = c.p + n;
+	return true;
+}
+
+/* A pod UID: 36 characters of hex and SEP (8-4-4-4-12), written with '-'. */
+static bool pod_uid_at(const char *p, size_t n, char sep,
+		       char out[CGROUP_POD_UID_LEN + 1])
+{
+	size_t i;
+
+	if (n != CGROUP_POD_UID_LEN)
+		return false;
+	for (i = 0; i < n; i++) {
+		char ch = p[i];
+		bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+		if (dash ? ch != sep : !((ch >= '0' && ch <= '9') ||
+					 (ch >= 'a' && ch <= 'f')))
+			return false;
+		out[i] = dash ? '-' : ch;
+	}
+	out[n] = 0;
+	return true;
+}
+
+/* "pod<UID>" (cgroupfs) or "...-pod<UID_>.slice" (systemd). */
+static bool pod_component(struct span c, char uid[CGROUP_POD_UID_LEN + 1])
+{
+	const char *p;
+
+	if (span_starts(c, "pod"))
+		return pod_uid_at(c.p + 3, c.len - 3, '-', uid);
+	if (c.len < 6 + CGROUP_POD_UID_LEN + 4 ||
+	    memcmp(c.p + c.len - 6, ".slice", 6) != 0)
+		return false;
+	p = c.p + c.len - 6 - CGROUP_POD_UID_LEN - 4;
+	return memcmp(p, "-pod", 4) == 0 &&
+	       pod_uid_at(p + 4, CGROUP_POD_UID_LEN, '_', uid);
+}
+
+/* The containers one cgroup path names, outermost first in ids[]. */
+static void parse_path(const char *p, const char *end,
+		       struct cgroup_container *out)
+{
+	const char *ids[PATH_IDS_MAX];
+	const char *runtime = NULL;
+	unsigned n = 0, i, keep;
+	bool after_docker = false, in_pod = false;
+
+	out->pod_uid[0] = 0;
+	while (p < end) {
+		const char *slash = memchr(p, '/', (size_t)(end - p));
+		const char *ce = slash ? slash : end;
+		struct span c = span_make(p, (size_t)(ce - p));
+		const char *rt = NULL, *id = NULL;
+
+		if (after_docker && is_hex64(c.p, c.len)) {
+			rt = "docker";
+			id = c.p;
+		} else if (prefixed_id(c, "docker-", &id)) {
+			rt = "docker";
+		} else if (prefixed_id(c, "cri-containerd-", &id)) {
+			rt = "containerd";
+		} else if (prefixed_id(c, "crio-", &id)) {
+			rt = "cri-o";
+		} else if (prefixed_id(c, "libpod-", &id)) {
+			rt = "podman";
+		} else if (in_pod && is_hex64(c.p, c.len)) {
+			rt = "kubernetes";
+			id = c.p;
+		} else if (pod_component(c, out->pod_uid)) {
+			in_pod = true;
+		}
+		after_docker = span_eq(c, "docker");
+		if (id && n < PATH_IDS_MAX) {
+			ids[n++] = id;
+			runtime = rt;
+		}
+		p = slash ? slash + 1 : end;
+	}
+	keep = n < CGROUP_NEST_MAX ? n : CGROUP_NEST_MAX;
+	for (i = 0; i < keep; i++) {
+		memcpy(out->ids[i], ids[n - 1 - i], CGROUP_ID_LEN);
+		out->ids[i][CGROUP_ID_LEN] = 0;
+	}
+	out->nids = keep;
+	out->runtime = runtime;
+	if (!keep && in_pod) {
+		memcpy(out->ids[0], out->pod_uid, CGROUP_POD_UID_LEN + 1);
+		out->nids = 1;
+		out->runtime = "kubernetes";
+	}
+}
+
+/* Tries the lines of one kind: the cgroup v2 line, or the v1 ones. */
+static bool parse_lines(const char *text, size_t len, bool v2,
+			struct cgroup_container *out)
+{
+	const char *p = text, *end = text + len;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl ? nl : end;
+		const char *c1 = memchr(p, ':', (size_t)(le - p));
+		const char *c2 = c1 ? memchr(c1 + 1, ':', (size_t)(le - c1 - 1))
+				    : NULL;
+		bool is_v2 = c1 && c1 - p == 1 && *p == '0' && c2 == c1 + 1;
+
+		if (c2 && is_v2 == v2) {
+			parse_path(c2 + 1, le, out);
+			if (out->nids)
+				return true;
+		}
+		p = nl ? nl + 1 : end;
+	}
+	return false;
+}
+
+bool cgroup_parse(const char *text, size_t len, struct cgroup_container *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (parse_lines(text, len, true, out) ||
+	    parse_lines(text, len, false, out))
+		return true;
+	memset(out, 0, sizeof(*out));
+	return false;
+}
+
+struct cache_slot {
+	uint32_t pid;
+	bool used, found;
+	double at;
+	struct cgroup_container cc;
+};
+
+struct cgroup_identity {
+	unsigned ttl;
+	struct cache_slot *slots;
+};
+
+struct cgroup_identity *cgroup_identity_new(unsigned ttl_sec)
+{
+	struct cgroup_identity *c = calloc(1, sizeof(*c));
+
+	if (!c)
+		return NULL;
+	c->ttl = ttl_sec;
+	c->slots = calloc(CACHE_SLOTS, sizeof(*c->slots));
+	if (!c->slots) {
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+void cgroup_identity_free(struct cgroup_identity *c)
+{
+	if (!c)
+		return;
+	free(c->slots);
+	free(c);
+}
+
+static struct cache_slot *slot_for(struct cgroup_identity *c, uint32_t pid)
+{
+	return &c->slots[(pid * 2654435761u) >> 22 & (CACHE_SLOTS - 1)];
+}
+
+/* Reads /proc/PID/cgroup; false when the process is gone. */
+static bool read_cgroup_file(uint32_t pid, struct cgroup_container *out)
+{
+	char path[40], text[CGROUP_FILE_MAX];
+	size_t len = 0;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%u/cgroup", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	while (len < sizeof(text) &&
+	       (n = read(fd, text + len, sizeof(text) - len)) > 0)
+		len += (size_t)n;
+	close(fd);
+	return cgroup_parse(text, len, out);
+}
+
+const struct cgroup_container *
+cgroup_identity_lookup(struct cgroup_identity *c, uint32_t pid, double now)
+{
+	struct cache_slot *s = slot_for(c, pid);
+
+	if (s->used && s->pid == pid && now >= s->at && now - s->at < c->ttl)
+		return s->found ? &s->cc : NULL;
+	s->used = true;
+	s->pid = pid;
+	s->at = now;
+	s->found = read_cgroup_file(pid, &s->cc);
+	return s->found ? &s->cc : NULL;
+}
+
+void cgroup_identity_forget(struct cgroup_identity *c, uint32_t pid)
+{
+	struct cache_slot *s = slot_for(c, pid);
+
+	if (s->pid == pid)
+		s->used = false;
+}

@@ -1,0 +1,48 @@
+/* cgroup_identity.h - container identity from /proc/PID/cgroup, for
+ * kernels without the container-ID patch set (live only).
+ *
+ * Container runtimes name a container's cgroup after its 64-hex-digit id:
+ *   docker      /docker/ID (cgroupfs), .../docker-ID.scope (systemd)
+ *   containerd  .../cri-containerd-ID.scope
+ *   cri-o       .../crio-ID.scope, .../crio-ID
+ *   podman      .../libpod-ID.scope, /libpod_parent/libpod-ID
+ *   kubernetes  .../podUID/ID (cgroupfs), ...-podUID_WITH_UNDERSCORES.slice
+ *               (systemd), around any of the above
+ * The cgroup v2 line ("0::PATH") is read first, then the v1 hierarchies in
+ * order, so v1, v2 and the hybrid layout all work. The monitors' own cgroups
+ * (libpod-conmon-ID, crio-conmon-ID) are not containers. Containers nested
+ * in containers (docker in docker) give a chain, innermost first. */
+#ifndef AUENRICH_CGROUP_IDENTITY_H
+#define AUENRICH_CGROUP_IDENTITY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum { CGROUP_ID_LEN = 64, CGROUP_NEST_MAX = 4, CGROUP_POD_UID_LEN = 36 };
+
+struct cgroup_container {
+	const char *runtime;    /* "docker", "containerd", "cri-o", "podman",
+				 * or "kubernetes" when only the pod tells */
+	unsigned nids;          /* 0: in no container */
+	char ids[CGROUP_NEST_MAX][CGROUP_ID_LEN + 1];  /* innermost first */
+	char pod_uid[CGROUP_POD_UID_LEN + 1];          /* "" outside a pod */
+};
+
+/* Reads the text of a /proc/PID/cgroup file; false when it names no
+ * container. A pod without a container id gives the pod UID as the id. */
+bool cgroup_parse(const char *text, size_t len, struct cgroup_container *out);
+
+struct cgroup_identity;
+
+/* Results are cached per pid for ttl_sec seconds. */
+struct cgroup_identity *cgroup_identity_new(unsigned ttl_sec);
+void cgroup_identity_free(struct cgroup_identity *c);
+/* The container of live process PID, NULL when it is in none (or gone).
+ * The result stays valid until the next call. */
+const struct cgroup_container *
+cgroup_identity_lookup(struct cgroup_identity *c, uint32_t pid, double now);
+/* PID is a new process now: its cached answer no longer holds. */
+void cgroup_identity_forget(struct cgroup_identity *c, uint32_t pid);
+
+#endif

@@ -1,0 +1,1540 @@
+/* container_map.c - tasks, containers and network namespaces per node:
+ * three hash tables with least-recently-seen lists for eviction. Entries
+ * refer to each other by key, except a task's link to its container, so
+ * evicting one never leaves another dangling. */
+#include "container_map.h"
+
+#include <libaudit.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "record_types.h"
+
+enum { ARCH_CACHE = 8, CLONE_THREAD_FLAG = 0x00010000 };
+
+struct entry {
+	struct entry *hnext, *older, *newer;
+	uint64_t key;
+	uint16_t node;
+};
+
+struct table {
+	struct entry **buckets;
+	uint32_t nbuckets;
+	uint32_t count;
+	struct entry *oldest, *newest;
+	struct entry *free;       /* recycled entries */
+	size_t size;
+};
+
+struct container;
+
+struct task {
+	struct entry e;           /* key: pid */
+	uint32_t ppid;
+	uint64_t netns, first_ms, last_ms;
+	struct container *cont;
+	struct task *mprev, *mnext;
+};
+
+struct container {
+	struct entry e;           /* key: contid */
+	uint64_t parent;
+	uint32_t owner, nmembers;
+	unsigned nnetns;
+	uint64_t netns[CMAP_NETNS_PER_CONTAINER];
+	uint64_t first_ms, last_ms;
+	struct task *members;
+};
+
+struct netns {
+	struct entry e;           /* key: inode, or synthetic */
+	unsigned n;
+	uint64_t contids[CMAP_CONTIDS_PER_NETNS];
+	uint64_t last_ms;
+};
+
+struct arch_calls {
+	uint64_t elf;
+	int machine;
+	int clone, clone3, fork, vfork, exit_group;
+};
+
+struct container_map {
+	struct container_map_config cfg;
+	struct table tasks, conts, nets;
+	char *node_names[CMAP_MAX_NODES];
+	size_t node_lens[CMAP_MAX_NODES];
+	unsigned nnodes, last_node;
+	uint64_t generation, synthetic_seq;
+	struct container_map_counters ctr;
+	struct arch_calls arches[ARCH_CACHE];
+	unsigned narches;
+};
+
+/* ---- generic table ---- */
+
+static void table_init(struct table *t, size_t size)
+{
+	memset(t, 0, sizeof(*t));
+	t->size = size;
+	t->nbuckets = 64;
+	t->buckets = calloc(t->nbuckets, sizeof(*t->buckets));
+}
+
+static uint32_t slot_of(uint32_t nbuckets, uint16_t node, uint64_t key)
+{
+	uint64_t x = (key ^ ((uint64_t)node << 47)) * 0x9E3779B97F4A7C15ULL;
+
+	x ^= x >> 29;
+	return (uint32_t)x & (nbuckets - 1);
+}
+
+static struct entry *table_find(const struct table *t, uint16_t node,
+				uint64_t key)
+{
+	struct entry *e;
+
+	for (e = t->buckets[slot_of(t->nbuckets, node, key)]; e; e = e->hnext)
+		if (e->key == key && e->node == node)
+			return e;
+	return NULL;
+}
+
+static void lru_unlink(struct table *t, struct entry *e)
+{
+	if (e->older)
+		e->older->newer = e->newer;
+	else
+		t->oldest = e->newer;
+	if (e->newer)
+		e->newer->older = e->older;
+	else
+		t->newest = e->older;
+	e->older = e->newer = NULL;
+}
+
+static void lru_push(struct table *t, struct entry *e)
+{
+	e->older = t->newest;
+	e->newer = NULL;
+	if (t->newest)
+		t->newest->newer = e;
+	else
+		t->oldest = e;
+	t->newest = e;
+}
+
+static void table_touch(struct table *t, struct entry *e)
+{
+	if (t->newest != e) {
+		lru_unlink(t, e);
+		lru_push(t, e);
+	}
+}
+
+static void table_grow(struct table *t)
+{
+	uint32_t nb = t->nbuckets * 2, i;
+	struct entry **b = calloc(nb, sizeof(*b));
+	struct entry *e, *next;
+
+	if (!b)
+		return;   /* longer chains: slower, still correct */
+	for (i = 0; i < t->nbuckets; i++) {
+		for (e = t->buckets[i]; e; e = next) {
+			uint32_t s = slot_of(nb, e->node, e->key);
+			next = e->hnext;
+			e->hnext = b[s];
+			b[s] = e;
+		}
+	}
+	free(t->buckets);
+	t->buckets = b;
+	t->nbuckets = nb;
+}
+
+/* A zeroed entry, newest in the list; NULL when out of memory. */
+static struct entry *table_add(struct table *t, uint16_t node, uint64_t key)
+{
+	struct entry *e = t->free;
+	uint32_t s;
+
+	if (!t->buckets)
+		return NULL;
+	if (e)
+		t->free = e->hnext;
+	else
+		e = malloc(t->size);
+	if (!e)
+		return NULL;
+	memset(e, 0, t->size);
+	e->key = key;
+	e->node = node;
+	if (t->count >= t->nbuckets && t->nbuckets < (1u << 24))
+		table_grow(t);
+	s = slot_of(t->nbuckets, node, key);
+	e->hnext = t->buckets[s];
+	t->buckets[s] = e;
+	lru_push(t, e);
+	t->count++;
+	return e;
+}
+
+static void table_del(struct table *t, struct entry *e)
+{
+	struct entry **pp = &t->buckets[slot_of(t->nbuckets, e->node, e->key)];
+
+	while (*pp && *pp != e)
+		pp = &(*pp)->hnext;
+	if (*pp)
+		*pp = e->hnext;
+	lru_unlink(t, e);
+	t->count--;
+	e->hnext = t->free;
+	t->free = e;
+}
+
+static void table_free(struct table *t)
+{
+	struct entry *e, *n;
+
+	for (e = t->oldest; e; e = n) {
+		n = e->newer;
+		free(e);
+	}
+	for (e = t->free; e; e = n) {
+		n = e->hnext;
+		free(e);
+	}
+	free(t->buckets);
+}
+
+#define TASK(ent) ((struct task *)(ent))
+#define CONT(ent) ((struct container *)(ent))
+#define NETNS(ent) ((struct netns *)(ent))
+
+/* ---- nodes ---- */
+
+/* Index of a node name; the last slot is shared once the table is full. */
+static uint16_t node_intern(struct container_map *m, struct span node)
+{
+	unsigned i = m->last_node;
+	char *copy;
+
+	if (node.len == 0)
+		return 0;
+	if (m->node_lens[i] == node.len &&
+	    memcmp(m->node_names[i], node.p, node.len) == 0)
+		return (uint16_t)i;
+	for (i = 1; i < m->nnodes; i++) {
+		if (m->node_lens[i] == node.len &&
+		    memcmp(m->node_names[i], node.p, node.len) == 0) {
+			m->last_node = i;
+			return (uint16_t)i;
+		}
+	}
+	if (m->nnodes >= CMAP_MAX_NODES)
+		return CMAP_MAX_NODES - 1;
+	copy = malloc(node.len + 1);
+	if (!copy)
+		return CMAP_MAX_NODES - 1;
+	memcpy(copy, node.p, node.len);
+	copy[node.len] = 0;
+	i = m->nnodes++;
+	m->node_names[i] = copy;
+	m->node_lens[i] = node.len;
+	m->last_node = i;
+	return (uint16_t)i;
+}
+
+/* Like node_intern, without adding: false for a node never seen. */
+static bool node_find(const struct container_map *m, struct span node,
+		      uint16_t *out)
+{
+	unsigned i;
+
+	if (node.len == 0) {
+		*out = 0;
+		return true;
+	}
+	for (i = 1; i < m->nnodes; i++) {
+		if (m->node_lens[i] == node.len &&
+		    memcmp(m->node_names[i], node.p, node.len) == 0) {
+			*out = (uint16_t)i;
+			return true;
+		}
+	}
+	return false;
+}
+
+static struct span node_name(const struct container_map *m, uint16_t node)
+{
+	return span_make(m->node_names[node], m->node_lens[node]);
+}
+
+/* ---- life cycle ---- */
+
+static void apply_caps(struct container_map *m,
+		       const struct container_map_config *c)
+{
+	m->cfg = *c;
+	if (m->cfg.max_containers < CMAP_MIN_CAP)
+		m->cfg.max_containers = CMAP_MIN_CAP;
+	if (m->cfg.max_tasks < CMAP_MIN_CAP)
+		m->cfg.max_tasks = CMAP_MIN_CAP;
+	if (m->cfg.max_netns < CMAP_MIN_CAP)
+		m->cfg.max_netns = CMAP_MIN_CAP;
+}
+
+struct container_map *container_map_new(const struct container_map_config *c)
+{
+	struct container_map *m = calloc(1, sizeof(*m));
+
+	if (!m)
+		return NULL;
+	apply_caps(m, c);
+	table_init(&m->tasks, sizeof(struct task));
+	table_init(&m->conts, sizeof(struct container));
+	table_init(&m->nets, sizeof(struct netns));
+	m->node_names[0] = (char *)"";
+	m->nnodes = 1;
+	if (!m->tasks.buckets || !m->conts.buckets || !m->nets.buckets) {
+		container_map_free(m);
+		return NULL;
+	}
+	return m;
+}
+
+void container_map_free(struct container_map *m)
+{
+	unsigned i;
+
+	if (!m)
+		return;
+	table_free(&m->tasks);
+	table_free(&m->conts);
+	table_free(&m->nets);
+	for (i = 1; i < m->nnodes; i++)
+		free(m->node_names[i]);
+	free(m);
+}
+
+uint64_t container_map_generation(const struct container_map *m)
+{
+	return m->generation;
+}
+
+void container_map_counters(const struct container_map *m,
+			    struct container_map_counters *out)
+{
+	*out = m->ctr;
+	out->containers = m->conts.count;
+	out->tasks = m->tasks.count;
+	out->netns = m->nets.count;
+}
+
+/* ---- relations ---- */
+
+static struct task *task_find(const struct container_map *m, uint16_t node,
+			      uint32_t pid)
+{
+	return TASK(table_find(&m->tasks, node, pid));
+}
+
+static struct container *cont_find(const struct container_map *m,
+				   uint16_t node, uint64_t contid)
+{
+	return CONT(table_find(&m->conts, node, contid));
+}
+
+static struct netns *netns_find(const struct container_map *m, uint16_t node,
+				uint64_t key)
+{
+	return NETNS(table_find(&m->nets, node, key));
+}
+
+static void task_leave(struct task *t)
+{
+	struct container *c = t->cont;
+
+	if (!c)
+		return;
+	if (t->mprev)
+		t->mprev->mnext = t->mnext;
+	else
+		c->members = t->mnext;
+	if (t->mnext)
+		t->mnext->mprev = t->mprev;
+	t->mprev = t->mnext = NULL;
+	c->nmembers--;
+	t->cont = NULL;
+}
+
+static void task_enter(struct task *t, struct container *c)
+{
+	t->cont = c;
+	t->mprev = NULL;
+	t->mnext = c->members;
+	if (c->members)
+		c->members->mprev = t;
+	c->members = t;
+	c->nmembers++;
+}
+
+static void task_del(struct container_map *m, struct task *t)
+{
+	task_leave(t);
+	table_del(&m->tasks, &t->e);
+	m->generation++;
+}
+
+static bool array_has(const uint64_t *a, unsigned n, uint64_t v)
+{
+	unsigned i;
+
+	for (i = 0; i < n; i++)
+		if (a[i] == v)
+			return true;
+	return false;
+}
+
+static bool array_remove(uint64_t *a, unsigned *n, uint64_t v)
+{
+	unsigned i;
+
+	for (i = 0; i < *n; i++) {
+		if (a[i] == v) {
+			memmove(a + i, a + i + 1, (*n - i - 1) * sizeof(*a));
+			(*n)--;
+			return true;
+		}
+	}
+	return false;
+}
+
+static void netns_del(struct container_map *m, struct netns *ns)
+{
+	unsigned i;
+
+	for (i = 0; i < ns->n; i++) {
+		struct container *c = cont_find(m, ns->e.node, ns->contids[i]);
+		if (c)
+			array_remove(c->netns, &c->nnetns, ns->e.key);
+	}
+	table_del(&m->nets, &ns->e);
+	m->generation++;
+}
+
+/* The netns entry KEY no longer lists CONTID; an emptied entry goes. */
+static void netns_forget(struct container_map *m, uint16_t node, uint64_t key,
+			 uint64_t contid)
+{
+	struct netns *ns = netns_find(m, node, key);
+
+	if (!ns || !array_remove(ns->contids, &ns->n, contid))
+		return;
+	m->generation++;
+	if (ns->n == 0)
+		table_del(&m->nets, &ns->e);
+}
+
+static void cont_del(struct container_map *m, struct container *c)
+{
+	unsigned i;
+
+	while (c->members)
+		task_del(m, c->members);
+	for (i = 0; i < c->nnetns; i++)
+		netns_forget(m, c->e.node, c->netns[i], c->e.key);
+	table_del(&m->conts, &c->e);
+	m->generation++;
+}
+
+/* Records that container C is in netns KEY (its oldest netns goes when its
+ * short list is full). Does not touch the netns entry itself. */
+static void cont_link_netns(struct container_map *m, struct container *c,
+			    uint64_t key)
+{
+	if (array_has(c->netns, c->nnetns, key))
+		return;
+	if (c->nnetns == CMAP_NETNS_PER_CONTAINER) {
+		uint64_t gone = c->netns[0];
+		array_remove(c->netns, &c->nnetns, gone);
+		netns_forget(m, c->e.node, gone, c->e.key);
+	}
+	c->netns[c->nnetns++] = key;
+	m->generation++;
+}
+
+static void make_room_tasks(struct container_map *m)
+{
+	while (m->tasks.count >= m->cfg.max_tasks && m->tasks.oldest) {
+		task_del(m, TASK(m->tasks.oldest));
+		m->ctr.evicted_tasks++;
+	}
+}
+
+static void make_room_conts(struct container_map *m)
+{
+	while (m->conts.count >= m->cfg.max_containers && m->conts.oldest) {
+		struct container *c = CONT(m->conts.oldest);
+		m->ctr.evicted_tasks += c->nmembers;
+		cont_del(m, c);
+		m->ctr.evicted_containers++;
+	}
+}
+
+static void make_room_nets(struct container_map *m)
+{
+	while (m->nets.count >= m->cfg.max_netns && m->nets.oldest) {
+		netns_del(m, NETNS(m->nets.oldest));
+		m->ctr.evicted_netns++;
+	}
+}
+
+void container_map_configure(struct container_map *m,
+			     const struct container_map_config *c)
+{
+	apply_caps(m, c);
+}
+
+static uint64_t later(uint64_t a, uint64_t b)
+{
+	return a > b ? a : b;
+}
+
+/* Finds or creates a container and marks it seen at NOW. */
+static struct container *cont_get(struct container_map *m, uint16_t node,
+				  uint64_t contid, uint64_t now)
+{
+	struct container *c = cont_find(m, node, contid);
+
+	if (c) {
+		table_touch(&m->conts, &c->e);
+		c->last_ms = later(c->last_ms, now);
+		return c;
+	}
+	make_room_conts(m);
+	c = CONT(table_add(&m->conts, node, contid));
+	if (!c)
+		return NULL;
+	c->parent = CONTID_UNSET;
+	c->first_ms = c->last_ms = now;
+	m->generation++;
+	return c;
+}
+
+static struct netns *netns_get(struct container_map *m, uint16_t node,
+			       uint64_t key, uint64_t now)
+{
+	struct netns *ns = netns_find(m, node, key);
+
+	if (ns) {
+		table_touch(&m->nets, &ns->e);
+		ns->last_ms = later(ns->last_ms, now);
+		return ns;
+	}
+	make_room_nets(m);
+	ns = NETNS(table_add(&m->nets, node, key));
+	if (!ns)
+		return NULL;
+	ns->last_ms = now;
+	m->generation++;
+	return ns;
+}
+
+static void netns_add_contid(struct container_map *m, struct netns *ns,
+			     uint64_t contid)
+{
+	if (array_has(ns->contids, ns->n, contid))
+		return;
+	if (ns->n == CMAP_CONTIDS_PER_NETNS) {
+		struct container *c = cont_find(m, ns->e.node, ns->contids[0]);
+		if (c)
+			array_remove(c->netns, &c->nnetns, ns->e.key);
+		array_remove(ns->contids, &ns->n, ns->contids[0]);
+	}
+	ns->contids[ns->n++] = contid;
+	m->generation++;
+}
+
+/* A live netns inode for a container: the netns entries known only from
+ * packet lists that this container was in are the same namespace. */
+static void netns_add_live(struct container_map *m, uint16_t node,
+			   uint64_t inode, uint64_t contid, uint64_t now)
+{
+	struct container *c = cont_find(m, node, contid);
+	struct netns *ns, *syn;
+	unsigned i, j;
+
+	if (!c)
+		return;
+	cont_link_netns(m, c, inode);
+	ns = netns_get(m, node, inode, now);
+	if (!ns)
+		return;
+	netns_add_contid(m, ns, contid);
+	for (i = 0; i < c->nnetns;) {
+		uint64_t key = c->netns[i];
+		if (!(key & CMAP_NETNS_SYNTHETIC) ||
+		    !(syn = netns_find(m, node, key))) {
+			i++;
+			continue;
+		}
+		for (j = 0; j < syn->n; j++) {
+			uint64_t x = syn->contids[j];
+			struct container *o = cont_find(m, node, x);
+			netns_add_contid(m, ns, x);
+			if (o && o != c) {
+				array_remove(o->netns, &o->nnetns, key);
+				if (!array_has(o->netns, o->nnetns, inode) &&
+				    o->nnetns < CMAP_NETNS_PER_CONTAINER)
+					o->netns[o->nnetns++] = inode;
+			}
+		}
+		syn->n = 0;
+		array_remove(c->netns, &c->nnetns, key);
+		table_del(&m->nets, &syn->e);
+	}
+}
+
+/* The inode of /proc/PID/ns/net, 0 when the task is gone or unreadable. */
+static uint64_t read_netns(uint32_t pid)
+{
+	char path[48], link[64];
+	unsigned long long ino;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%u/ns/net", pid);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n <= 0)
+		return 0;
+	link[n] = 0;
+	if (sscanf(link, "net:[%llu]", &ino) != 1)
+		return 0;
+	return ino;
+}
+
+/* Puts task PID of NODE into container C (creating the task). */
+static struct task *task_join(struct container_map *m, uint16_t node,
+			      uint32_t pid, struct container *c, uint64_t now)
+{
+	struct task *t = task_find(m, node, pid);
+	uint64_t contid = c->e.key;
+
+	if (t) {
+		table_touch(&m->tasks, &t->e);
+	} else {
+		make_room_tasks(m);
+		t = TASK(table_add(&m->tasks, node, pid));
+		if (!t)
+			return NULL;
+		t->first_ms = now;
+	}
+	t->last_ms = later(t->last_ms, now);
+	if (t->cont == c)
+		return t;
+	task_leave(t);
+	task_enter(t, c);
+	m->generation++;
+	if (m->cfg.live && node == 0) {
+		t->netns = read_netns(pid);
+		if (t->netns)
+			netns_add_live(m, node, t->netns, contid, now);
+	}
+	return t;
+}
+
+/* ---- reading records ---- */
+
+static bool span_u64(struct span v, uint64_t *out)
+{
+	uint64_t x = 0;
+	size_t i;
+
+	if (v.len == 0 || v.len > 20)
+		return false;
+	for (i = 0; i < v.len; i++) {
+		unsigned d = (unsigned)(v.p[i] - '0');
+		if (d > 9 || x > (UINT64_MAX - d) / 10)
+			return false;
+		x = x * 10 + d;
+	}
+	*out = x;
+	return true;
+}
+
+static bool span_pid(struct span v, uint32_t *out)
+{
+	uint64_t x;
+
+	if (!span_u64(v, &x) || x == 0 || x > 0x7fffffff)
+		return false;
+	*out = (uint32_t)x;
+	return true;
+}
+
+static bool span_hex(struct span v, uint64_t *out)
+{
+	uint64_t x = 0;
+	size_t i = 0;
+
+	if (span_starts(v, "0x"))
+		i = 2;
+	if (v.len == i || v.len - i > 16)
+		return false;
+	for (; i < v.len; i++) {
+		char c = v.p[i];
+		unsigned d;
+		if (c >= '0' && c <= '9')
+			d = (unsigned)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			d = (unsigned)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			d = (unsigned)(c - 'A' + 10);
+		else
+			return false;
+		x = x << 4 | d;
+	}
+	*out = x;
+	return true;
+}
+
+struct syscall_facts {
+	bool present;
+	uint32_t pid, ppid;
+	uint64_t record;
+	struct span arch, syscall, success, exit, a0, a1;
+};
+
+/* The fields of the event's SYSCALL record that say who did what; reading
+ * stops at pid= unless the record= link (at the end, v10+) is needed. */
+static void read_syscall(const struct record *r, struct syscall_facts *s,
+			 bool need_record)
+{
+	struct field_cursor c;
+	struct field f;
+
+	s->present = true;
+	fields_begin(&c, r);
+	while (fields_next(&c, &f)) {
+		struct span n = f.name;
+		if (span_eq(n, "arch"))
+			s->arch = f.value;
+		else if (span_eq(n, "syscall"))
+			s->syscall = f.value;
+		else if (span_eq(n, "success"))
+			s->success = f.value;
+		else if (span_eq(n, "exit"))
+			s->exit = f.value;
+		else if (span_eq(n, "a0"))
+			s->a0 = f.value;
+		else if (span_eq(n, "a1"))
+			s->a1 = f.value;
+		else if (span_eq(n, "ppid"))
+			span_pid(f.value, &s->ppid);
+		else if (span_eq(n, "record"))
+			span_u64(f.value, &s->record);
+		else if (span_eq(n, "pid")) {
+			span_pid(f.value, &s->pid);
+			if (!need_record)
+				return;
+		}
+	}
+}
+
+/* The value of the first field NAME in r (a short scan for one field). */
+static bool find_field(const struct record *r, const char *name,
+		       struct span *out)
+{
+	struct field_cursor c;
+	struct field f;
+
+	fields_begin(&c, r);
+	while (fields_next(&c, &f)) {
+		if (span_eq(f.name, name)) {
+			*out = f.value;
+			return true;
+		}
+	}
+	return false;
+}
+
+enum proc_call { CALL_OTHER, CALL_FORK, CALL_THREAD, CALL_EXIT_GROUP };
+
+static const struct arch_calls *arch_lookup(struct container_map *m,
+					    uint64_t elf)
+{
+	struct arch_calls *a;
+	unsigned i;
+
+	for (i = 0; i < m->narches; i++)
+		if (m->arches[i].elf == elf)
+			return &m->arches[i];
+	a = &m->arches[m->narches < ARCH_CACHE ? m->narches++
+					       : ARCH_CACHE - 1];
+	a->elf = elf;
+	a->machine = elf <= 0xffffffffULL ?
+		     audit_elf_to_machine((unsigned)elf) : -1;
+	a->clone = a->clone3 = a->fork = a->vfork = a->exit_group = -2;
+	if (a->machine >= 0) {
+		a->clone = audit_name_to_syscall("clone", a->machine);
+		a->clone3 = audit_name_to_syscall("clone3", a->machine);
+		a->fork = audit_name_to_syscall("fork", a->machine);
+		a->vfork = audit_name_to_syscall("vfork", a->machine);
+		a->exit_group = audit_name_to_syscall("exit_group",
+						      a->machine);
+	}
+	return a;
+}
+
+/* A clone that makes a thread, not a process: CLONE_THREAD in its flags
+ * (the first argument, the second on s390). */
+static bool clone_makes_thread(const struct syscall_facts *s, int machine)
+{
+	uint64_t flags;
+	struct span v = machine == MACH_S390X || machine == MACH_S390 ?
+			s->a1 : s->a0;
+
+	return span_hex(v, &flags) && (flags & CLONE_THREAD_FLAG);
+}
+
+/* What the syscall does to processes, by number for the record's arch, or
+ * by name in interpreted logs. */
+static enum proc_call classify_syscall(struct container_map *m,
+				       const struct syscall_facts *s)
+{
+	const struct arch_calls *a;
+	uint64_t elf, nr;
+	int n;
+
+	if (!span_u64(s->syscall, &nr)) {
+		if (span_eq(s->syscall, "clone"))
+			return clone_makes_thread(s, -1) ? CALL_THREAD
+							 : CALL_FORK;
+		if (span_eq(s->syscall, "clone3") ||
+		    span_eq(s->syscall, "fork") ||
+		    span_eq(s->syscall, "vfork"))
+			return CALL_FORK;
+		if (span_eq(s->syscall, "exit_group"))
+			return CALL_EXIT_GROUP;
+		return CALL_OTHER;
+	}
+	if (nr > 0x7fffffff || !span_hex(s->arch, &elf))
+		return CALL_OTHER;
+	a = arch_lookup(m, elf);
+	n = (int)nr;
+	if (n == a->clone)
+		return clone_makes_thread(s, a->machine) ? CALL_THREAD
+							 : CALL_FORK;
+	if (n == a->clone3 || n == a->fork || n == a->vfork)
+		return CALL_FORK;
+	if (n == a->exit_group)
+		return CALL_EXIT_GROUP;
+	return CALL_OTHER;
+}
+
+/* The child pid a successful process-creating syscall returned. */
+static uint32_t created_child(const struct syscall_facts *s)
+{
+	uint32_t child = 0;
+
+	if (span_eq(s->success, "no"))
+		return 0;
+	span_pid(s->exit, &child);
+	return child;
+}
+
+/* ---- learning ---- */
+
+/* A task seen in an event with its ppid: a child of a container member
+ * joins its parent's container; a tracked pid whose parent changed to a
+ * task outside its container (other than init, which adopts orphans) is
+ * another process now. */
+static void task_seen(struct container_map *m, uint16_t node, uint32_t pid,
+		      uint32_t ppid, uint64_t now)
+{
+	struct task *t = task_find(m, node, pid), *parent;
+
+	if (t && ppid && t->ppid && t->ppid != ppid) {
+		parent = task_find(m, node, ppid);
+		if (ppid == 1 || (parent && parent->cont == t->cont)) {
+			t->ppid = ppid;
+			m->generation++;
+		} else {
+			task_del(m, t);
+			t = NULL;
+		}
+	}
+	if (t) {
+		if (!t->ppid && ppid) {
+			t->ppid = ppid;
+			m->generation++;
+		}
+		table_touch(&m->tasks, &t->e);
+		t->last_ms = later(t->last_ms, now);
+		table_touch(&m->conts, &t->cont->e);
+		t->cont->last_ms = later(t->cont->last_ms, now);
+		return;
+	}
+	if (!ppid)
+		return;
+	parent = task_find(m, node, ppid);
+	if (parent) {
+		t = task_join(m, node, pid, parent->cont, now);
+		if (t)
+			t->ppid = ppid;
+	}
+}
+
+/* Parents named by a nested list: every item's container learns its
+ * parent, creating the containers as needed. */
+static void learn_chain(struct container_map *m, uint16_t node,
+			const struct contid_list *l, uint64_t now)
+{
+	unsigned i;
+
+	for (i = 0; i < l->n; i++) {
+		int p = contid_list_parent(l, i);
+		struct container *c = cont_get(m, node, l->item[i].id, now);
+		if (c && p >= 0 && c->parent != l->item[p].id &&
+		    l->item[p].id != c->e.key) {
+			c->parent = l->item[p].id;
+			m->generation++;
+		}
+	}
+}
+
+/* Kernel word that task PID is in the first container of L. */
+static void task_in_list(struct container_map *m, uint16_t node, uint32_t pid,
+			 const struct contid_list *l, uint64_t now)
+{
+	struct container *c;
+
+	learn_chain(m, node, l, now);
+	if (!pid || l->n == 0)
+		return;
+	c = cont_get(m, node, l->item[0].id, now);
+	if (c)
+		task_join(m, node, pid, c, now);
+}
+
+/* NETFILTER_PKT: the list is every container of one network namespace. */
+static uint64_t netns_from_list(struct container_map *m, uint16_t node,
+				const struct contid_list *l, uint64_t now)
+{
+	uint64_t key = 0;
+	struct container *c;
+	struct netns *ns;
+	unsigned i, j;
+
+	learn_chain(m, node, l, now);
+	for (i = 0; i < l->n && !key; i++) {
+		c = l->item[i].depth ? NULL : cont_find(m, node, l->item[i].id);
+		for (j = 0; c && j < c->nnetns; j++)
+			if (!key || !(c->netns[j] & CMAP_NETNS_SYNTHETIC))
+				key = c->netns[j];
+	}
+	if (!key)
+		key = CMAP_NETNS_SYNTHETIC |
+		      (++m->synthetic_seq & ~CMAP_NETNS_SYNTHETIC);
+	for (i = 0; i < l->n; i++) {
+		if (l->item[i].depth)
+			continue;
+		c = cont_get(m, node, l->item[i].id, now);
+		if (c)
+			cont_link_netns(m, c, key);
+	}
+	ns = netns_get(m, node, key, now);
+	if (!ns)
+		return key;
+	/* the kernel's list is the namespace's whole membership now */
+	for (j = 0; j < ns->n;) {
+		bool listed = false;
+		for (i = 0; i < l->n && !listed; i++)
+			listed = !l->item[i].depth &&
+				 l->item[i].id == ns->contids[j];
+		if (listed) {
+			j++;
+			continue;
+		}
+		c = cont_find(m, node, ns->contids[j]);
+		if (c)
+			array_remove(c->netns, &c->nnetns, key);
+		array_remove(ns->contids, &ns->n, ns->contids[j]);
+		m->generation++;
+	}
+	for (i = 0; i < l->n; i++)
+		if (!l->item[i].depth)
+			netns_add_contid(m, ns, l->item[i].id);
+	return key;
+}
+
+/* ---- the event ---- */
+
+struct op_record {
+	bool set, drop, ok;
+	uint32_t opid, writer;
+	uint64_t contid;
+	struct contid_list old;
+};
+
+/* CONTAINER_OP in any version's field order; false when unreadable (an
+ * ENRICHED log may have replaced its body by msg=lost). */
+static bool read_op(const struct record *r, const struct syscall_facts *sc,
+		    struct op_record *op)
+{
+	struct field_cursor c;
+	struct field f;
+	struct span opname = { NULL, 0 }, res = { NULL, 0 };
+	struct span contid = { NULL, 0 }, old = { NULL, 0 };
+	bool have_opid = false;
+
+	memset(op, 0, offsetof(struct op_record, old));
+	fields_begin(&c, r);
+	while (fields_next(&c, &f)) {
+		if (span_eq(f.name, "op"))
+			opname = f.value;
+		else if (span_eq(f.name, "opid"))
+			have_opid = span_pid(f.value, &op->opid);
+		else if (span_eq(f.name, "contid"))
+			contid = f.value;
+		else if (span_eq(f.name, "old-contid"))
+			old = f.value;
+		else if (span_eq(f.name, "pid"))
+			span_pid(f.value, &op->writer);
+		else if (span_eq(f.name, "res"))
+			res = f.value;
+	}
+	op->set = span_eq(opname, "set");
+	op->drop = span_eq(opname, "drop");
+	if (!have_opid || !(op->set || op->drop) ||
+	    !contid_parse_one(contid, &op->contid))
+		return false;
+	if (!old.len || !contid_parse_list(old, &op->old)) {
+		op->old.n = 0;
+		op->old.unset = op->old.truncated = false;
+	}
+	if (op->drop && (op->old.n == 0 || op->old.item[0].depth))
+		return false;
+	if (!op->writer)
+		op->writer = sc->pid;
+	/* up to v7 res=; from v8 the record is logged even on failure and
+	 * the SYSCALL of the same event says how the write went */
+	if (res.len)
+		op->ok = span_eq(res, "1") || span_eq(res, "yes") ||
+			 span_eq(res, "success");
+	else
+		op->ok = !span_eq(sc->success, "no");
+	return true;
+}
+
+static void apply_set(struct container_map *m, uint16_t node,
+		      const struct op_record *op, uint64_t now)
+{
+	struct container *c;
+	struct task *writer;
+	uint64_t parent = CONTID_UNSET;
+	struct task *t;
+
+	if (op->contid == CONTID_UNSET) {
+		t = task_find(m, node, op->opid);
+		if (t)
+			task_del(m, t);
+		return;
+	}
+	learn_chain(m, node, &op->old, now);
+	writer = op->writer ? task_find(m, node, op->writer) : NULL;
+	if (writer)
+		parent = writer->cont->e.key;
+	else if (op->old.n && op->old.item[0].id != op->contid)
+		parent = op->old.item[0].id;
+	c = cont_get(m, node, op->contid, now);
+	if (!c)
+		return;
+	if (!c->owner && op->writer) {
+		c->owner = op->writer;
+		m->generation++;
+	}
+	if (c->parent == CONTID_UNSET && parent != CONTID_UNSET &&
+	    parent != c->e.key) {
+		c->parent = parent;
+		m->generation++;
+	}
+	task_join(m, node, op->opid, c, now);
+}
+
+/* The chain of CONTID from the map: its parent, grandparent, ... */
+static void push_map_chain(const struct container_map *m, uint16_t node,
+			   struct contid_list *out, uint64_t contid)
+{
+	const struct container *c = cont_find(m, node, contid);
+	unsigned depth = 1;
+
+	while (c && c->parent != CONTID_UNSET && depth <= CMAP_MAX_DEPTH) {
+		if (!contid_list_push(out, c->parent, depth++))
+			return;
+		c = cont_find(m, node, c->parent);
+	}
+}
+
+/* Listed containers with the ancestors the kernel gave, or else those the
+ * map knows. */
+static void identity_from_list(const struct container_map *m, uint16_t node,
+			       struct container_identity *id,
+			       const struct contid_list *l)
+{
+	unsigned i;
+
+	for (i = 0; i < l->n; i++) {
+		if (l->item[i].depth)
+			continue;
+		if (!contid_list_push(&id->ids, l->item[i].id, 0))
+			break;
+		if (contid_list_parent(l, i) >= 0) {
+			unsigned j;
+			for (j = i + 1; j < l->n && l->item[j].depth; j++)
+				contid_list_push(&id->ids, l->item[j].id,
+						 l->item[j].depth);
+		} else {
+			push_map_chain(m, node, &id->ids, l->item[i].id);
+		}
+	}
+	id->ids.truncated |= l->truncated;
+}
+
+static void identity_from_contid(const struct container_map *m,
+				 uint16_t node, struct container_identity *id,
+				 uint64_t contid)
+{
+	contid_list_push(&id->ids, contid, 0);
+	push_map_chain(m, node, &id->ids, contid);
+}
+
+/* Owner, netns and the containers sharing a netns with the first one. */
+static void identity_context(const struct container_map *m, uint16_t node,
+			     struct container_identity *id)
+{
+	const struct container *c;
+	const struct task *t;
+	uint32_t who;
+	unsigned i, j;
+
+	if (id->ids.n == 0)
+		return;
+	c = cont_find(m, node, id->ids.item[0].id);
+	who = id->op ? id->op_pid : id->pid;
+	t = who ? task_find(m, node, who) : NULL;
+	if (t && !id->netns_event && t->cont == c)
+		id->netns = t->netns;
+	/* a netns event is about all its containers, none in particular */
+	if (!c || id->netns_event)
+		return;
+	id->owner = c->owner;
+	for (i = 0; i < c->nnetns; i++) {
+		const struct netns *ns = netns_find(m, node, c->netns[i]);
+		for (j = 0; ns && j < ns->n; j++) {
+			uint64_t x = ns->contids[j];
+			if (x != c->e.key && id->npeers < CMAP_PEERS_MAX &&
+			    !array_has(id->peers, id->npeers, x))
+				id->peers[id->npeers++] = x;
+		}
+	}
+}
+
+struct cid_record {
+	uint32_t index;
+	uint64_t record;       /* v10+ link, 0 when absent */
+	struct span contid;
+};
+
+enum { EVENT_CID_MAX = 16, EVENT_OBJ_MAX = 16, EVENT_OP_MAX = 4 };
+
+/* What one pass over the record types finds. */
+struct event_scan {
+	int syscall, subject;   /* record indexes, -1 when absent */
+	bool netfilter;
+	unsigned ncid, nobj, nop;
+	uint32_t cid[EVENT_CID_MAX], obj[EVENT_OBJ_MAX], op[EVENT_OP_MAX];
+};
+
+/* Types whose pid= field is not the event's task (or that have none). */
+static bool may_name_subject(unsigned type)
+{
+	return type != TYPE_CONTAINER_OP && type != TYPE_CONTAINER_ID &&
+	       type != TYPE_OBJ_PID && type != TYPE_PROCTITLE &&
+	       type != TYPE_EOE && type != TYPE_NETFILTER_PKT &&
+	       type != TYPE_CWD && type != TYPE_PATH && type != TYPE_EXECVE;
+}
+
+static void scan_types(const struct event *e, struct event_scan *s)
+{
+	uint32_t i;
+
+	memset(s, 0, sizeof(*s));
+	s->syscall = s->subject = -1;
+	for (i = 0; i < e->nrecs; i++) {
+		unsigned t = e->recs[i].type;
+		if (t == TYPE_SYSCALL && s->syscall < 0)
+			s->syscall = (int)i;
+		else if (t == TYPE_CONTAINER_ID && s->ncid < EVENT_CID_MAX)
+			s->cid[s->ncid++] = i;
+		else if (t == TYPE_OBJ_PID && s->nobj < EVENT_OBJ_MAX)
+			s->obj[s->nobj++] = i;
+		else if (t == TYPE_CONTAINER_OP && s->nop < EVENT_OP_MAX)
+			s->op[s->nop++] = i;
+		else if (t == TYPE_NETFILTER_PKT)
+			s->netfilter = true;
+		if (s->subject < 0 && may_name_subject(t) &&
+		    t != TYPE_SYSCALL)
+			s->subject = (int)i;
+	}
+}
+
+/* OBJ_PID record i links CONTAINER_ID records by record= (v10+) or, before
+ * that, by coming right before one. Returns the target pid, or 0. */
+static uint32_t cid_target(const struct event *e, const struct event_scan *s,
+			   const struct cid_record *cr)
+{
+	struct record r;
+	struct span v;
+	uint64_t link;
+	uint32_t pid = 0;
+	unsigned k;
+
+	for (k = 0; k < s->nobj; k++) {
+		event_record_view(e, s->obj[k], &r);
+		if (cr->record) {
+			if (!find_field(&r, "record", &v) ||
+			    !span_u64(v, &link) || link != cr->record)
+				continue;
+		} else if (s->obj[k] + 1 != cr->index) {
+			continue;
+		}
+		if (find_field(&r, "opid", &v))
+			span_pid(v, &pid);
+		return pid ? pid : UINT32_MAX;
+	}
+	return 0;
+}
+
+static void read_cid(const struct event *e, uint32_t index,
+		     struct cid_record *cr)
+{
+	struct field_cursor c;
+	struct field f;
+	struct record r;
+
+	memset(cr, 0, sizeof(*cr));
+	cr->index = index;
+	event_record_view(e, index, &r);
+	fields_begin(&c, &r);
+	while (fields_next(&c, &f)) {
+		if (span_eq(f.name, "record"))
+			span_u64(f.value, &cr->record);
+		else if (span_eq(f.name, "contid"))
+			cr->contid = f.value;
+	}
+}
+
+static void identity_reset(struct container_identity *id, bool local)
+{
+	id->source = CONTAINER_SOURCE_NONE;
+	id->ids.n = 0;
+	id->ids.unset = id->ids.truncated = false;
+	id->pid = id->child_pid = id->owner = id->op_pid = 0;
+	id->op = NULL;
+	id->netns = 0;
+	id->netns_event = false;
+	id->local = local;
+	id->npeers = 0;
+}
+
+/* CONTAINER_ID records: the event's own list (first one not linked to an
+ * OBJ_PID) into *own; linked ones teach the map their target's container. */
+static bool learn_cids(struct container_map *m, uint16_t node,
+		       const struct event *e, const struct event_scan *s,
+		       struct contid_list *own, uint64_t now)
+{
+	struct contid_list l;
+	struct cid_record cr;
+	bool have_own = false;
+	unsigned k;
+
+	for (k = 0; k < s->ncid; k++) {
+		uint32_t target;
+		read_cid(e, s->cid[k], &cr);
+		target = cid_target(e, s, &cr);
+		if (target == 0 && have_own)
+			continue;
+		if (!contid_parse_list(cr.contid, target ? &l : own) ||
+		    (target ? &l : own)->unset) {
+			m->ctr.bad_records++;
+			continue;
+		}
+		if (target)
+			task_in_list(m, node, target == UINT32_MAX ? 0 : target,
+				     &l, now);
+		else
+			have_own = true;
+	}
+	return have_own;
+}
+
+void container_map_observe(struct container_map *m, const struct event *e,
+			   struct container_identity *id)
+{
+	struct syscall_facts sc;
+	struct event_scan s;
+	struct op_record op[EVENT_OP_MAX];
+	struct contid_list own;
+	struct record r;
+	struct span v;
+	enum proc_call call = CALL_OTHER;
+	uint64_t now = e->sec * 1000 + e->msec, netns_key = 0;
+	uint32_t subject = 0, child = 0;
+	uint16_t node;
+	bool have_own = false;
+	int first_op = -1;
+	unsigned k;
+	struct task *t;
+
+	identity_reset(id, e->node.len == 0);
+	scan_types(e, &s);
+	if (!s.ncid && !s.nop && m->tasks.count == 0 && !m->cfg.want_subject)
+		return;
+	node = node_intern(m, e->node);
+	memset(&sc, 0, sizeof(sc));
+	if (s.syscall >= 0) {
+		event_record_view(e, (uint32_t)s.syscall, &r);
+		read_syscall(&r, &sc, s.ncid > 0);
+		subject = sc.pid;
+	} else if (s.subject >= 0) {
+		event_record_view(e, (uint32_t)s.subject, &r);
+		if (find_field(&r, "pid", &v))
+			span_pid(v, &subject);
+	}
+	id->pid = subject;
+	if (subject)
+		task_seen(m, node, subject, sc.ppid, now);
+
+	for (k = 0; k < s.nop; k++) {
+		event_record_view(e, s.op[k], &r);
+		if (!read_op(&r, &sc, &op[k])) {
+			m->ctr.bad_records++;
+			op[k].set = op[k].drop = op[k].ok = false;
+			continue;
+		}
+		if (op[k].ok && first_op < 0)
+			first_op = (int)k;
+		if (op[k].set && op[k].ok)
+			apply_set(m, node, &op[k], now);
+	}
+	if (s.ncid)
+		have_own = learn_cids(m, node, e, &s, &own, now);
+	if (have_own && s.netfilter)
+		netns_key = netns_from_list(m, node, &own, now);
+	else if (have_own)
+		task_in_list(m, node, subject, &own, now);
+	/* a task the kernel just placed learns its parent from this event */
+	if (subject && sc.ppid && (t = task_find(m, node, subject)) &&
+	    !t->ppid) {
+		t->ppid = sc.ppid;
+		m->generation++;
+	}
+
+	/* what the event says, before it ends anything */
+	if (first_op >= 0) {
+		const struct op_record *o = &op[first_op];
+		id->source = CONTAINER_SOURCE_KERNEL;
+		id->op = o->set ? "set" : "drop";
+		id->op_pid = o->opid;
+		if (o->set && o->contid != CONTID_UNSET)
+			identity_from_contid(m, node, id, o->contid);
+		else if (o->drop)
+			identity_from_list(m, node, id, &o->old);
+	} else if (have_own) {
+		id->source = CONTAINER_SOURCE_KERNEL;
+		id->netns_event = s.netfilter;
+		identity_from_list(m, node, id, &own);
+		if (netns_key && !(netns_key & CMAP_NETNS_SYNTHETIC))
+			id->netns = netns_key;
+	} else if (subject && (t = task_find(m, node, subject)) != NULL) {
+		id->source = CONTAINER_SOURCE_MAP;
+		identity_from_contid(m, node, id, t->cont->e.key);
+	}
+	identity_context(m, node, id);
+
+	/* then what it ends and what it creates */
+	for (k = 0; k < s.nop; k++) {
+		struct container *c;
+		if (!op[k].drop || !op[k].ok)
+			continue;
+		t = task_find(m, node, op[k].opid);
+		if (t)
+			task_del(m, t);
+		c = cont_find(m, node, op[k].old.item[0].id);
+		if (c)
+			cont_del(m, c);
+	}
+	if (sc.present && sc.syscall.len)
+		call = classify_syscall(m, &sc);
+	if (call == CALL_EXIT_GROUP && (t = task_find(m, node, subject)))
+		task_del(m, t);
+	if (call == CALL_FORK)
+		child = created_child(&sc);
+	if (child) {
+		struct task *old = task_find(m, node, child);
+		id->child_pid = child;
+		/* what was learned at or after the clone is about the child */
+		if (old && old->first_ms < now) {
+			task_del(m, old);
+			old = NULL;
+		}
+		t = subject ? task_find(m, node, subject) : NULL;
+		if (!old && t) {
+			old = task_join(m, node, child, t->cont, now);
+			if (old)
+				old->ppid = subject;
+		}
+	}
+}
+
+/* ---- persistence ---- */
+
+void container_map_visit(const struct container_map *m,
+			 const struct cmap_visitor *v)
+{
+	const struct entry *e;
+
+	for (e = m->conts.oldest; e && v->container; e = e->newer) {
+		const struct container *c = (const struct container *)e;
+		struct cmap_container_info i = {
+			node_name(m, e->node), e->key, c->parent, c->owner,
+			c->first_ms, c->last_ms,
+		};
+		v->container(v->ctx, &i);
+	}
+	for (e = m->tasks.oldest; e && v->task; e = e->newer) {
+		const struct task *t = (const struct task *)e;
+		struct cmap_task_info i = {
+			node_name(m, e->node), (uint32_t)e->key, t->ppid,
+			t->cont->e.key, t->netns, t->first_ms, t->last_ms,
+		};
+		v->task(v->ctx, &i);
+	}
+	for (e = m->nets.oldest; e && v->netns; e = e->newer) {
+		const struct netns *n = (const struct netns *)e;
+		struct cmap_netns_info i = {
+			node_name(m, e->node), e->key, n->n, n->contids,
+			n->last_ms,
+		};
+		v->netns(v->ctx, &i);
+	}
+}
+
+bool container_map_restore_container(struct container_map *m,
+				     const struct cmap_container_info *ci)
+{
+	uint16_t node = node_intern(m, ci->node);
+	struct container *c;
+
+	if (ci->contid == CONTID_UNSET)
+		return false;
+	c = cont_get(m, node, ci->contid, ci->last_ms);
+	if (!c)
+		return false;
+	c->parent = ci->parent == ci->contid ? CONTID_UNSET : ci->parent;
+	c->owner = ci->owner;
+	c->first_ms = ci->first_ms;
+	c->last_ms = ci->last_ms;
+	m->generation++;
+	return true;
+}
+
+bool container_map_restore_task(struct container_map *m,
+				const struct cmap_task_info *ti)
+{
+	uint16_t node = node_intern(m, ti->node);
+	struct container *c = cont_find(m, node, ti->contid);
+	struct task *t;
+	bool live = m->cfg.live;
+
+	if (!c || ti->pid == 0 || ti->pid > 0x7fffffff)
+		return false;
+	m->cfg.live = false;    /* the saved netns, not /proc's */
+	t = task_join(m, node, ti->pid, c, ti->last_ms);
+	m->cfg.live = live;
+	if (!t)
+		return false;
+	t->ppid = ti->ppid;
+	t->netns = ti->netns;
+	t->first_ms = ti->first_ms;
+	t->last_ms = ti->last_ms;
+	return true;
+}
+
+bool container_map_restore_netns(struct container_map *m,
+				 const struct cmap_netns_info *ni)
+{
+	uint16_t node = node_intern(m, ni->node);
+	struct netns *ns;
+	unsigned i;
+
+	if (ni->key == 0)
+		return false;
+	for (i = 0; i < ni->n && i < CMAP_CONTIDS_PER_NETNS; i++) {
+		struct container *c = cont_find(m, node, ni->contids[i]);
+		if (c)
+			cont_link_netns(m, c, ni->key);
+	}
+	ns = netns_get(m, node, ni->key, ni->last_ms);
+	if (!ns)
+		return false;
+	for (i = 0; i < ni->n && i < CMAP_CONTIDS_PER_NETNS; i++)
+		if (cont_find(m, node, ni->contids[i]))
+			netns_add_contid(m, ns, ni->contids[i]);
+	ns->last_ms = ni->last_ms;
+	if (ni->key & CMAP_NETNS_SYNTHETIC)
+		m->synthetic_seq = later(m->synthetic_seq,
+					 ni->key & ~CMAP_NETNS_SYNTHETIC);
+	return true;
+}
+
+bool container_map_task(const struct container_map *m, struct span node,
+			uint32_t pid, struct cmap_task_info *out)
+{
+	const struct task *t;
+	uint16_t n;
+
+	if (!node_find(m, node, &n) || !(t = task_find(m, n, pid)))
+		return false;
+	out->node = node_name(m, n);
+	out->pid = pid;
+	out->ppid = t->ppid;
+	out->contid = t->cont->e.key;
+	out->netns = t->netns;
+	out->first_ms = t->first_ms;
+	out->last_ms = t->last_ms;
+	return true;
+}
+
+bool container_map_container(const struct container_map *m, struct span node,
+			     uint64_t contid, struct cmap_container_info *out)
+{
+	const struct container *c;
+	uint16_t n;
+
+	if (!node_find(m, node, &n) || !(c = cont_find(m, n, contid)))
+		return false;
+	out->node = node_name(m, n);
+	out->contid = contid;
+	out->parent = c->parent;
+	out->owner = c->owner;
+	out->first_ms = c->first_ms;
+	out->last_ms = c->last_ms;
+	return true;
+}

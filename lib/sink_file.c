@@ -1,0 +1,166 @@
+/* sink_file.c - log files with auditd's rotation scheme. */
+#include "sink_file.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "stats.h"
+
+/* Opens for appending; a file created here gets exactly the mode and
+ * group asked for, whatever the umask. */
+static int open_append(const struct sink_file *f)
+{
+	int flags = O_WRONLY | O_APPEND | O_CLOEXEC | O_NOCTTY;
+	int fd;
+
+	if (f->opt.nofollow)
+		flags |= O_NOFOLLOW;
+	fd = openat(f->dirfd, f->name, flags | O_CREAT | O_EXCL, f->opt.mode);
+	if (fd < 0 && errno == EEXIST)
+		return openat(f->dirfd, f->name, flags);
+	if (fd < 0)
+		return -1;
+	if (fchmod(fd, f->opt.mode) != 0 ||
+	    (f->opt.gid >= 0 && fchown(fd, (uid_t)-1, (gid_t)f->opt.gid) != 0))
+		log_msg(LOG_WARNING, "%s: setting mode or group: %s", f->label,
+			strerror(errno));
+	return fd;
+}
+
+static int take_fd(struct sink_file *f, int fd, char *err, size_t errlen)
+{
+	struct stat st;
+
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		snprintf(err, errlen, "%s: %s", f->label, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	f->fd = fd;
+	f->regular = S_ISREG(st.st_mode);
+	f->size = f->regular ? (uint64_t)st.st_size : 0;
+	return 0;
+}
+
+int sink_file_open(struct sink_file *f, int dirfd, const char *name,
+		   const char *label, const struct sink_file_options *opt,
+		   char *err, size_t errlen)
+{
+	memset(f, 0, sizeof(*f));
+	f->fd = -1;
+	f->dirfd = dirfd;
+	f->opt = *opt;
+	f->name = strdup(name);
+	f->label_buf = strdup(label ? label : name);
+	if (!f->name || !f->label_buf) {
+		snprintf(err, errlen, "out of memory");
+		sink_file_close(f);
+		return -1;
+	}
+	f->label = f->label_buf;
+	if (take_fd(f, open_append(f), err, errlen)) {
+		sink_file_close(f);
+		return -1;
+	}
+	return 0;
+}
+
+void sink_file_stdout(struct sink_file *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->fd = STDOUT_FILENO;
+	f->label = "standard output";
+}
+
+/* NAME.i -> NAME.(i+1) from the oldest kept down, then NAME -> NAME.1. */
+static bool rotate(struct sink_file *f)
+{
+	char from[4096], to[4096];
+	char err[512];
+	unsigned i;
+	int fd;
+
+	for (i = f->opt.rot.num_logs - 1; i >= 1; i--) {
+		if (i == 1)
+			snprintf(from, sizeof(from), "%s", f->name);
+		else
+			snprintf(from, sizeof(from), "%s.%u", f->name, i - 1);
+		snprintf(to, sizeof(to), "%s.%u", f->name, i);
+		if (renameat(f->dirfd, from, f->dirfd, to) != 0 &&
+		    errno != ENOENT) {
+			log_msg(LOG_ERR, "rotating %s: %s", f->label,
+				strerror(errno));
+			return false;
+		}
+	}
+	fd = open_append(f);
+	if (fd < 0) {
+		log_msg(LOG_ERR, "rotating %s: %s", f->label, strerror(errno));
+		return false;
+	}
+	close(f->fd);
+	f->fd = -1;
+	if (take_fd(f, fd, err, sizeof(err))) {
+		log_msg(LOG_ERR, "rotating: %s", err);
+		return false;
+	}
+	return true;
+}
+
+bool sink_file_write(struct sink_file *f, const char *p, size_t n)
+{
+	size_t done = 0;
+
+	if (f->fd < 0)
+		return false;
+	if (f->regular && f->opt.rot.max_bytes && f->size &&
+	    f->size + n > f->opt.rot.max_bytes)
+		rotate(f);
+	while (done < n) {
+		ssize_t w = write(f->fd, p + done, n - done);
+		if (w > 0) {
+			done += (size_t)w;
+			continue;
+		}
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0 && errno == EAGAIN) {
+			struct pollfd pf = { f->fd, POLLOUT, 0 };
+			poll(&pf, 1, 1000);
+			continue;
+		}
+		if (!f->failing)
+			log_msg(LOG_ERR, "writing %s: %s", f->label,
+				w < 0 ? strerror(errno) : "nothing written");
+		f->failing = true;
+		stats.output_errors++;
+		f->size += done;
+		return false;
+	}
+	f->size += n;
+	if (f->failing) {
+		log_msg(LOG_NOTICE, "writing %s works again", f->label);
+		f->failing = false;
+	}
+	return true;
+}
+
+void sink_file_close(struct sink_file *f)
+{
+	if (f->fd >= 0 && f->fd > STDERR_FILENO)
+		close(f->fd);
+	f->fd = -1;
+	free(f->name);
+	free(f->label_buf);
+	f->name = f->label_buf = NULL;
+	f->label = NULL;
+}

@@ -1,0 +1,489 @@
+/* sink_relp.c - a RELP client in its own thread, fed through a window. */
+#include "sink_relp.h"
+
+#include <librelp.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <syslog.h>
+#include <time.h>
+
+#include "buffer.h"
+#include "log.h"
+#include "sink_syslog.h"
+#include "stats.h"
+
+enum {
+	RING = 1024,              /* messages handed to the thread */
+	RETRY_FIRST_MS = 500,
+	RETRY_MAX_MS = 8000,
+	RELP_TIMEOUT_SEC = 5,     /* librelp's wait for an answer or a connect */
+};
+
+struct relp_slot {
+	char *data;
+	size_t len;
+};
+
+struct sink_relp {
+	char *name, *host, *port, *prefix;
+	size_t prefix_len;
+	struct spool *spool;
+	struct buffer msg, body;
+	relp_wake_fn wake;
+	void *wake_ctx;
+
+	pthread_t thread;
+	bool started;
+	pthread_mutex_t lock;
+	pthread_cond_t work;      /* the thread waits for messages or stop */
+	pthread_cond_t progress;  /* the loop waits for the thread */
+	/* under lock: confirmed <= sent <= tail, counting messages */
+	struct relp_slot ring[RING];
+	uint64_t confirmed, sent, tail;
+	bool stop, closing, closed;
+	bool up;                  /* copy of healthy for the loop */
+	unsigned long progress_seq;
+	volatile int shutdown_now;   /* librelp gives up waiting */
+
+	uint64_t freed;           /* loop only: slots below are released */
+
+	/* RELP thread only */
+	relpEngine_t *engine;
+	relpClt_t *clt;
+	bool have_session;        /* relpCltConnect succeeded once */
+	bool healthy;             /* the session works as far as we know */
+	bool relp_error;          /* librelp reported an error just now */
+	bool reported_down;
+	unsigned retry_ms;
+};
+
+/* librelp calls its debug hook unconditionally: it must be set. */
+static void relp_debug(char *fmt, ...)
+{
+	(void)fmt;
+}
+
+/* librelp's error callback: runs in the RELP thread, inside its calls. */
+static void on_relp_error(void *usr, char *objinfo, char *errmsg,
+			  relpRetVal code)
+{
+	struct sink_relp *s = usr;
+
+	s->relp_error = true;
+	if (!s->reported_down)
+		log_msg(LOG_WARNING, "%s: %s (%d)", s->name, errmsg, code);
+}
+
+static void notify(struct sink_relp *s)
+{
+	s->progress_seq++;
+	pthread_cond_broadcast(&s->progress);
+}
+
+static void set_up(struct sink_relp *s, bool up)
+{
+	s->healthy = up;
+	pthread_mutex_lock(&s->lock);
+	s->up = up;
+	pthread_mutex_unlock(&s->lock);
+}
+
+/* Sleeps for the back-off, waking early for stop; true when stopping. */
+static bool back_off(struct sink_relp *s)
+{
+	struct timespec ts;
+	bool stop;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += s->retry_ms / 1000;
+	ts.tv_nsec += (long)(s->retry_ms % 1000) * 1000000L;
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	if (s->retry_ms < RETRY_MAX_MS)
+		s->retry_ms *= 2;
+	pthread_mutex_lock(&s->lock);
+	while (!s->stop &&
+	       pthread_cond_timedwait(&s->work, &s->lock, &ts) == 0)
+		;
+	stop = s->stop;
+	pthread_mutex_unlock(&s->lock);
+	return stop;
+}
+
+/* Connects, or reconnects a broken session: librelp then sends the
+ * messages the receiver had not answered again, first. */
+static bool ensure_session(struct sink_relp *s)
+{
+	relpRetVal rc;
+
+	if (s->healthy)
+		return true;
+	if (!s->clt) {
+		if (relpEngineCltConstruct(s->engine, &s->clt) != RELP_RET_OK)
+			return false;
+		relpCltSetTimeout(s->clt, RELP_TIMEOUT_SEC);
+		relpCltSetConnTimeout(s->clt, RELP_TIMEOUT_SEC);
+		relpCltSetWindowSize(s->clt, RELP_WINDOW);
+		relpCltSetUsrPtr(s->clt, s);
+	}
+	if (s->have_session)
+		rc = relpCltReconnect(s->clt);
+	else
+		rc = relpCltConnect(s->clt, AF_UNSPEC,
+				    (unsigned char *)s->port,
+				    (unsigned char *)s->host);
+	if (rc != RELP_RET_OK) {
+		if (!s->reported_down)
+			log_msg(LOG_WARNING, "%s: cannot connect (librelp "
+				"error %d); messages wait in the spool",
+				s->name, rc);
+		s->reported_down = true;
+		return false;
+	}
+	s->have_session = true;
+	set_up(s, true);
+	s->retry_ms = RETRY_FIRST_MS;
+	if (s->reported_down)
+		log_msg(LOG_NOTICE, "%s: connected", s->name);
+	s->reported_down = false;
+	return true;
+}
+
+/* A clean close: the receiver answers it after every earlier message. */
+static bool close_session(struct sink_relp *s)
+{
+	bool ok;
+
+	if (!s->clt)
+		return true;
+	s->relp_error = false;
+	relpEngineCltDestruct(s->engine, &s->clt);
+	ok = s->healthy && !s->relp_error;
+	s->clt = NULL;
+	s->have_session = false;
+	set_up(s, false);
+	return ok;
+}
+
+static void *relp_thread(void *arg)
+{
+	struct sink_relp *s = arg;
+
+	for (;;) {
+		struct relp_slot slot;
+		relpRetVal rc;
+
+		pthread_mutex_lock(&s->lock);
+		while (!s->stop && s->sent == s->tail && !s->closing)
+			pthread_cond_wait(&s->work, &s->lock);
+		if (s->stop || (s->closing && s->sent == s->tail))
+			break;
+		slot = s->ring[s->sent % RING];
+		pthread_mutex_unlock(&s->lock);
+
+		if (!ensure_session(s)) {
+			if (back_off(s)) {
+				pthread_mutex_lock(&s->lock);
+				break;
+			}
+			continue;
+		}
+		rc = relpCltSendSyslog(s->clt, (unsigned char *)slot.data,
+				       slot.len);
+		if (rc != RELP_RET_OK) {
+			set_up(s, false);
+			if (!s->reported_down)
+				log_msg(LOG_WARNING, "%s: send failed (librelp "
+					"error %d); reconnecting", s->name, rc);
+			s->reported_down = true;
+			if (back_off(s)) {
+				pthread_mutex_lock(&s->lock);
+				break;
+			}
+			continue;
+		}
+		pthread_mutex_lock(&s->lock);
+		s->sent++;
+		if (s->sent > RELP_WINDOW &&
+		    s->confirmed < s->sent - RELP_WINDOW)
+			s->confirmed = s->sent - RELP_WINDOW;
+		notify(s);
+		pthread_mutex_unlock(&s->lock);
+		if (s->wake)
+			s->wake(s->wake_ctx);
+	}
+	/* Holding the lock: close cleanly (which may block up to the RELP
+	 * timeout) without it, then publish what the close confirmed. */
+	pthread_mutex_unlock(&s->lock);
+	{
+		bool ok = close_session(s);
+		pthread_mutex_lock(&s->lock);
+		if (ok)
+			s->confirmed = s->sent;
+		s->closed = true;
+		notify(s);
+		pthread_mutex_unlock(&s->lock);
+	}
+	if (s->wake)
+		s->wake(s->wake_ctx);
+	return NULL;
+}
+
+static int split_relp_dest(struct sink_relp *s, const char *hp, char *err,
+			   size_t errlen)
+{
+	const char *colon, *host = hp;
+	size_t hlen;
+
+	if (*hp == '[') {
+		const char *close = strchr(hp, ']');
+		if (!close || close[1] != ':')
+			goto bad;
+		host = hp + 1;
+		hlen = (size_t)(close - host);
+		colon = close + 1;
+	} else {
+		colon = strrchr(hp, ':');
+		if (!colon)
+			goto bad;
+		hlen = (size_t)(colon - hp);
+	}
+	if (!hlen || !colon[1])
+		goto bad;
+	s->host = strndup(host, hlen);
+	s->port = strdup(colon + 1);
+	if (s->host && s->port)
+		return 0;
+	snprintf(err, errlen, "out of memory");
+	return -1;
+bad:
+	snprintf(err, errlen, "%s: expected relp:HOST:PORT", s->name);
+	return -1;
+}
+
+static void free_sink(struct sink_relp *s)
+{
+	if (s->engine)
+		relpEngineDestruct(&s->engine);
+	buffer_free(&s->msg);
+	buffer_free(&s->body);
+	free(s->name);
+	free(s->host);
+	free(s->port);
+	free(s->prefix);
+	free(s);
+}
+
+struct sink_relp *sink_relp_open(const char *dest, const char *prefix,
+				 struct spool *spool, relp_wake_fn wake,
+				 void *wake_ctx, char *err, size_t errlen)
+{
+	struct sink_relp *s = calloc(1, sizeof(*s));
+	sigset_t all, old;
+	int rc;
+
+	if (!s || !(s->name = strdup(dest)) || !(s->prefix = strdup(prefix))) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	buffer_init(&s->msg);
+	buffer_init(&s->body);
+	s->prefix_len = strlen(prefix);
+	s->wake = wake;
+	s->wake_ctx = wake_ctx;
+	s->retry_ms = RETRY_FIRST_MS;
+	if (split_relp_dest(s, dest + 5, err, errlen))
+		goto fail;
+	if (relpEngineConstruct(&s->engine) != RELP_RET_OK) {
+		snprintf(err, errlen, "%s: cannot set up librelp", dest);
+		goto fail;
+	}
+	relpEngineSetDbgprint(s->engine, relp_debug);
+	relpEngineSetShutdownImmdtPtr(s->engine, (int *)&s->shutdown_now);
+	relpEngineSetOnErr(s->engine, on_relp_error);
+	relpEngineSetEnableCmd(s->engine, (unsigned char *)"syslog",
+			       eRelpCmdState_Required);
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->work, NULL);
+	pthread_cond_init(&s->progress, NULL);
+	/* Signals (and SIGPIPE from librelp's plain send) stay with the loop. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	rc = pthread_create(&s->thread, NULL, relp_thread, s);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
+		snprintf(err, errlen, "%s: cannot start its thread: %s", dest,
+			 strerror(rc));
+		goto fail;
+	}
+	s->started = true;
+	s->spool = spool;
+	return s;
+fail:
+	spool_close(spool);
+	if (s)
+		free_sink(s);
+	return NULL;
+}
+
+bool sink_relp_submit(struct sink_relp *s, const char *line, size_t len)
+{
+	s->msg.len = 0;
+	buffer_reserve(&s->msg, s->prefix_len + len + 128);
+	syslog_rfc5424_header(&s->msg, SYSLOG_PRI_USER_INFO);
+	buffer_append(&s->msg, s->prefix, s->prefix_len);
+	buffer_append(&s->msg, line, len);
+	return spool_push(s->spool, s->msg.data, s->msg.len);
+}
+
+/* Releases the slots the thread confirmed. Called with the lock held. */
+static void release_confirmed(struct sink_relp *s)
+{
+	for (; s->freed < s->confirmed; s->freed++) {
+		struct relp_slot *slot = &s->ring[s->freed % RING];
+		free(slot->data);
+		slot->data = NULL;
+	}
+}
+
+void sink_relp_pump(struct sink_relp *s)
+{
+	struct span m;
+	bool added = false;
+
+	pthread_mutex_lock(&s->lock);
+	release_confirmed(s);
+	while (!s->closing && s->tail - s->freed < RING &&
+	       spool_front(s->spool, &m)) {
+		struct relp_slot *slot = &s->ring[s->tail % RING];
+		slot->data = malloc(m.len ? m.len : 1);
+		if (!slot->data)
+			break;
+		memcpy(slot->data, m.p, m.len);
+		slot->len = m.len;
+		s->tail++;
+		spool_pop(s->spool);
+		added = true;
+	}
+	if (added)
+		pthread_cond_signal(&s->work);
+	pthread_mutex_unlock(&s->lock);
+}
+
+void sink_relp_wait(struct sink_relp *s, double timeout)
+{
+	struct timespec ts;
+	unsigned long seq;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += (time_t)timeout;
+	ts.tv_nsec += (long)((timeout - (double)(time_t)timeout) * 1e9);
+	if (ts.tv_nsec >= 1000000000L) {
+		ts.tv_sec++;
+		ts.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&s->lock);
+	seq = s->progress_seq;
+	while (seq == s->progress_seq && !s->closed &&
+	       pthread_cond_timedwait(&s->progress, &s->lock, &ts) == 0)
+		;
+	pthread_mutex_unlock(&s->lock);
+}
+
+bool sink_relp_connected(struct sink_relp *s)
+{
+	bool up;
+
+	pthread_mutex_lock(&s->lock);
+	up = s->up;
+	pthread_mutex_unlock(&s->lock);
+	return up;
+}
+
+bool sink_relp_idle(struct sink_relp *s)
+{
+	bool idle;
+
+	pthread_mutex_lock(&s->lock);
+	idle = s->sent == s->tail && spool_empty(s->spool);
+	pthread_mutex_unlock(&s->lock);
+	return idle;
+}
+
+void sink_relp_finish(struct sink_relp *s, double timeout)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	ts.tv_sec += (time_t)timeout + 1;
+	pthread_mutex_lock(&s->lock);
+	if (s->sent == s->tail && spool_empty(s->spool)) {
+		s->closing = true;
+		pthread_cond_signal(&s->work);
+		while (!s->closed &&
+		       pthread_cond_timedwait(&s->progress, &s->lock, &ts) == 0)
+			;
+	}
+	pthread_mutex_unlock(&s->lock);
+}
+
+const char *sink_relp_name(const struct sink_relp *s)
+{
+	return s->name;
+}
+
+void sink_relp_close(struct sink_relp *s)
+{
+	uint64_t lost, left, i, n;
+
+	if (!s)
+		return;
+	if (s->started) {
+		pthread_mutex_lock(&s->lock);
+		s->stop = true;
+		if (!s->closed)
+			s->shutdown_now = 1;
+		pthread_cond_signal(&s->work);
+		pthread_mutex_unlock(&s->lock);
+		pthread_join(s->thread, NULL);
+	}
+	release_confirmed(s);
+	n = s->tail - s->confirmed;
+	if (n) {
+		struct span *msgs = calloc(n, sizeof(*msgs));
+		if (msgs) {
+			for (i = 0; i < n; i++) {
+				struct relp_slot *slot =
+					&s->ring[(s->confirmed + i) % RING];
+				msgs[i] = span_make(slot->data, slot->len);
+			}
+			spool_requeue(s->spool, msgs, n);
+			free(msgs);
+		} else {
+			stats.dropped += n;
+		}
+		for (i = s->confirmed; i < s->tail; i++)
+			free(s->ring[i % RING].data);
+	}
+	left = spool_messages(s->spool);
+	lost = spool_close(s->spool);
+	if (left > lost)
+		log_msg(LOG_NOTICE, "%s: %llu messages not known to be "
+			"delivered kept in the spool for the next run",
+			s->name, (unsigned long long)(left - lost));
+	if (lost) {
+		stats.dropped += lost;
+		log_msg(LOG_ERR, "%s: %llu messages could not be kept for "
+			"the next run", s->name, (unsigned long long)lost);
+	}
+	pthread_mutex_destroy(&s->lock);
+	pthread_cond_destroy(&s->work);
+	pthread_cond_destroy(&s->progress);
+	free_sink(s);
+}

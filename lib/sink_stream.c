@@ -1,0 +1,402 @@
+/* sink_stream.c - non-blocking TCP / unix stream sink with reconnects. */
+#include "sink_stream.h"
+
+#include <errno.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "buffer.h"
+#include "log.h"
+#include "sink_syslog.h"
+#include "stats.h"
+
+enum { RETRY_FIRST_MS = 500, RETRY_MAX_MS = 8000, BATCH = 64 * 1024 };
+
+enum stream_state { STREAM_DOWN, STREAM_CONNECTING, STREAM_UP };
+
+struct sink_stream {
+	char *name;
+	char *host, *port;           /* tcp; NULL for unix */
+	struct sockaddr_storage addr;
+	socklen_t addrlen;
+	bool resolved;
+	int fd;
+	enum stream_state state;
+	bool blocked;                /* the socket took no more */
+	double retry_at;
+	unsigned retry_ms;
+	bool reported_down;
+	enum output_framing framing;
+	char *prefix;
+	size_t prefix_len;
+	struct spool *spool;
+	struct buffer out;           /* framed messages taken from the spool */
+	size_t sent;                 /* bytes of out the socket took */
+	size_t *ends;                /* end offset of each message in out */
+	size_t nends, ends_cap, done;/* done: messages wholly sent */
+	struct buffer msg, body;
+};
+
+/* "tcp:HOST:PORT" with HOST possibly "[v6addr]". */
+static int split_host_port(struct sink_stream *s, const char *hp, char *err,
+			   size_t errlen)
+{
+	const char *colon, *host = hp;
+	size_t hlen;
+
+	if (*hp == '[') {
+		const char *close = strchr(hp, ']');
+		if (!close || close[1] != ':')
+			goto bad;
+		host = hp + 1;
+		hlen = (size_t)(close - host);
+		colon = close + 1;
+	} else {
+		colon = strrchr(hp, ':');
+		if (!colon)
+			goto bad;
+		hlen = (size_t)(colon - hp);
+	}
+	if (!hlen || !colon[1])
+		goto bad;
+	s->host = strndup(host, hlen);
+	s->port = strdup(colon + 1);
+	if (!s->host || !s->port) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	return 0;
+bad:
+	snprintf(err, errlen, "%s: expected tcp:HOST:PORT", s->name);
+	return -1;
+}
+
+static bool resolve(struct sink_stream *s)
+{
+	struct addrinfo hints, *res;
+	int rc;
+
+	if (s->resolved)
+		return true;
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_socktype = SOCK_STREAM;
+	rc = getaddrinfo(s->host, s->port, &hints, &res);
+	if (rc != 0) {
+		if (!s->reported_down)
+			log_msg(LOG_WARNING, "%s: %s", s->name,
+				gai_strerror(rc));
+		return false;
+	}
+	memcpy(&s->addr, res->ai_addr, res->ai_addrlen);
+	s->addrlen = res->ai_addrlen;
+	s->resolved = true;
+	freeaddrinfo(res);
+	return true;
+}
+
+struct sink_stream *sink_stream_open(const char *dest,
+				     enum output_framing framing,
+				     const char *prefix, struct spool *spool,
+				     char *err, size_t errlen)
+{
+	struct sink_stream *s = calloc(1, sizeof(*s));
+
+	if (!s || !(s->name = strdup(dest)) || !(s->prefix = strdup(prefix))) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	s->fd = -1;
+	s->framing = framing;
+	s->prefix_len = strlen(prefix);
+	s->retry_ms = RETRY_FIRST_MS;
+	buffer_init(&s->out);
+	buffer_init(&s->msg);
+	buffer_init(&s->body);
+	if (strncmp(dest, "unix:", 5) == 0) {
+		struct sockaddr_un *un = (struct sockaddr_un *)&s->addr;
+		if (!dest[5] || strlen(dest + 5) >= sizeof(un->sun_path)) {
+			snprintf(err, errlen, "%s: bad socket path", dest);
+			goto fail;
+		}
+		un->sun_family = AF_UNIX;
+		strcpy(un->sun_path, dest + 5);
+		s->addrlen = sizeof(*un);
+		s->resolved = true;
+	} else if (split_host_port(s, dest + 4, err, errlen)) {
+		goto fail;
+	}
+	s->spool = spool;
+	resolve(s);
+	return s;
+fail:
+	spool_close(spool);
+	if (s) {
+		free(s->name);
+		free(s->prefix);
+		free(s->host);
+		free(s->port);
+		free(s);
+	}
+	return NULL;
+}
+
+bool sink_stream_submit(struct sink_stream *s, const char *line, size_t len)
+{
+	struct buffer *m = &s->msg;
+
+	m->len = 0;
+	buffer_reserve(m, s->prefix_len + len + 128);
+	if (s->framing == FRAMING_NEWLINE) {
+		buffer_append(m, s->prefix, s->prefix_len);
+		buffer_append(m, line, len);
+		buffer_putc(m, '\n');
+	} else {
+		s->body.len = 0;
+		buffer_reserve(&s->body, s->prefix_len + len + 128);
+		syslog_rfc5424_header(&s->body, SYSLOG_PRI_USER_INFO);
+		buffer_append(&s->body, s->prefix, s->prefix_len);
+		buffer_append(&s->body, line, len);
+		buffer_put_u64(m, s->body.len);
+		buffer_putc(m, ' ');
+		buffer_append(m, s->body.data, s->body.len);
+	}
+	return spool_push(s->spool, m->data, m->len);
+}
+
+/* Forgets the messages the socket took wholly; the rest restarts at 0. */
+static void keep_unsent(struct sink_stream *s)
+{
+	size_t start = s->done ? s->ends[s->done - 1] : 0, i;
+
+	memmove(s->out.data, s->out.data + start, s->out.len - start);
+	s->out.len -= start;
+	for (i = s->done; i < s->nends; i++)
+		s->ends[i - s->done] = s->ends[i] - start;
+	s->nends -= s->done;
+	s->done = 0;
+	s->sent = 0;
+}
+
+static void go_down(struct sink_stream *s, double now, const char *why)
+{
+	if (s->fd >= 0)
+		close(s->fd);
+	s->fd = -1;
+	s->state = STREAM_DOWN;
+	s->blocked = false;
+	keep_unsent(s);
+	if (!s->reported_down)
+		log_msg(LOG_WARNING, "%s: %s; messages wait in the spool",
+			s->name, why);
+	s->reported_down = true;
+	s->retry_at = now + s->retry_ms / 1000.0;
+	if (s->retry_ms < RETRY_MAX_MS)
+		s->retry_ms *= 2;
+}
+
+static void now_up(struct sink_stream *s)
+{
+	s->state = STREAM_UP;
+	s->retry_ms = RETRY_FIRST_MS;
+	if (s->reported_down)
+		log_msg(LOG_NOTICE, "%s: connected", s->name);
+	s->reported_down = false;
+}
+
+static void try_connect(struct sink_stream *s, double now)
+{
+	if (!resolve(s)) {
+		go_down(s, now, "cannot resolve the host");
+		return;
+	}
+	s->fd = socket(s->addr.ss_family,
+		       SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (s->fd < 0) {
+		go_down(s, now, strerror(errno));
+		return;
+	}
+	if (connect(s->fd, (struct sockaddr *)&s->addr, s->addrlen) == 0)
+		now_up(s);
+	else if (errno == EINPROGRESS)
+		s->state = STREAM_CONNECTING;
+	else
+		go_down(s, now, strerror(errno));
+}
+
+static void check_connected(struct sink_stream *s, double now)
+{
+	struct pollfd pf = { s->fd, POLLOUT, 0 };
+	socklen_t len = sizeof(int);
+	int err = 0;
+
+	if (poll(&pf, 1, 0) <= 0)
+		return;
+	if (getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0)
+		err = errno;
+	if (err)
+		go_down(s, now, strerror(err));
+	else
+		now_up(s);
+}
+
+/* A stream receiver sends nothing: readable means closed (or reset). */
+static bool peer_gone(struct sink_stream *s)
+{
+	char sink[512];
+	ssize_t n;
+
+	for (;;) {
+		n = recv(s->fd, sink, sizeof(sink), MSG_DONTWAIT);
+		if (n > 0)
+			continue;
+		if (n < 0 && errno == EINTR)
+			continue;
+		return n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK);
+	}
+}
+
+static void fill_batch(struct sink_stream *s)
+{
+	struct span m;
+
+	while (s->out.len < BATCH && spool_front(s->spool, &m)) {
+		if (s->nends == s->ends_cap) {
+			size_t nc = s->ends_cap ? s->ends_cap * 2 : 64;
+			size_t *n = realloc(s->ends, nc * sizeof(*n));
+			if (!n)
+				return;
+			s->ends = n;
+			s->ends_cap = nc;
+		}
+		buffer_append(&s->out, m.p, m.len);
+		s->ends[s->nends++] = s->out.len;
+		spool_pop(s->spool);
+	}
+}
+
+void sink_stream_pump(struct sink_stream *s, double now)
+{
+	if (s->state == STREAM_DOWN) {
+		if (now < s->retry_at ||
+		    (spool_empty(s->spool) && !s->out.len))
+			return;
+		try_connect(s, now);
+	}
+	if (s->state == STREAM_CONNECTING)
+		check_connected(s, now);
+	if (s->state != STREAM_UP)
+		return;
+	if (peer_gone(s)) {
+		go_down(s, now, "connection closed by the peer");
+		return;
+	}
+	s->blocked = false;
+	for (;;) {
+		ssize_t n;
+		if (s->sent == s->out.len) {
+			s->out.len = s->sent = s->nends = s->done = 0;
+			fill_batch(s);
+			if (!s->out.len)
+				return;
+		}
+		n = send(s->fd, s->out.data + s->sent, s->out.len - s->sent,
+			 MSG_DONTWAIT | MSG_NOSIGNAL);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			s->blocked = true;
+			return;
+		}
+		if (n <= 0) {
+			go_down(s, now, n < 0 ? strerror(errno) : "send failed");
+			return;
+		}
+		s->sent += (size_t)n;
+		while (s->done < s->nends && s->ends[s->done] <= s->sent)
+			s->done++;
+	}
+}
+
+int sink_stream_poll(const struct sink_stream *s, short *events)
+{
+	switch (s->state) {
+	case STREAM_CONNECTING:
+		*events = POLLOUT;
+		return s->fd;
+	case STREAM_UP:
+		*events = POLLIN | (s->blocked ? POLLOUT : 0);
+		return s->fd;
+	default:
+		*events = 0;
+		return -1;
+	}
+}
+
+double sink_stream_retry_at(const struct sink_stream *s)
+{
+	return s->state == STREAM_DOWN &&
+	       (!spool_empty(s->spool) || s->out.len) ? s->retry_at : 0;
+}
+
+bool sink_stream_idle(const struct sink_stream *s)
+{
+	return spool_empty(s->spool) && s->sent == s->out.len;
+}
+
+const char *sink_stream_name(const struct sink_stream *s)
+{
+	return s->name;
+}
+
+void sink_stream_close(struct sink_stream *s)
+{
+	uint64_t lost, left;
+
+	if (!s)
+		return;
+	keep_unsent(s);
+	if (s->nends) {
+		struct span *msgs = calloc(s->nends, sizeof(*msgs));
+		size_t i, start = 0;
+		if (msgs) {
+			for (i = 0; i < s->nends; i++) {
+				msgs[i] = span_make(s->out.data + start,
+						    s->ends[i] - start);
+				start = s->ends[i];
+			}
+			spool_requeue(s->spool, msgs, s->nends);
+			free(msgs);
+		} else {
+			stats.dropped += s->nends;
+		}
+	}
+	if (s->fd >= 0)
+		close(s->fd);
+	left = spool_messages(s->spool);
+	lost = spool_close(s->spool);
+	if (left > lost)
+		log_msg(LOG_NOTICE, "%s: %llu messages kept in the spool for "
+			"the next run", s->name,
+			(unsigned long long)(left - lost));
+	if (lost) {
+		stats.dropped += lost;
+		log_msg(LOG_ERR, "%s: %llu messages could not be kept for "
+			"the next run", s->name, (unsigned long long)lost);
+	}
+	buffer_free(&s->out);
+	buffer_free(&s->msg);
+	buffer_free(&s->body);
+	free(s->ends);
+	free(s->name);
+	free(s->prefix);
+	free(s->host);
+	free(s->port);
+	free(s);
+}

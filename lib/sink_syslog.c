@@ -1,0 +1,282 @@
+/* sink_syslog.c - RFC 5424 headers; datagrams to the local syslog socket. */
+#include "sink_syslog.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/un.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "stats.h"
+
+enum { RETRY_FIRST_MS = 500, RETRY_MAX_MS = 8000 };
+
+struct sink_syslog {
+	char *name;             /* as given, for messages */
+	struct sockaddr_un addr;
+	int fd;
+	bool blocked;           /* the last send would have blocked */
+	double retry_at;
+	unsigned retry_ms;
+	unsigned facility;
+	char *prefix;
+	size_t prefix_len;
+	struct spool *spool;
+	struct buffer msg;
+	char ident[64];         /* "auenrich[PID]: " */
+	bool reported_down;
+};
+
+static char hostname[256];
+
+void syslog_rfc5424_header(struct buffer *b, unsigned pri)
+{
+	struct timespec ts;
+	struct tm tm;
+	char stamp[64];
+
+	if (!hostname[0] && gethostname(hostname, sizeof(hostname) - 1) != 0)
+		strcpy(hostname, "-");
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	snprintf(stamp, sizeof(stamp), "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ",
+		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		 tm.tm_min, tm.tm_sec, ts.tv_nsec / 1000);
+	buffer_putc(b, '<');
+	buffer_put_u64(b, pri);
+	buffer_puts(b, ">1 ");
+	buffer_puts(b, stamp);
+	buffer_putc(b, ' ');
+	buffer_puts(b, hostname);
+	buffer_puts(b, " auenrich ");
+	buffer_put_u64(b, (unsigned long long)getpid());
+	buffer_puts(b, " - - ");
+}
+
+static const struct {
+	const char *name;
+	unsigned code;
+} facilities[] = {
+	{ "user", LOG_USER },     { "daemon", LOG_DAEMON },
+	{ "auth", LOG_AUTH },     { "authpriv", LOG_AUTHPRIV },
+	{ "local0", LOG_LOCAL0 }, { "local1", LOG_LOCAL1 },
+	{ "local2", LOG_LOCAL2 }, { "local3", LOG_LOCAL3 },
+	{ "local4", LOG_LOCAL4 }, { "local5", LOG_LOCAL5 },
+	{ "local6", LOG_LOCAL6 }, { "local7", LOG_LOCAL7 },
+};
+
+static bool parse_facility(const char *p, size_t n, unsigned *out)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(facilities) / sizeof(facilities[0]); i++)
+		if (strlen(facilities[i].name) == n &&
+		    memcmp(facilities[i].name, p, n) == 0) {
+			*out = facilities[i].code;
+			return true;
+		}
+	return false;
+}
+
+struct sink_syslog *sink_syslog_open(const char *dest, const char *prefix,
+				     struct spool *spool, char *err,
+				     size_t errlen)
+{
+	struct sink_syslog *s = calloc(1, sizeof(*s));
+	const char *path = "/dev/log", *spec = dest + strlen("syslog");
+	const char *colon;
+
+	if (!s || !(s->name = strdup(dest)) || !(s->prefix = strdup(prefix))) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
+	s->fd = -1;
+	s->facility = LOG_USER;
+	s->prefix_len = strlen(prefix);
+	buffer_init(&s->msg);
+	if (*spec) {
+		spec++;
+		colon = strchr(spec, ':');
+		if (!parse_facility(spec, colon ? (size_t)(colon - spec)
+						: strlen(spec),
+				    &s->facility)) {
+			snprintf(err, errlen, "%s: unknown syslog facility",
+				 dest);
+			goto fail;
+		}
+		if (colon)
+			path = colon + 1;
+	}
+	if (!*path || strlen(path) >= sizeof(s->addr.sun_path)) {
+		snprintf(err, errlen, "%s: bad socket path", dest);
+		goto fail;
+	}
+	s->addr.sun_family = AF_UNIX;
+	strcpy(s->addr.sun_path, path);
+	snprintf(s->ident, sizeof(s->ident), "auenrich[%ld]: ",
+		 (long)getpid());
+	s->retry_ms = RETRY_FIRST_MS;
+	s->spool = spool;
+	return s;
+fail:
+	spool_close(spool);
+	if (s) {
+		free(s->name);
+		free(s->prefix);
+		free(s);
+	}
+	return NULL;
+}
+
+/* "<PRI>Mmm dd hh:mm:ss auenrich[PID]: " in local time, as syslog(3). */
+static void local_header(struct sink_syslog *s)
+{
+	static const char *mon[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+				     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+	char h[64];
+	time_t now = time(NULL);
+	struct tm tm;
+
+	localtime_r(&now, &tm);
+	snprintf(h, sizeof(h), "<%u>%s %2d %02d:%02d:%02d ",
+		 s->facility | LOG_INFO, mon[tm.tm_mon % 12], tm.tm_mday,
+		 tm.tm_hour, tm.tm_min, tm.tm_sec);
+	buffer_puts(&s->msg, h);
+	buffer_puts(&s->msg, s->ident);
+}
+
+bool sink_syslog_submit(struct sink_syslog *s, const char *line, size_t len)
+{
+	bool whole;
+
+	s->msg.len = 0;
+	buffer_reserve(&s->msg, s->prefix_len + len + 128);
+	local_header(s);
+	buffer_append(&s->msg, s->prefix, s->prefix_len);
+	buffer_append(&s->msg, line, len);
+	whole = s->msg.len <= SYSLOG_LOCAL_MAX_MESSAGE;
+	if (!whole)
+		s->msg.len = SYSLOG_LOCAL_MAX_MESSAGE;
+	return spool_push(s->spool, s->msg.data, s->msg.len) && whole;
+}
+
+static void go_down(struct sink_syslog *s, double now, int err)
+{
+	if (s->fd >= 0)
+		close(s->fd);
+	s->fd = -1;
+	s->blocked = false;
+	if (!s->reported_down)
+		log_msg(LOG_WARNING, "%s: %s; messages wait in the spool",
+			s->name, strerror(err));
+	s->reported_down = true;
+	s->retry_at = now + s->retry_ms / 1000.0;
+	if (s->retry_ms < RETRY_MAX_MS)
+		s->retry_ms *= 2;
+}
+
+static void try_connect(struct sink_syslog *s, double now)
+{
+	s->fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (s->fd < 0 || connect(s->fd, (struct sockaddr *)&s->addr,
+				 sizeof(s->addr)) != 0) {
+		go_down(s, now, errno);
+		return;
+	}
+	if (s->reported_down)
+		log_msg(LOG_NOTICE, "%s: connected again", s->name);
+	s->reported_down = false;
+	s->retry_ms = RETRY_FIRST_MS;
+}
+
+void sink_syslog_pump(struct sink_syslog *s, double now)
+{
+	struct span m;
+
+	if (s->fd < 0) {
+		if (now < s->retry_at || spool_empty(s->spool))
+			return;
+		try_connect(s, now);
+		if (s->fd < 0)
+			return;
+	}
+	s->blocked = false;
+	while (spool_front(s->spool, &m)) {
+		ssize_t n = send(s->fd, m.p, m.len, MSG_DONTWAIT | MSG_NOSIGNAL);
+		if (n >= 0) {
+			spool_pop(s->spool);
+			continue;
+		}
+		if (errno == EINTR)
+			continue;
+		if (errno == EAGAIN || errno == ENOBUFS) {
+			s->blocked = true;
+			return;
+		}
+		if (errno == EMSGSIZE) {
+			/* The socket can never take it: dropped, counted. */
+			log_msg(LOG_WARNING, "%s: message of %zu bytes too "
+				"large for the socket, dropped", s->name,
+				m.len);
+			stats.dropped++;
+			spool_pop(s->spool);
+			continue;
+		}
+		go_down(s, now, errno);
+		return;
+	}
+}
+
+int sink_syslog_poll(const struct sink_syslog *s, short *events)
+{
+	*events = POLLOUT;
+	return s->fd >= 0 && s->blocked ? s->fd : -1;
+}
+
+double sink_syslog_retry_at(const struct sink_syslog *s)
+{
+	return s->fd < 0 && !spool_empty(s->spool) ? s->retry_at : 0;
+}
+
+bool sink_syslog_idle(const struct sink_syslog *s)
+{
+	return spool_empty(s->spool);
+}
+
+const char *sink_syslog_name(const struct sink_syslog *s)
+{
+	return s->name;
+}
+
+void sink_syslog_close(struct sink_syslog *s)
+{
+	uint64_t lost, left;
+
+	if (!s)
+		return;
+	if (s->fd >= 0)
+		close(s->fd);
+	left = spool_messages(s->spool);
+	lost = spool_close(s->spool);
+	if (left > lost)
+		log_msg(LOG_NOTICE, "%s: %llu messages kept in the spool for "
+			"the next run", s->name,
+			(unsigned long long)(left - lost));
+	if (lost) {
+		stats.dropped += lost;
+		log_msg(LOG_ERR, "%s: %llu messages could not be kept for "
+			"the next run", s->name, (unsigned long long)lost);
+	}
+	buffer_free(&s->msg);
+	free(s->name);
+	free(s->prefix);
+	free(s);
+}

@@ -1,0 +1,44 @@
+/* state_file.h - the container map on disk, so that a restart (auditd
+ * re-executes its plugins on every reload) forgets no container.
+ *
+ * One JSON object per line, written and read with jansson:
+ *   {"auenrich_state":1,"saved":UNIX_TIME,"live":BOOL[,"boot_id":"..."]}
+ *   {"kind":"container","contid":"N",...}   oldest first
+ *   {"kind":"task","pid":N,"contid":"N",...}
+ *   {"kind":"netns","key":"N","contids":[...],...}
+ *   {"kind":"end","containers":N,"tasks":N,"netns":N}
+ * Written to a temporary file in the same directory, flushed to disk, then
+ * renamed over the old one: a reader sees the old map or the new, whole. A
+ * file without its end line, with a line that does not parse, from another
+ * boot (when both runs are live) or older than the maximum age is ignored
+ * as a whole, and the reason said. */
+#ifndef AUENRICH_STATE_FILE_H
+#define AUENRICH_STATE_FILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "container_map.h"
+
+struct state_file_check {
+	bool live;            /* compare boot ids when the saver was live too */
+	unsigned max_age;     /* seconds; 0: never stale by age */
+	double now;           /* wall clock */
+};
+
+/* 0, or -1 with the reason in err. */
+int state_file_save(const struct container_map *m, const char *path,
+		    bool live, double now, char *err, size_t errlen);
+
+enum state_load {
+	STATE_LOADED,
+	STATE_ABSENT,         /* no file yet: a first start */
+	STATE_IGNORED,        /* stale or corrupt: err says why */
+};
+
+/* Restores into m, which must be empty; on STATE_IGNORED m may hold part
+ * of the file and must be discarded. */
+enum state_load state_file_load(struct container_map *m, const char *path,
+				const struct state_file_check *check,
+				char *err, size_t errlen);
+
+#endif

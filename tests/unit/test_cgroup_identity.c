@@ -1,0 +1,143 @@
+/* Unit tests of cgroup paths to container ids, for each runtime and layout,
+ * and of the per-pid cache on a real process. */
+#include <stdio.h>
+#include <unistd.h>
+
+#include "cgroup_identity.h"
+#include "check.h"
+
+#define ID_A "4f2b8a9c0d1e2f3a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f901234"
+#define ID_B "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+#define POD "1f4e7c2a-9b3d-4e5f-8a6b-7c8d9e0f1a2b"
+#define POD_ "1f4e7c2a_9b3d_4e5f_8a6b_7c8d9e0f1a2b"
+
+static struct cgroup_container cc;
+
+static bool parse(const char *text)
+{
+	return cgroup_parse(text, strlen(text), &cc);
+}
+
+static void test_runtimes(void)
+{
+	/* docker, cgroupfs driver, cgroup v1 */
+	CHECK(parse("12:pids:/docker/" ID_A "\n"
+		    "11:memory:/docker/" ID_A "\n0::/\n"));
+	CHECK_STR(cc.runtime, "docker");
+	CHECK_STR(cc.ids[0], ID_A);
+	CHECK(cc.nids == 1 && cc.pod_uid[0] == 0);
+	/* docker, systemd driver, cgroup v2 */
+	CHECK(parse("0::/system.slice/docker-" ID_B ".scope\n"));
+	CHECK_STR(cc.runtime, "docker");
+	CHECK_STR(cc.ids[0], ID_B);
+	/* containerd under kubernetes, systemd driver */
+	CHECK(parse("0::/kubepods.slice/kubepods-burstable.slice/"
+		    "kubepods-burstable-pod" POD_ ".slice/cri-containerd-"
+		    ID_A ".scope\n"));
+	CHECK_STR(cc.runtime, "containerd");
+	CHECK_STR(cc.ids[0], ID_A);
+	CHECK_STR(cc.pod_uid, POD);
+	/* cri-o, both spellings */
+	CHECK(parse("0::/kubepods.slice/kubepods-pod" POD_ ".slice/crio-"
+		    ID_B ".scope\n"));
+	CHECK_STR(cc.runtime, "cri-o");
+	CHECK_STR(cc.pod_uid, POD);
+	CHECK(parse("3:cpu:/kubepods/besteffort/pod" POD "/crio-" ID_B "\n"));
+	CHECK_STR(cc.runtime, "cri-o");
+	CHECK_STR(cc.ids[0], ID_B);
+	/* kubernetes, cgroupfs driver: the engine is not named */
+	CHECK(parse("4:memory:/kubepods/burstable/pod" POD "/" ID_A "\n"));
+	CHECK_STR(cc.runtime, "kubernetes");
+	CHECK_STR(cc.ids[0], ID_A);
+	CHECK_STR(cc.pod_uid, POD);
+	/* podman: root (systemd), rootless, cgroupfs */
+	CHECK(parse("0::/machine.slice/libpod-" ID_B ".scope/container\n"));
+	CHECK_STR(cc.runtime, "podman");
+	CHECK_STR(cc.ids[0], ID_B);
+	CHECK(parse("0::/user.slice/user-1000.slice/user@1000.service/"
+		    "user.slice/libpod-" ID_A ".scope\n"));
+	CHECK_STR(cc.ids[0], ID_A);
+	CHECK(parse("5:pids:/libpod_parent/libpod-" ID_B "\n"));
+	CHECK_STR(cc.runtime, "podman");
+	/* a pod's own cgroup, no container: the pod UID stands for it */
+	CHECK(parse("0::/kubepods.slice/kubepods-pod" POD_ ".slice\n"));
+	CHECK_STR(cc.runtime, "kubernetes");
+	CHECK_STR(cc.ids[0], POD);
+}
+
+static void test_not_containers(void)
+{
+	/* this machine's own hybrid layout: a 32-hex sandbox group */
+	CHECK(!parse("9:name=systemd:/\n8:pids:/\n"
+		     "4:memory:/process_api/55162d7568f2c00f3fb767ae3361e629\n"
+		     "1:cpu:/\n0::/\n"));
+	CHECK(cc.nids == 0);
+	CHECK(!parse("0::/user.slice/user-1000.slice/session-2.scope\n"));
+	CHECK(!parse("0::/system.slice/docker.service\n"));
+	/* the monitors beside the containers */
+	CHECK(!parse("0::/machine.slice/libpod-conmon-" ID_A ".scope\n"));
+	CHECK(!parse("0::/system.slice/crio-conmon-" ID_B ".scope\n"));
+	/* near misses: one digit short, upper case, other suffix */
+	CHECK(!parse("0::/system.slice/docker-" "4f2b8a9c0d1e2f3a4b5c6d7e8f90"
+		     "a1b2c3d4e5f60718293a4b5c6d7e8f90123.scope\n"));
+	CHECK(!parse("0::/system.slice/docker-" "4F2B8A9C0D1E2F3A4B5C6D7E8F90"
+		     "A1B2C3D4E5F60718293A4B5C6D7E8F901234.scope\n"));
+	CHECK(!parse("0::/system.slice/docker-" ID_A ".mount\n"));
+	CHECK(!parse("12:pids:/notdocker/" ID_A "\n"));
+	CHECK(!parse(""));
+	CHECK(!parse("garbage without colons\n::\n0:\n"));
+}
+
+static void test_layouts_and_nesting(void)
+{
+	/* hybrid: the v2 line wins over the v1 ones */
+	CHECK(parse("12:pids:/docker/" ID_A "\n"
+		    "0::/system.slice/docker-" ID_B ".scope\n"));
+	CHECK_STR(cc.ids[0], ID_B);
+	/* hybrid with nothing on the v2 line: the first v1 line that names
+	 * a container */
+	CHECK(parse("9:name=systemd:/\n8:pids:/docker/" ID_A "\n"
+		    "7:blkio:/docker/" ID_B "\n0::/\n"));
+	CHECK_STR(cc.ids[0], ID_A);
+	/* docker in docker: innermost first */
+	CHECK(parse("0::/docker/" ID_A "/docker/" ID_B "\n"));
+	CHECK(cc.nids == 2);
+	CHECK_STR(cc.ids[0], ID_B);
+	CHECK_STR(cc.ids[1], ID_A);
+	/* no trailing newline */
+	CHECK(parse("0::/system.slice/docker-" ID_A ".scope"));
+	CHECK_STR(cc.ids[0], ID_A);
+}
+
+/* The cache answers from /proc for a real process: ours is in no runtime's
+ * cgroup here, and a pid that does not exist is in none either. */
+static void test_live_lookup(void)
+{
+	struct cgroup_identity *c = cgroup_identity_new(30);
+	FILE *f = fopen("/proc/self/cgroup", "r");
+	char text[4096];
+	size_t n = f ? fread(text, 1, sizeof(text), f) : 0;
+	struct cgroup_container mine;
+	bool in_container;
+
+	if (f)
+		fclose(f);
+	in_container = cgroup_parse(text, n, &mine);
+	CHECK(c != NULL);
+	CHECK((cgroup_identity_lookup(c, (uint32_t)getpid(), 100.0) != NULL) ==
+	      in_container);
+	CHECK(cgroup_identity_lookup(c, 0x7ffffffe, 100.0) == NULL);
+	cgroup_identity_forget(c, (uint32_t)getpid());
+	CHECK((cgroup_identity_lookup(c, (uint32_t)getpid(), 101.0) != NULL) ==
+	      in_container);
+	cgroup_identity_free(c);
+}
+
+int main(void)
+{
+	test_runtimes();
+	test_not_containers();
+	test_layouts_and_nesting();
+	test_live_lookup();
+	return check_report("test_cgroup_identity");
+}
