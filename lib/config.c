@@ -11,6 +11,7 @@ void config_defaults(struct config *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->format = FORMAT_JSON;
+	c->output = strdup("-");
 	c->live = true;
 	c->event_timeout = 2;
 	c->max_events = 4096;

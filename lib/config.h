@@ -14,8 +14,7 @@ enum output_framing { FRAMING_NEWLINE, FRAMING_OCTET_COUNTED };
 
 struct config {
 	enum output_format format;
-	char *output;          /* destinations (output.h); NULL: "-", or
-				* none with split_dir */
+	char *output;          /* destinations (see output.h) */
 	char *split_dir;       /* NULL: no per-container split */
 	bool live;             /* consult /proc and NSS */
 	unsigned event_timeout;/* seconds */

@@ -208,7 +208,7 @@ static void write_aux(struct buffer *out, const struct event *e,
 		      const struct audit_container_note *note)
 {
 	struct span subject[4];
-	char stamp[64];
+	char stamp[96];   /* 77 bytes with a 20-digit second and serial */
 	int n;
 
 	if (!find_subject(e, subject))

@@ -225,26 +225,31 @@ static void put_keys(struct buffer *b, const char *p, size_t n)
 	buffer_putc(b, ']');
 }
 
+/* The next space-separated word of [*p, end) as [*p, *e); false at the end.
+ * Call with *p at the previous word's end. */
+static bool next_word(const char **p, const char *end, const char **e)
+{
+	while (*p < end && **p == ' ')
+		(*p)++;
+	if (*p >= end)
+		return false;
+	*e = memchr(*p, ' ', (size_t)(end - *p));
+	if (!*e)
+		*e = end;
+	return true;
+}
+
 static void put_perms(struct buffer *b, struct span v)
 {
-	const char *p = v.p, *end = v.p + v.len;
+	const char *p = v.p, *end = v.p + v.len, *e;
 	bool first = true;
 
 	buffer_putc(b, '[');
-	while (p < end) {
-		const char *e;
-		while (p < end && *p == ' ')
-			p++;
-		if (p >= end)
-			break;
-		e = memchr(p, ' ', (size_t)(end - p));
-		if (!e)
-			e = end;
+	for (; next_word(&p, end, &e); p = e) {
 		if (!first)
 			buffer_putc(b, ',');
 		first = false;
 		json_put_string(b, p, (size_t)(e - p));
-		p = e;
 	}
 	buffer_putc(b, ']');
 }
@@ -489,20 +494,12 @@ static void put_member_name(struct buffer *b, struct span name,
 /* SADDR={ saddr_fam=inet laddr=127.0.0.1 lport=1025 } becomes an object. */
 static void put_braced(struct buffer *b, struct span v)
 {
-	const char *p = v.p + 1, *end = v.p + v.len - 1;
+	const char *p = v.p + 1, *end = v.p + v.len - 1, *e, *eq;
 	struct object_state first;
 
 	object_begin(&first);
 	buffer_putc(b, '{');
-	while (p < end) {
-		const char *e, *eq;
-		while (p < end && *p == ' ')
-			p++;
-		if (p >= end)
-			break;
-		e = memchr(p, ' ', (size_t)(end - p));
-		if (!e)
-			e = end;
+	for (; next_word(&p, end, &e); p = e) {
 		eq = memchr(p, '=', (size_t)(e - p));
 		if (eq) {
 			put_member_name(b, span_make(p, (size_t)(eq - p)), &first);
@@ -512,7 +509,6 @@ static void put_braced(struct buffer *b, struct span v)
 			put_member_name(b, span_make(p, (size_t)(e - p)), &first);
 			buffer_puts(b, "true");
 		}
-		p = e;
 	}
 	object_end(&first);
 	buffer_putc(b, '}');
@@ -574,7 +570,8 @@ static void arg_bytes(struct buffer *out, const struct field *f)
 {
 	if (f->kind == FIELD_BARE && hex_decode(out, f->value.p, f->value.len))
 		return;
-	buffer_append(out, f->value.p, f->value.len);
+	if (f->value.len)  /* a0="": out may not be allocated yet */
+		buffer_append(out, f->value.p, f->value.len);
 }
 
 struct execve_state {
@@ -823,6 +820,41 @@ static void put_time(struct event_json *w, struct buffer *b, uint64_t sec,
 	buffer_puts(b, "Z\"");
 }
 
+static uint32_t group_hash(const struct event *e, uint32_t i)
+{
+	const struct event_record *er = &e->recs[i];
+
+	if (er->type)
+		return er->type * 2654435761u;
+	return name_hash(e->text.data + er->type_off, er->type_len);
+}
+
+/* For an event of many records: next[i] is the next record of i's group
+ * (as same_group() has it), or nrecs. Following it keeps the grouping
+ * linear; scanning would take records times groups (a hostile event of
+ * 100,000 type names took half a minute). last is scratch of 2^k >= 2n. */
+static void group_chains(const struct event *e, uint32_t *next,
+			 uint32_t *last, uint32_t nlast)
+{
+	struct record r, o;
+	uint32_t i, k;
+
+	memset(last, 0, nlast * sizeof(*last));
+	for (i = 0; i < e->nrecs; i++) {
+		next[i] = e->nrecs;
+		event_record_view(e, i, &r);
+		for (k = group_hash(e, i) & (nlast - 1); last[k];
+		     k = (k + 1) & (nlast - 1)) {
+			event_record_view(e, last[k] - 1, &o);
+			if (same_group(&r, &o))
+				break;
+		}
+		if (last[k])
+			next[last[k] - 1] = i;
+		last[k] = i + 1;
+	}
+}
+
 void event_json_write(struct event_json *w, struct buffer *b,
 		      const struct event *e, const struct json_annotator *ann)
 {
@@ -830,13 +862,20 @@ void event_json_write(struct event_json *w, struct buffer *b,
 	bool *done = done_small;
 	bool extra_open = false;
 	bool object_written[3] = { false, false, false };
+	uint32_t *next = NULL;
 	struct record r, r2;
 	uint32_t i, j;
 
 	if (e->nrecs > 64) {
+		uint32_t nlast = 128;
+
+		while (nlast < 2 * e->nrecs)
+			nlast *= 2;
 		done = calloc(e->nrecs, sizeof(*done));
-		if (!done)
+		next = malloc((e->nrecs + (size_t)nlast) * sizeof(*next));
+		if (!done || !next)
 			abort();
+		group_chains(e, next, next + e->nrecs, nlast);
 	} else {
 		memset(done_small, 0, sizeof(done_small));
 	}
@@ -881,7 +920,8 @@ void event_json_write(struct event_json *w, struct buffer *b,
 		}
 		buffer_putc(b, '[');
 		put_record_object(w, b, &r);
-		for (j = i + 1; j < e->nrecs; j++) {
+		for (j = next ? next[i] : i + 1; j < e->nrecs;
+		     j = next ? next[j] : j + 1) {
 			if (done[j])
 				continue;
 			event_record_view(e, j, &r2);
@@ -913,4 +953,5 @@ void event_json_write(struct event_json *w, struct buffer *b,
 	buffer_puts(b, "}\n");
 	if (done != done_small)
 		free(done);
+	free(next);
 }

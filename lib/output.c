@@ -30,6 +30,7 @@ enum {
 #define PUMP_INTERVAL 0.25     /* live: retries and spool refills */
 #define REPLAY_WAIT 2.0        /* replay: longest wait for a slow receiver */
 #define DRAIN_STEP 0.05
+#define RELP_CLOSE_WAIT 2.0    /* clean RELP close when reconfiguring */
 
 enum sink_kind { SINK_FILE, SINK_SYSLOG, SINK_STREAM, SINK_RELP };
 
@@ -56,6 +57,7 @@ struct output {
 	ev_timer timer;
 	ev_async wake;
 	unsigned drain_timeout;
+	bool finished;            /* output_finish ran */
 };
 
 static double now_wall(void)
@@ -388,7 +390,7 @@ struct output *output_new(const struct config *cfg, bool live, char *err,
 	if (!o)
 		goto oom;
 	if (!list)
-		list = cfg->split_dir ? "none" : "-";
+		list = "-";
 	copy = strdup(list);
 	o->sinks = calloc(strlen(list) / 2 + 1, sizeof(*o->sinks));
 	if (!copy || !o->sinks)
@@ -538,9 +540,10 @@ void output_finish(struct output *o)
 	for (i = 0; i < o->nsinks; i++) {
 		struct sink *s = &o->sinks[i];
 		double left = deadline - now_wall();
-		if (s->kind == SINK_RELP && idle(s))
+		if (s->kind == SINK_RELP)
 			sink_relp_finish(s->relp, left > 1 ? left : 1);
 	}
+	o->finished = true;
 }
 
 void output_free(struct output *o)
@@ -550,6 +553,11 @@ void output_free(struct output *o)
 	if (!o)
 		return;
 	detach(o);
+	/* A reconfiguration: RELP sessions still close cleanly, so that the
+	 * next session does not send their last window again. */
+	for (i = 0; i < o->nsinks && !o->finished; i++)
+		if (o->sinks[i].kind == SINK_RELP)
+			sink_relp_finish(o->sinks[i].relp, RELP_CLOSE_WAIT);
 	for (i = 0; i < o->nsinks; i++)
 		close_sink(&o->sinks[i]);
 	split_writer_close(o->split);

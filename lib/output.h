@@ -7,9 +7,8 @@
  *   tcp:HOST:PORT, unix:PATH   streams (sink_stream.h)
  *   relp:HOST:PORT     RELP (sink_relp.h)
  *   none               nothing (only the split tree, if any)
- * Unset, it is "-", or "none" when a split directory is set. With
- * split_dir, each event is also appended to the logs of its containers
- * (split_writer.h).
+ * With split_dir, each event is also appended to the logs of its
+ * containers (split_writer.h).
  *
  * Files and standard output are written as they are given: whole events,
  * byte for byte. Every other destination gets each line as one message,

@@ -111,6 +111,7 @@ void fields_begin(struct field_cursor *c, const struct record *r)
 	c->count = 0;
 	c->in_msg = false;
 	c->enriched = false;
+	c->no_brace_after = c->no_quote_after = NULL;
 	c->avc = (r->type == TYPE_AVC || r->type == TYPE_USER_AVC);
 }
 
@@ -121,6 +122,7 @@ void enriched_begin(struct field_cursor *c, const struct record *r)
 	c->count = 0;
 	c->in_msg = false;
 	c->enriched = true;
+	c->no_brace_after = c->no_quote_after = NULL;
 	c->avc = false;
 }
 
@@ -138,6 +140,11 @@ static const char *token_end(const char *p, const char *end, const char *eq)
 		if (q && (q + 1 == end || q[1] == ' '))
 			return q + 1;
 	}
+	/* the name part holds no space (find_eq stopped at the '=') */
+	if (eq)
+		p = eq + 1;
+	if (p >= end)
+		return end;
 	q = memchr(p, ' ', (size_t)(end - p));
 	return q ? q : end;
 }
@@ -201,10 +208,16 @@ static bool enriched_next(struct field_cursor *c, struct field *f)
 		v = eq + 1;
 		e = NULL;
 		if (v < c->end && (*v == '{' || *v == '"')) {
-			e = memchr(v + 1, *v == '{' ? '}' : '"',
-				   (size_t)(c->end - v - 1));
-			if (e)
-				e++;
+			const char **none = *v == '{' ? &c->no_brace_after
+						      : &c->no_quote_after;
+			if (!*none || v < *none) {
+				e = memchr(v + 1, *v == '{' ? '}' : '"',
+					   (size_t)(c->end - v - 1));
+				if (e)
+					e++;
+				else
+					*none = v;
+			}
 		}
 		if (!e) {
 			e = memchr(v, ' ', (size_t)(c->end - v));

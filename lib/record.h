@@ -63,6 +63,9 @@ struct field_cursor {
 	bool avc;         /* SELinux avc body: unlabelled words become fields */
 	bool in_msg;      /* inside the msg='...' of a user-space record */
 	bool enriched;    /* iterating the 0x1D tail */
+	/* tail: no '}' / '"' follows these points (bounds hostile tails to
+	 * one scan each) */
+	const char *no_brace_after, *no_quote_after;
 };
 
 void fields_begin(struct field_cursor *c, const struct record *r);

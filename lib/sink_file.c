@@ -116,6 +116,21 @@ static bool rotate(struct sink_file *f)
 	return true;
 }
 
+/* A write failed after done bytes (a full disk): cuts the file back to the
+ * end of the last whole line written, so that what follows once space
+ * returns never joins a cut line. Returns the bytes kept. */
+static size_t drop_cut_line(struct sink_file *f, const char *p, size_t done)
+{
+	const char *nl = done ? memrchr(p, '\n', done) : NULL;
+	size_t keep = nl ? (size_t)(nl - p) + 1 : 0;
+	struct stat st;
+
+	if (f->regular && keep < done && fstat(f->fd, &st) == 0 &&
+	    ftruncate(f->fd, st.st_size - (off_t)(done - keep)) == 0)
+		return keep;
+	return done;
+}
+
 bool sink_file_write(struct sink_file *f, const char *p, size_t n)
 {
 	size_t done = 0;
@@ -143,7 +158,7 @@ bool sink_file_write(struct sink_file *f, const char *p, size_t n)
 				w < 0 ? strerror(errno) : "nothing written");
 		f->failing = true;
 		stats.output_errors++;
-		f->size += done;
+		f->size += drop_cut_line(f, p, done);
 		return false;
 	}
 	f->size += n;

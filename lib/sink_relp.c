@@ -1,6 +1,7 @@
 /* sink_relp.c - a RELP client in its own thread, fed through a window. */
 #include "sink_relp.h"
 
+#include <cap-ng.h>
 #include <librelp.h>
 #include <pthread.h>
 #include <signal.h>
@@ -12,6 +13,7 @@
 #include <time.h>
 
 #include "buffer.h"
+#include "host_port.h"
 #include "log.h"
 #include "sink_syslog.h"
 #include "stats.h"
@@ -92,7 +94,7 @@ static void set_up(struct sink_relp *s, bool up)
 	pthread_mutex_unlock(&s->lock);
 }
 
-/* Sleeps for the back-off, waking early for stop; true when stopping. */
+/* Sleeps for the back-off, waking early to stop or close; true then. */
 static bool back_off(struct sink_relp *s)
 {
 	struct timespec ts;
@@ -108,10 +110,10 @@ static bool back_off(struct sink_relp *s)
 	if (s->retry_ms < RETRY_MAX_MS)
 		s->retry_ms *= 2;
 	pthread_mutex_lock(&s->lock);
-	while (!s->stop &&
+	while (!s->stop && !s->closing &&
 	       pthread_cond_timedwait(&s->work, &s->lock, &ts) == 0)
 		;
-	stop = s->stop;
+	stop = s->stop || s->closing;
 	pthread_mutex_unlock(&s->lock);
 	return stop;
 }
@@ -175,6 +177,11 @@ static void *relp_thread(void *arg)
 {
 	struct sink_relp *s = arg;
 
+	/* Capabilities belong to each thread: this one, which talks to the
+	 * network, needs none, whatever the loop keeps. */
+	capng_clear(CAPNG_SELECT_CAPS);
+	capng_apply(CAPNG_SELECT_CAPS);
+
 	for (;;) {
 		struct relp_slot slot;
 		relpRetVal rc;
@@ -182,7 +189,7 @@ static void *relp_thread(void *arg)
 		pthread_mutex_lock(&s->lock);
 		while (!s->stop && s->sent == s->tail && !s->closing)
 			pthread_cond_wait(&s->work, &s->lock);
-		if (s->stop || (s->closing && s->sent == s->tail))
+		if (s->stop || s->closing)
 			break;
 		slot = s->ring[s->sent % RING];
 		pthread_mutex_unlock(&s->lock);
@@ -235,38 +242,6 @@ static void *relp_thread(void *arg)
 	return NULL;
 }
 
-static int split_relp_dest(struct sink_relp *s, const char *hp, char *err,
-			   size_t errlen)
-{
-	const char *colon, *host = hp;
-	size_t hlen;
-
-	if (*hp == '[') {
-		const char *close = strchr(hp, ']');
-		if (!close || close[1] != ':')
-			goto bad;
-		host = hp + 1;
-		hlen = (size_t)(close - host);
-		colon = close + 1;
-	} else {
-		colon = strrchr(hp, ':');
-		if (!colon)
-			goto bad;
-		hlen = (size_t)(colon - hp);
-	}
-	if (!hlen || !colon[1])
-		goto bad;
-	s->host = strndup(host, hlen);
-	s->port = strdup(colon + 1);
-	if (s->host && s->port)
-		return 0;
-	snprintf(err, errlen, "out of memory");
-	return -1;
-bad:
-	snprintf(err, errlen, "%s: expected relp:HOST:PORT", s->name);
-	return -1;
-}
-
 static void free_sink(struct sink_relp *s)
 {
 	if (s->engine)
@@ -298,7 +273,7 @@ struct sink_relp *sink_relp_open(const char *dest, const char *prefix,
 	s->wake = wake;
 	s->wake_ctx = wake_ctx;
 	s->retry_ms = RETRY_FIRST_MS;
-	if (split_relp_dest(s, dest + 5, err, errlen))
+	if (host_port_split(dest + 5, "relp", &s->host, &s->port, err, errlen))
 		goto fail;
 	if (relpEngineConstruct(&s->engine) != RELP_RET_OK) {
 		snprintf(err, errlen, "%s: cannot set up librelp", dest);
@@ -423,13 +398,11 @@ void sink_relp_finish(struct sink_relp *s, double timeout)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	ts.tv_sec += (time_t)timeout + 1;
 	pthread_mutex_lock(&s->lock);
-	if (s->sent == s->tail && spool_empty(s->spool)) {
-		s->closing = true;
-		pthread_cond_signal(&s->work);
-		while (!s->closed &&
-		       pthread_cond_timedwait(&s->progress, &s->lock, &ts) == 0)
-			;
-	}
+	s->closing = true;
+	pthread_cond_signal(&s->work);
+	while (!s->closed &&
+	       pthread_cond_timedwait(&s->progress, &s->lock, &ts) == 0)
+		;
 	pthread_mutex_unlock(&s->lock);
 }
 
@@ -440,7 +413,7 @@ const char *sink_relp_name(const struct sink_relp *s)
 
 void sink_relp_close(struct sink_relp *s)
 {
-	uint64_t lost, left, i, n;
+	uint64_t i, n;
 
 	if (!s)
 		return;
@@ -471,17 +444,8 @@ void sink_relp_close(struct sink_relp *s)
 		for (i = s->confirmed; i < s->tail; i++)
 			free(s->ring[i % RING].data);
 	}
-	left = spool_messages(s->spool);
-	lost = spool_close(s->spool);
-	if (left > lost)
-		log_msg(LOG_NOTICE, "%s: %llu messages not known to be "
-			"delivered kept in the spool for the next run",
-			s->name, (unsigned long long)(left - lost));
-	if (lost) {
-		stats.dropped += lost;
-		log_msg(LOG_ERR, "%s: %llu messages could not be kept for "
-			"the next run", s->name, (unsigned long long)lost);
-	}
+	spool_close_report(s->spool, s->name,
+			   "messages not known to be delivered");
 	pthread_mutex_destroy(&s->lock);
 	pthread_cond_destroy(&s->work);
 	pthread_cond_destroy(&s->progress);

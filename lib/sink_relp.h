@@ -45,9 +45,9 @@ void sink_relp_wait(struct sink_relp *s, double timeout);
 bool sink_relp_idle(struct sink_relp *s);
 /* The RELP session works, as far as the thread knows. */
 bool sink_relp_connected(struct sink_relp *s);
-/* Closes the RELP session cleanly when everything was sent, so that the
- * receiver's answer to "close" confirms the last window. Blocks up to
- * timeout seconds. */
+/* Stops sending and closes the RELP session cleanly, so that the
+ * receiver's answer to "close" confirms every message sent; what was not
+ * sent stays for the spool. Blocks up to timeout seconds. */
 void sink_relp_finish(struct sink_relp *s, double timeout);
 const char *sink_relp_name(const struct sink_relp *s);
 /* Stops the thread; messages not known to be delivered go back to the

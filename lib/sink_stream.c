@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "buffer.h"
+#include "host_port.h"
 #include "log.h"
 #include "sink_syslog.h"
 #include "stats.h"
@@ -43,40 +44,6 @@ struct sink_stream {
 	size_t nends, ends_cap, done;/* done: messages wholly sent */
 	struct buffer msg, body;
 };
-
-/* "tcp:HOST:PORT" with HOST possibly "[v6addr]". */
-static int split_host_port(struct sink_stream *s, const char *hp, char *err,
-			   size_t errlen)
-{
-	const char *colon, *host = hp;
-	size_t hlen;
-
-	if (*hp == '[') {
-		const char *close = strchr(hp, ']');
-		if (!close || close[1] != ':')
-			goto bad;
-		host = hp + 1;
-		hlen = (size_t)(close - host);
-		colon = close + 1;
-	} else {
-		colon = strrchr(hp, ':');
-		if (!colon)
-			goto bad;
-		hlen = (size_t)(colon - hp);
-	}
-	if (!hlen || !colon[1])
-		goto bad;
-	s->host = strndup(host, hlen);
-	s->port = strdup(colon + 1);
-	if (!s->host || !s->port) {
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	return 0;
-bad:
-	snprintf(err, errlen, "%s: expected tcp:HOST:PORT", s->name);
-	return -1;
-}
 
 static bool resolve(struct sink_stream *s)
 {
@@ -129,7 +96,8 @@ struct sink_stream *sink_stream_open(const char *dest,
 		strcpy(un->sun_path, dest + 5);
 		s->addrlen = sizeof(*un);
 		s->resolved = true;
-	} else if (split_host_port(s, dest + 4, err, errlen)) {
+	} else if (host_port_split(dest + 4, "tcp", &s->host, &s->port, err,
+				   errlen)) {
 		goto fail;
 	}
 	s->spool = spool;
@@ -357,8 +325,6 @@ const char *sink_stream_name(const struct sink_stream *s)
 
 void sink_stream_close(struct sink_stream *s)
 {
-	uint64_t lost, left;
-
 	if (!s)
 		return;
 	keep_unsent(s);
@@ -379,17 +345,7 @@ void sink_stream_close(struct sink_stream *s)
 	}
 	if (s->fd >= 0)
 		close(s->fd);
-	left = spool_messages(s->spool);
-	lost = spool_close(s->spool);
-	if (left > lost)
-		log_msg(LOG_NOTICE, "%s: %llu messages kept in the spool for "
-			"the next run", s->name,
-			(unsigned long long)(left - lost));
-	if (lost) {
-		stats.dropped += lost;
-		log_msg(LOG_ERR, "%s: %llu messages could not be kept for "
-			"the next run", s->name, (unsigned long long)lost);
-	}
+	spool_close_report(s->spool, s->name, "messages");
 	buffer_free(&s->out);
 	buffer_free(&s->msg);
 	buffer_free(&s->body);

@@ -258,23 +258,11 @@ const char *sink_syslog_name(const struct sink_syslog *s)
 
 void sink_syslog_close(struct sink_syslog *s)
 {
-	uint64_t lost, left;
-
 	if (!s)
 		return;
 	if (s->fd >= 0)
 		close(s->fd);
-	left = spool_messages(s->spool);
-	lost = spool_close(s->spool);
-	if (left > lost)
-		log_msg(LOG_NOTICE, "%s: %llu messages kept in the spool for "
-			"the next run", s->name,
-			(unsigned long long)(left - lost));
-	if (lost) {
-		stats.dropped += lost;
-		log_msg(LOG_ERR, "%s: %llu messages could not be kept for "
-			"the next run", s->name, (unsigned long long)lost);
-	}
+	spool_close_report(s->spool, s->name, "messages");
 	buffer_free(&s->msg);
 	free(s->name);
 	free(s->prefix);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "stats.h"
 
 enum { HEADER = 16, HEAD_SYNC_EVERY = 256, COPY_CHUNK = 1 << 16 };
 
@@ -459,4 +460,21 @@ uint64_t spool_close(struct spool *s)
 	free(s->path);
 	free(s);
 	return lost;
+}
+
+void spool_close_report(struct spool *s, const char *name,
+			const char *what_kept)
+{
+	uint64_t left = spool_messages(s);
+	uint64_t lost = spool_close(s);
+
+	if (left > lost)
+		log_msg(LOG_NOTICE, "%s: %llu %s kept in the spool for the "
+			"next run", name, (unsigned long long)(left - lost),
+			what_kept);
+	if (lost) {
+		stats.dropped += lost;
+		log_msg(LOG_ERR, "%s: %llu messages could not be kept for "
+			"the next run", name, (unsigned long long)lost);
+	}
 }

@@ -56,5 +56,10 @@ bool spool_has_file(const struct spool *s);
 /* Writes the memory part to the file and closes it. Returns the number of
  * messages lost (no file, or the file could not take them). */
 uint64_t spool_close(struct spool *s);
+/* spool_close at the end of a run, saying what became of the messages still
+ * queued: kept for the next run (logged, with what_kept naming them), or
+ * lost (logged and counted in stats.dropped). */
+void spool_close_report(struct spool *s, const char *name,
+			const char *what_kept);
 
 #endif

@@ -24,7 +24,9 @@ struct stats {
 	uint64_t netns_evicted;
 	uint64_t container_records_unreadable;
 	uint64_t dropped;       /* records that could not be kept (no memory,
-				 * an event over 4 GiB) */
+				 * an event over 4 GiB), events a sink could
+				 * not take (spool full, syslog size cut,
+				 * a refused split name); each reported */
 };
 
 extern struct stats stats;
