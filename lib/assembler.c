@@ -14,6 +14,7 @@ struct node_state {
 	char *name;
 	size_t name_len;
 	uint64_t max_sec;     /* newest timestamp since the clock last went back */
+	uint64_t step_sec;    /* max_sec when the clock last went back */
 	bool eoe_seen;        /* this node's stream carries EOE records */
 	bool no_lookahead;    /* a record came after a look-ahead close */
 	struct event *pending;/* closes when another event's record arrives */
@@ -412,15 +413,17 @@ static bool append_record(struct event *e, const struct record *r)
 	return true;
 }
 
-/* Event time: the node's clock has moved the timeout away from the event,
- * forward or (after the clock was set back) backward. Subtractions only, as
- * a hostile timestamp may be near 2^64. */
+/* Event time: the node's clock has passed the event by the timeout, or,
+ * for an event ahead of a clock that was set back, has run the timeout since
+ * the step. Not the distance back to the event: a single late record looks
+ * like a step, and must not end the newer events still being assembled.
+ * Subtractions only, as a hostile timestamp may be near 2^64. */
 static bool timed_out(const struct assembler *a, const struct event *e)
 {
 	uint64_t now = e->ns->max_sec;
 
 	return now >= e->sec ? now - e->sec >= a->cfg.timeout_sec :
-			       e->sec - now >= a->cfg.timeout_sec;
+			       now - e->ns->step_sec >= a->cfg.timeout_sec;
 }
 
 static void sweep(struct assembler *a, bool full)
@@ -449,9 +452,12 @@ void assembler_push(struct assembler *a, const struct record *r, double wall)
 
 	/* A record the timeout behind the clock means the clock was set back:
 	 * events after the step must not time out on their first record. */
-	if (r->sec > ns->max_sec ||
-	    ns->max_sec - r->sec >= a->cfg.timeout_sec)
+	if (r->sec > ns->max_sec) {
 		ns->max_sec = r->sec;
+	} else if (ns->max_sec - r->sec >= a->cfg.timeout_sec) {
+		ns->max_sec = r->sec;
+		ns->step_sec = r->sec;
+	}
 	if (record_type_is_daemon(r->type)) {
 		if (r->type == 1200)  /* DAEMON_START: a new run of auditd */
 			serial_tracker_reset(&ns->serials);

@@ -17,7 +17,7 @@ void buffer_free(struct buffer *b)
 	buffer_init(b);
 }
 
-void buffer_reserve(struct buffer *b, size_t n)
+void buffer_grow(struct buffer *b, size_t n)
 {
 	size_t need = b->len + n;
 	size_t cap;

@@ -14,12 +14,17 @@ struct buffer {
 void buffer_init(struct buffer *b);
 void buffer_free(struct buffer *b);
 /* Makes room for n more bytes; aborts the process on out-of-memory. */
-void buffer_reserve(struct buffer *b, size_t n);
+void buffer_grow(struct buffer *b, size_t n);
+
+static inline void buffer_reserve(struct buffer *b, size_t n)
+{
+	if (b->cap - b->len < n)
+		buffer_grow(b, n);
+}
 
 static inline void buffer_append(struct buffer *b, const void *p, size_t n)
 {
-	if (b->cap - b->len < n)
-		buffer_reserve(b, n);
+	buffer_reserve(b, n);
 	memcpy(b->data + b->len, p, n);
 	b->len += n;
 }
@@ -27,7 +32,7 @@ static inline void buffer_append(struct buffer *b, const void *p, size_t n)
 static inline void buffer_putc(struct buffer *b, char c)
 {
 	if (b->cap == b->len)
-		buffer_reserve(b, 1);
+		buffer_grow(b, 1);
 	b->data[b->len++] = c;
 }
 

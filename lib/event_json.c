@@ -181,17 +181,23 @@ static void put_hexnum(struct buffer *b, struct span v)
 	buffer_putc(b, '"');
 }
 
+/* A mode is octal however it is written: 0100755 as the kernel prints it,
+ * or 100755 as some producers do (a number would read it as decimal). One
+ * digit means the same either way. */
 static void put_octal(struct buffer *b, struct span v)
 {
 	size_t i;
 
-	if (v.len < 2 || v.p[0] != '0') {
+	if (v.len < 2) {
 		put_number_or_string(b, v);
 		return;
 	}
 	for (i = 0; i < v.len; i++)
 		if (v.p[i] < '0' || v.p[i] > '7') {
-			json_put_string(b, v.p, v.len);
+			if (v.p[0] == '0')
+				json_put_string(b, v.p, v.len);
+			else
+				put_number_or_string(b, v);
 			return;
 		}
 	for (i = 0; i + 1 < v.len && v.p[i] == '0'; i++)
@@ -303,13 +309,13 @@ static void put_value(struct event_json *w, struct buffer *b,
 
 /* Members written so far in one object: a repeated name (hostile input, or
  * a forged record) gets a "_2", "_3"... suffix so that every object keeps
- * unique keys. A 256-bit filter keeps the common case to one test; the
+ * unique keys. A 1024-bit filter keeps the common case to one test; the
  * lists grow on the heap past their inline room, with a hash index from
  * then on, and are freed by object_end(). Each name remembers the suffix
  * its next repeat tries, so a line of n repeats costs O(n), not O(n^2). */
 struct object_state {
 	bool first;
-	uint64_t filter[4];     /* bit (hash & 255): a name with it was seen */
+	uint64_t filter[16];    /* bit (hash & 1023): a name with it was seen */
 	unsigned n, cap;
 	uint32_t *hashes;
 	struct span *names;
@@ -405,7 +411,7 @@ static void object_grow(struct object_state *o)
 static void object_remember(struct object_state *o, struct span name,
 			    uint32_t h)
 {
-	o->filter[(h >> 6) & 3] |= 1ULL << (h & 63);
+	o->filter[(h >> 6) & 15] |= 1ULL << (h & 63);
 	if (o->n == o->cap)
 		object_grow(o);
 	o->hashes[o->n] = h;
@@ -429,7 +435,7 @@ static long object_find(const struct object_state *o, uint32_t h,
 {
 	unsigned i, m;
 
-	if (!(o->filter[(h >> 6) & 3] & (1ULL << (h & 63))))
+	if (!(o->filter[(h >> 6) & 15] & (1ULL << (h & 63))))
 		return -1;
 	if (!o->slots) {
 		for (i = 0; i < o->n; i++)
@@ -448,10 +454,9 @@ static long object_find(const struct object_state *o, uint32_t h,
 static void put_member_name_h(struct buffer *b, struct span name, uint32_t h,
 			      struct object_state *o)
 {
+	bool comma = !o->first;
 	long at;
 
-	if (!o->first)
-		buffer_putc(b, ',');
 	o->first = false;
 	at = object_find(o, h, name.p, name.len);
 	if (at >= 0) {
@@ -476,13 +481,11 @@ static void put_member_name_h(struct buffer *b, struct span name, uint32_t h,
 		}
 		o->renamed[o->nrenamed++] = alt;
 		object_remember(o, span_make(alt, (size_t)l), ah);
-		json_put_string(b, alt, (size_t)l);
-		buffer_putc(b, ':');
+		json_put_member(b, comma, alt, (size_t)l);
 		return;
 	}
 	object_remember(o, name, h);
-	json_put_string(b, name.p, name.len);
-	buffer_putc(b, ':');
+	json_put_member(b, comma, name.p, name.len);
 }
 
 static void put_member_name(struct buffer *b, struct span name,

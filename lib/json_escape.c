@@ -59,46 +59,58 @@ static inline bool word_is_clean(uint64_t x)
 	return bad == 0;
 }
 
-/* Escapes n bytes into d, which has room for 3n; returns the new end. */
+/* One byte (or a whole valid UTF-8 sequence) at p[*i]; advances *i. */
+static inline char *escape_one(char *d, const unsigned char *p, size_t n,
+			       size_t *i)
+{
+	unsigned char c = p[*i];
+
+	if (!needs_care[c]) {
+		*d++ = (char)c;
+		(*i)++;
+	} else if (c == '"' || c == '\\') {
+		*d++ = '\\';
+		*d++ = (char)c;
+		(*i)++;
+	} else {
+		size_t l = c >= 0x80 ? utf8_len(p + *i, n - *i) : 0;
+		if (l) {
+			memcpy(d, p + *i, l);
+			d += l;
+			*i += l;
+		} else {
+			*d++ = '%';
+			*d++ = hexdigits[c >> 4];
+			*d++ = hexdigits[c & 15];
+			(*i)++;
+		}
+	}
+	return d;
+}
+
+/* Escapes n bytes into d, which has room for 3n; returns the new end.
+ * Eight bytes at a time while they are clean; a word that is not is done
+ * byte by byte. */
 static char *escape_into(char *d, const unsigned char *p, size_t n)
 {
 	size_t i = 0;
 
-	while (i < n) {
-		unsigned char c;
+	while (n - i >= 8) {
 		uint64_t w;
+		size_t stop = i + 8;
 
-		if (n - i >= 8) {
-			memcpy(&w, p + i, 8);
-			if (word_is_clean(w)) {
-				memcpy(d, &w, 8);
-				d += 8;
-				i += 8;
-				continue;
-			}
+		memcpy(&w, p + i, 8);
+		if (word_is_clean(w)) {
+			memcpy(d, &w, 8);
+			d += 8;
+			i += 8;
+			continue;
 		}
-		c = p[i];
-		if (!needs_care[c]) {
-			*d++ = (char)c;
-			i++;
-		} else if (c == '"' || c == '\\') {
-			*d++ = '\\';
-			*d++ = (char)c;
-			i++;
-		} else {
-			size_t l = c >= 0x80 ? utf8_len(p + i, n - i) : 0;
-			if (l) {
-				memcpy(d, p + i, l);
-				d += l;
-				i += l;
-				continue;
-			}
-			*d++ = '%';
-			*d++ = hexdigits[c >> 4];
-			*d++ = hexdigits[c & 15];
-			i++;
-		}
+		while (i < stop)
+			d = escape_one(d, p, n, &i);
 	}
+	while (i < n)
+		d = escape_one(d, p, n, &i);
 	return d;
 }
 
@@ -108,6 +120,21 @@ void json_put_escaped(struct buffer *b, const char *p, size_t n)
 	buffer_reserve(b, n * 3);
 	b->len = (size_t)(escape_into(b->data + b->len,
 				      (const unsigned char *)p, n) - b->data);
+}
+
+void json_put_member(struct buffer *b, bool comma, const char *p, size_t n)
+{
+	char *d;
+
+	buffer_reserve(b, n * 3 + 4);
+	d = b->data + b->len;
+	if (comma)
+		*d++ = ',';
+	*d++ = '"';
+	d = escape_into(d, (const unsigned char *)p, n);
+	*d++ = '"';
+	*d++ = ':';
+	b->len = (size_t)(d - b->data);
 }
 
 void json_put_string(struct buffer *b, const char *p, size_t n)

@@ -13,6 +13,8 @@
 
 /* Writes "..." around the escaped bytes. */
 void json_put_string(struct buffer *b, const char *p, size_t n);
+/* Writes ,"name": (the comma when asked): one member name, in one go. */
+void json_put_member(struct buffer *b, bool comma, const char *p, size_t n);
 /* Writes the escaped bytes without quotes. */
 void json_put_escaped(struct buffer *b, const char *p, size_t n);
 

@@ -9,21 +9,23 @@ static const char *skip_spaces(const char *p, const char *end)
 	return p;
 }
 
-/* Digits to u64; false on no digit or overflow. */
+/* Digits to u64; false on no digit or overflow. Only a 20th digit can
+ * overflow, so only it pays for the check. */
 static bool take_u64(const char **pp, const char *end, uint64_t *out)
 {
-	const char *p = *pp;
+	const char *p = *pp, *start = p;
 	uint64_t v = 0;
 
-	if (p >= end || *p < '0' || *p > '9')
-		return false;
-	while (p < end && *p >= '0' && *p <= '9') {
+	while (p < end && (unsigned char)(*p - '0') < 10) {
 		unsigned d = (unsigned)(*p - '0');
-		if (v > (UINT64_MAX - d) / 10)
+		if (p - start >= 19 &&
+		    (p - start > 19 || v > (UINT64_MAX - d) / 10))
 			return false;
 		v = v * 10 + d;
 		p++;
 	}
+	if (p == start)
+		return false;
 	*pp = p;
 	*out = v;
 	return true;

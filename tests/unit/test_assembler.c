@@ -133,6 +133,41 @@ static void test_event_time_timeout(void)
 	assembler_free(a);
 }
 
+/* A record of an earlier event, late by more than the timeout (seen in
+ * real logs), looks like the clock set back: it must not end the newer
+ * event still being assembled. */
+static void test_late_record_is_no_step(void)
+{
+	struct seen s;
+	struct assembler *a = make(&s, 100, false);
+
+	push(a, REC("SYSCALL", "100", "1"), 0);
+	push(a, REC("SYSCALL", "107", "2"), 0);
+	CHECK_STR(s.log, "1:1:T;");
+	push(a, REC("PATH", "100", "1"), 0);
+	push(a, REC("PATH", "107", "2"), 0);
+	CHECK_STR(s.log, "1:1:T;");
+	assembler_flush(a);
+	CHECK_STR(s.log, "1:1:T;2:2:F;1:1:F;");
+	assembler_free(a);
+}
+
+/* After a real step back, the events before it end once the clock has run
+ * the timeout since the step; the events after it are not cut short. */
+static void test_clock_set_back(void)
+{
+	struct seen s;
+	struct assembler *a = make(&s, 100, false);
+
+	push(a, REC("SYSCALL", "200", "1"), 0);
+	push(a, REC("SYSCALL", "100", "2"), 0);
+	push(a, REC("SYSCALL", "101", "3"), 0);
+	CHECK_STR(s.log, "");
+	push(a, REC("SYSCALL", "102", "4"), 0);
+	CHECK_STR(s.log, "1:1:T;2:1:T;");
+	assembler_free(a);
+}
+
 static void test_wall_clock_timeout(void)
 {
 	struct seen s;
@@ -188,6 +223,8 @@ int main(void)
 	test_lookahead_without_eoe();
 	test_late_record_disables_lookahead();
 	test_event_time_timeout();
+	test_late_record_is_no_step();
+	test_clock_set_back();
 	test_wall_clock_timeout();
 	test_in_flight_bound();
 	test_nodes_and_loss();
