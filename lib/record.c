@@ -151,21 +151,25 @@ static const char *token_end(const char *p, const char *end, const char *eq)
 	return q ? q : end;
 }
 
+/* Bytes that end a field name: '=' and the space between words. */
+static const unsigned char name_stop[256] = { ['='] = 1, [' '] = 1 };
+
 /* The '=' of the word at p, or NULL when the word has none. */
 static const char *find_eq(const char *p, const char *end)
 {
-	for (; p < end; p++) {
-		if (*p == '=')
-			return p;
-		if (*p == ' ')
-			return NULL;
-	}
-	return NULL;
+	while (p < end && !name_stop[(unsigned char)*p])
+		p++;
+	return p < end && *p == '=' ? p : NULL;
 }
 
 /* Trailing punctuation auparse strips from values. */
 static void trim_value(struct span *v)
 {
+	char last = v->len ? v->p[v->len - 1] : 0;
+
+	/* the common case: a value ending in none of them */
+	if (last != ':' && last != ',' && last != '\'' && last != ')')
+		return;
 	if (v->len && v->p[v->len - 1] == ':')
 		v->len--;
 	if (v->len && v->p[v->len - 1] == ',')
