@@ -74,6 +74,10 @@ static uint32_t name_hash(const char *p, size_t n)
 	return h;
 }
 
+/* Lengths of the style_table names, filled with the index. */
+static unsigned char style_name_len[sizeof(style_table) /
+				    sizeof(style_table[0])];
+
 static void build_style_index(void)
 {
 	size_t i;
@@ -81,6 +85,7 @@ static void build_style_index(void)
 	for (i = 0; i < sizeof(style_table) / sizeof(style_table[0]); i++) {
 		const struct style_entry *e = &style_table[i];
 		uint32_t h = name_hash(e->name, strlen(e->name));
+		style_name_len[i] = (unsigned char)strlen(e->name);
 		while (style_index[h % STYLE_SLOTS])
 			h++;
 		style_index[h % STYLE_SLOTS] = e;
@@ -95,8 +100,8 @@ static enum value_style style_of(struct span name, uint32_t h)
 	if (name.len == 0 || name.len > 15)
 		return VALUE_PLAIN;
 	while ((e = style_index[h % STYLE_SLOTS]) != NULL) {
-		if (strncmp(e->name, name.p, name.len) == 0 &&
-		    e->name[name.len] == 0)
+		if (style_name_len[e - style_table] == name.len &&
+		    memcmp(e->name, name.p, name.len) == 0)
 			return e->style;
 		h++;
 	}

@@ -145,10 +145,10 @@ static const char *token_end(const char *p, const char *end, const char *eq)
 	/* the name part holds no space (find_eq stopped at the '=') */
 	if (eq)
 		p = eq + 1;
-	if (p >= end)
-		return end;
-	q = memchr(p, ' ', (size_t)(end - p));
-	return q ? q : end;
+	/* values are short: a plain loop beats memchr's set-up */
+	while (p < end && *p != ' ')
+		p++;
+	return p;
 }
 
 /* Bytes that end a field name: '=' and the space between words. */
