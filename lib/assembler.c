@@ -25,7 +25,7 @@ struct node_state {
 /* Keys of recently written events, to notice duplicates and late records. */
 struct recent_key {
 	uint64_t sec, serial;
-	uint32_t msec, node_hash;
+	uint32_t msec, key_hash;  /* the event key's whole hash */
 	bool used, by_lookahead;
 };
 
@@ -256,7 +256,7 @@ static bool recently_written(struct assembler *a, const struct record *r,
 
 	*by_lookahead = rk->by_lookahead;
 	return rk->used && rk->serial == r->serial && rk->sec == r->sec &&
-	       rk->msec == r->msec && rk->node_hash == h;
+	       rk->msec == r->msec && rk->key_hash == h;
 }
 
 static void unlink_event(struct assembler *a, struct event *e)
@@ -305,7 +305,7 @@ static void complete(struct assembler *a, struct event *e, enum event_close why)
 	rk->sec = e->sec;
 	rk->msec = e->msec;
 	rk->serial = e->serial;
-	rk->node_hash = e->hash;
+	rk->key_hash = e->hash;
 	rk->by_lookahead = (why == CLOSE_NEXT_EVENT);
 	if (why == CLOSE_TIMEOUT)
 		stats.timed_out++;

@@ -479,7 +479,7 @@ void output_write(struct output *o, struct buffer *b)
 				s->drops++;
 				stats.dropped++;
 			}
-			p += len + 1;
+			p = nl ? nl + 1 : end;
 		}
 	}
 	b->len = 0;

@@ -36,7 +36,6 @@ struct sink_file {
 	struct sink_file_options opt;
 	bool regular;
 	bool failing;         /* the last write failed (reported once) */
-	struct file_rotation rot;
 };
 
 /* Opens NAME under dirfd for appending; a file it creates gets the mode

@@ -68,8 +68,11 @@ static bool pread_all(int fd, void *buf, size_t n, uint64_t off)
 		ssize_t r = pread(fd, p, n, (off_t)off);
 		if (r < 0 && errno == EINTR)
 			continue;
-		if (r <= 0)
+		if (r <= 0) {
+			if (r == 0)
+				errno = EIO;  /* the file ends early */
 			return false;
+		}
 		p += r;
 		n -= (size_t)r;
 		off += (uint64_t)r;
@@ -85,8 +88,11 @@ static bool pwrite_all(int fd, const void *buf, size_t n, uint64_t off)
 		ssize_t r = pwrite(fd, p, n, (off_t)off);
 		if (r < 0 && errno == EINTR)
 			continue;
-		if (r <= 0)
+		if (r <= 0) {
+			if (r == 0)
+				errno = ENOSPC;  /* nothing written: no room */
 			return false;
+		}
 		p += r;
 		n -= (size_t)r;
 		off += (uint64_t)r;
