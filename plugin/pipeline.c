@@ -228,6 +228,10 @@ void pipeline_line(struct pipeline *p, const char *line, size_t len,
 	enum record_error rc;
 
 	stats.lines++;
+	/* A log that passed through Windows ends its lines in CR LF: the CR
+	 * belongs to no field. */
+	if (len && line[len - 1] == '\r')
+		len--;
 	if (len > AUDITD_MAX_LINE || truncated) {
 		stats.long_lines++;
 		if (truncated)
