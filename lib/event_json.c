@@ -93,7 +93,8 @@ static void build_style_index(void)
 	style_index_ready = true;
 }
 
-static enum value_style style_of(struct span name, uint32_t h)
+static inline __attribute__((always_inline)) enum value_style
+style_of(struct span name, uint32_t h)
 {
 	const struct style_entry *e;
 
@@ -124,7 +125,8 @@ void event_json_free(struct event_json *w)
 }
 
 /* Canonical decimal within +-2^53: safe as a JSON number everywhere. */
-static bool is_json_safe_decimal(struct span v)
+static inline __attribute__((always_inline)) bool
+is_json_safe_decimal(struct span v)
 {
 	size_t i = 0, digits;
 
@@ -162,7 +164,8 @@ static bool is_hex_digits(struct span v)
 	return true;
 }
 
-static void put_number_or_string(struct buffer *b, struct span v)
+static inline __attribute__((always_inline)) void
+put_number_or_string(struct buffer *b, struct span v)
 {
 	if (is_json_safe_decimal(v))
 		buffer_append(b, v.p, v.len);
@@ -413,7 +416,8 @@ static void object_grow(struct object_state *o)
 		slot_insert(o, i);
 }
 
-static void object_remember(struct object_state *o, struct span name,
+static inline __attribute__((always_inline)) void
+object_remember(struct object_state *o, struct span name,
 			    uint32_t h)
 {
 	o->filter[(h >> 6) & 15] |= 1ULL << (h & 63);
@@ -435,7 +439,8 @@ static bool name_at(const struct object_state *o, unsigned i, uint32_t h,
 }
 
 /* Index of the name among those written, or -1. */
-static long object_find(const struct object_state *o, uint32_t h,
+static inline __attribute__((always_inline)) long
+object_find(const struct object_state *o, uint32_t h,
 			const char *p, size_t n)
 {
 	unsigned i, m;

@@ -2,7 +2,7 @@
 #include "record.h"
 #include "record_types.h"
 
-static const char *skip_spaces(const char *p, const char *end)
+static inline __attribute__((always_inline)) const char *skip_spaces(const char *p, const char *end)
 {
 	while (p < end && *p == ' ')
 		p++;
@@ -131,7 +131,7 @@ void enriched_begin(struct field_cursor *c, const struct record *r)
 /* End of a token starting at p: the next space, except that a value that
  * opens with a double quote runs to the next quote when that one ends the
  * word (a value may then hold spaces). */
-static const char *token_end(const char *p, const char *end, const char *eq)
+static inline __attribute__((always_inline)) const char *token_end(const char *p, const char *end, const char *eq)
 {
 	const char *q;
 
@@ -155,7 +155,7 @@ static const char *token_end(const char *p, const char *end, const char *eq)
 static const unsigned char name_stop[256] = { ['='] = 1, [' '] = 1 };
 
 /* The '=' of the word at p, or NULL when the word has none. */
-static const char *find_eq(const char *p, const char *end)
+static inline __attribute__((always_inline)) const char *find_eq(const char *p, const char *end)
 {
 	while (p < end && !name_stop[(unsigned char)*p])
 		p++;
@@ -163,7 +163,7 @@ static const char *find_eq(const char *p, const char *end)
 }
 
 /* Trailing punctuation auparse strips from values. */
-static void trim_value(struct span *v)
+static inline __attribute__((always_inline)) void trim_value(struct span *v)
 {
 	char last = v->len ? v->p[v->len - 1] : 0;
 
@@ -181,7 +181,7 @@ static void trim_value(struct span *v)
 		v->len--;
 }
 
-static void classify_value(struct field *f)
+static inline __attribute__((always_inline)) void classify_value(struct field *f)
 {
 	struct span v = f->raw;
 
@@ -289,7 +289,7 @@ static bool avc_word(struct field_cursor *c, const char *p, const char *e,
 }
 
 /* True for a token that starts "msg=": eq is its first '='. */
-static bool is_msg(const char *p, const char *eq, const char *end)
+static inline __attribute__((always_inline)) bool is_msg(const char *p, const char *eq, const char *end)
 {
 	return eq - p == 3 && memcmp(p, "msg", 3) == 0 && eq + 1 < end;
 }
