@@ -6,6 +6,8 @@ set -u
 : "${JSON_CANON:=$top_srcdir/tests/tools/json_canon}"
 : "${DIFFTEST:=$top_srcdir/tests/tools/difftest}"
 failures=0
+skipped_parts=()
+
 
 fail() {
 	echo "FAIL: $*"
@@ -31,10 +33,65 @@ corpus_log() {
 	echo "$out"
 }
 
-finish() {
-	if [ "$failures" -eq 0 ]; then
-		exit 0
-	fi
-	echo "$failures failure(s)"
-	exit 1
+# A part of the test that could not run here: the test then ends as SKIP
+# (exit 77, the reasons listed), never as PASS, unless another part failed.
+skip_part() {
+	echo "skip: $*"
+	skipped_parts+=("$*")
 }
+
+# Live tests, and anything that drives the kernel, honour this: set for
+# `make distcheck` and for quick checks while developing.
+skip_live_requested() {
+	[ -n "${AUENRICH_SKIP_LIVE:-}" ]
+}
+
+# wait_until SECONDS COMMAND [ARG...]: polls COMMAND every 50 ms until it
+# succeeds (0) or SECONDS have passed (1). Tests wait for a condition this
+# way, never with a fixed sleep.
+wait_until() {
+	local limit=$1 start now
+	shift
+	start=$(date +%s%N)
+	while ! "$@"; do
+		now=$(date +%s%N)
+		[ $(((now - start) / 1000000)) -ge $((limit * 1000)) ] && return 1
+		sleep 0.05
+	done
+	return 0
+}
+
+# The file exists and holds at least N lines.
+file_has_lines() {
+	[ -f "$1" ] && [ "$(wc -l < "$1")" -ge "$2" ]
+}
+
+# The file exists and holds a line matching the extended regex.
+file_has_match() {
+	[ -f "$1" ] && grep -Eq -- "$2" "$1"
+}
+
+finish() {
+	if [ "$failures" -ne 0 ]; then
+		echo "$failures failure(s)"
+		[ ${#skipped_parts[@]} -eq 0 ] || echo "(and ${#skipped_parts[@]} part(s) skipped)"
+		exit 1
+	fi
+	if [ ${#skipped_parts[@]} -ne 0 ]; then
+		local part
+		for part in "${skipped_parts[@]}"; do
+			echo "SKIP: $part"
+		done
+		exit 77
+	fi
+	exit 0
+}
+
+# Every test under tests/live/ drives the kernel: off when asked.
+case "$0" in
+*/live/*)
+	if skip_live_requested; then
+		echo "SKIP: live tests off (AUENRICH_SKIP_LIVE is set)"
+		exit 77
+	fi ;;
+esac
