@@ -1,4 +1,5 @@
-/* assembler.c - events in flight: a hash table plus an arrival-ordered list. */
+/* assembler.c - events in flight: a hash table plus an arrival-ordered list;
+ * node names in a second table. */
 #include "assembler.h"
 
 #include <stdlib.h>
@@ -11,6 +12,7 @@ enum { RECENT_SLOTS = 4096, MAX_NODES = 4096, SWEEP_EVERY = 1024,
        POOL_MAX = 256, KEEP_TEXT_CAP = 1 << 16 };
 
 struct node_state {
+	struct hash_link link;
 	char *name;
 	size_t name_len;
 	uint64_t max_sec;     /* newest timestamp since the clock last went back */
@@ -19,13 +21,13 @@ struct node_state {
 	bool no_lookahead;    /* a record came after a look-ahead close */
 	struct event *pending;/* closes when another event's record arrives */
 	struct serial_tracker serials;
-	struct node_state *hnext;
 };
 
 /* Keys of recently written events, to notice duplicates and late records. */
 struct recent_key {
 	uint64_t sec, serial;
-	uint32_t msec, key_hash;  /* the event key's whole hash */
+	uint32_t msec;
+	uint64_t key_hash;        /* the event key's whole hash */
 	bool used, by_lookahead;
 };
 
@@ -33,36 +35,38 @@ struct assembler {
 	struct assembler_config cfg;
 	event_sink_fn sink;
 	void *ctx;
-	struct event **buckets;
-	uint32_t nbuckets;
+	struct hash_table events;
 	unsigned in_flight;
-	struct event *head, *tail;     /* arrival order, oldest first */
+	struct lru_list arrival;       /* oldest first */
 	struct event *pool;            /* recycled events */
 	unsigned pool_len;
 	struct node_state local;       /* records without node= */
-	struct node_state **nodes;
-	uint32_t nnode_buckets;
+	struct hash_table nodes;
 	unsigned nnodes;
 	struct node_state overflow;    /* beyond MAX_NODES */
 	struct recent_key recent[RECENT_SLOTS];
 	unsigned pushes;
 };
 
-static uint32_t hash_bytes(const char *p, size_t n, uint32_t h)
+/* The keyed hash of (sec, msec, serial), told apart by node with the keyed
+ * hash of the node's name (0 for local records). */
+static uint64_t key_hash(const struct node_state *ns, const struct record *r)
 {
-	while (n--)
-		h = (h ^ (unsigned char)*p++) * 16777619u;
-	return h;
+	uint64_t k[3] = { r->sec, r->serial, r->msec };
+
+	return hash_bytes(k, sizeof(k)) ^ ns->link.hash;
 }
 
-static uint32_t key_hash(uint32_t node_hash, uint64_t sec, uint32_t msec,
-			 uint64_t serial)
+static struct event *oldest(const struct assembler *a)
 {
-	uint64_t x = serial * 0x9E3779B97F4A7C15ULL ^ (sec * 1000 + msec);
-	x ^= x >> 29;
-	x *= 0xBF58476D1CE4E5B9ULL;
-	x ^= x >> 32;
-	return (uint32_t)x ^ node_hash;
+	return a->arrival.oldest ?
+	       lru_entry(a->arrival.oldest, struct event, order) : NULL;
+}
+
+static struct event *newer(const struct event *e)
+{
+	return e->order.newer ?
+	       lru_entry(e->order.newer, struct event, order) : NULL;
 }
 
 void event_record_view(const struct event *e, uint32_t i, struct record *r)
@@ -82,14 +86,6 @@ void event_record_view(const struct event *e, uint32_t i, struct record *r)
 	r->enriched = span_make(t + er->enr_off, er->enr_len);
 }
 
-static uint32_t pow2_at_least(uint32_t n)
-{
-	uint32_t p = 64;
-	while (p < n && p < (1u << 30))
-		p <<= 1;
-	return p;
-}
-
 struct assembler *assembler_new(const struct assembler_config *cfg,
 				event_sink_fn sink, void *ctx)
 {
@@ -99,50 +95,26 @@ struct assembler *assembler_new(const struct assembler_config *cfg,
 		return NULL;
 	a->sink = sink;
 	a->ctx = ctx;
-	a->nnode_buckets = 64;
-	a->nodes = calloc(a->nnode_buckets, sizeof(*a->nodes));
 	a->overflow.name = (char *)"";
 	a->local.name = (char *)"";
-	if (!a->nodes) {
+	lru_init(&a->arrival);
+	if (!hash_table_init(&a->nodes, 64) ||
+	    !hash_table_init(&a->events, 1024)) {
+		hash_table_destroy(&a->nodes);
 		free(a);
 		return NULL;
 	}
 	assembler_configure(a, cfg);
-	if (!a->buckets) {
-		free(a->nodes);
-		free(a);
-		return NULL;
-	}
 	return a;
-}
-
-static void rehash(struct assembler *a, uint32_t nb)
-{
-	struct event **b = calloc(nb, sizeof(*b));
-	struct event *e;
-
-	if (!b)
-		return;  /* keep the old table: slower, still correct */
-	for (e = a->head; e; e = e->next) {
-		e->hnext = b[e->hash & (nb - 1)];
-		b[e->hash & (nb - 1)] = e;
-	}
-	free(a->buckets);
-	a->buckets = b;
-	a->nbuckets = nb;
 }
 
 void assembler_configure(struct assembler *a, const struct assembler_config *cfg)
 {
-	uint32_t nb;
-
 	a->cfg = *cfg;
 	if (a->cfg.max_events == 0)
 		a->cfg.max_events = 1;
-	nb = pow2_at_least(a->cfg.max_events * 2);
-	if (nb != a->nbuckets)
-		rehash(a, nb);
-	/* A smaller limit takes effect as events arrive: the oldest go first. */
+	/* A smaller limit takes effect as events arrive: the oldest go first;
+	 * the table grows with the events in flight. */
 }
 
 static void free_event(struct event *e)
@@ -153,8 +125,11 @@ static void free_event(struct event *e)
 	free(e);
 }
 
-static void free_node(struct node_state *ns)
+static void free_node(struct hash_link *l, void *ctx)
 {
+	struct node_state *ns = hash_entry(l, struct node_state, link);
+
+	(void)ctx;
 	free(ns->name);
 	free(ns);
 }
@@ -162,27 +137,20 @@ static void free_node(struct node_state *ns)
 void assembler_free(struct assembler *a)
 {
 	struct event *e, *n;
-	uint32_t i;
 
 	if (!a)
 		return;
-	for (e = a->head; e; e = n) {
-		n = e->next;
+	for (e = oldest(a); e; e = n) {
+		n = newer(e);
 		free_event(e);
 	}
 	for (e = a->pool; e; e = n) {
-		n = e->next;
+		n = e->pool_next;
 		free_event(e);
 	}
-	for (i = 0; i < a->nnode_buckets; i++) {
-		struct node_state *ns, *nn;
-		for (ns = a->nodes[i]; ns; ns = nn) {
-			nn = ns->hnext;
-			free_node(ns);
-		}
-	}
-	free(a->nodes);
-	free(a->buckets);
+	hash_table_each(&a->nodes, free_node, NULL);
+	hash_table_destroy(&a->nodes);
+	hash_table_destroy(&a->events);
 	free(a);
 }
 
@@ -193,16 +161,19 @@ unsigned assembler_in_flight(const struct assembler *a)
 
 static struct node_state *node_lookup(struct assembler *a, struct span node)
 {
-	uint32_t h, i;
+	uint64_t h;
+	struct hash_link *l;
 	struct node_state *ns;
 
 	if (node.len == 0)
 		return &a->local;
-	h = hash_bytes(node.p, node.len, 2166136261u);
-	for (ns = a->nodes[h & (a->nnode_buckets - 1)]; ns; ns = ns->hnext)
+	h = hash_bytes(node.p, node.len);
+	for (l = hash_table_first(&a->nodes, h); l; l = hash_table_next(l, h)) {
+		ns = hash_entry(l, struct node_state, link);
 		if (ns->name_len == node.len &&
 		    memcmp(ns->name, node.p, node.len) == 0)
 			return ns;
+	}
 	if (a->nnodes >= MAX_NODES)
 		return &a->overflow;
 	ns = calloc(1, sizeof(*ns));
@@ -213,27 +184,8 @@ static struct node_state *node_lookup(struct assembler *a, struct span node)
 	memcpy(ns->name, node.p, node.len);
 	ns->name[node.len] = 0;
 	ns->name_len = node.len;
-	if (++a->nnodes > a->nnode_buckets) {
-		uint32_t nb = a->nnode_buckets * 2;
-		struct node_state **b = calloc(nb, sizeof(*b));
-		if (b) {
-			for (i = 0; i < a->nnode_buckets; i++) {
-				struct node_state *x, *nx;
-				for (x = a->nodes[i]; x; x = nx) {
-					uint32_t xh = hash_bytes(x->name,
-						x->name_len, 2166136261u);
-					nx = x->hnext;
-					x->hnext = b[xh & (nb - 1)];
-					b[xh & (nb - 1)] = x;
-				}
-			}
-			free(a->nodes);
-			a->nodes = b;
-			a->nnode_buckets = nb;
-		}
-	}
-	ns->hnext = a->nodes[h & (a->nnode_buckets - 1)];
-	a->nodes[h & (a->nnode_buckets - 1)] = ns;
+	a->nnodes++;
+	hash_table_insert(&a->nodes, &ns->link, h);
 	return ns;
 }
 
@@ -244,13 +196,13 @@ static bool event_matches(const struct event *e, const struct record *r)
 	       (r->node.len == 0 || memcmp(e->node.p, r->node.p, r->node.len) == 0);
 }
 
-static struct recent_key *recent_slot(struct assembler *a, uint32_t h)
+static struct recent_key *recent_slot(struct assembler *a, uint64_t h)
 {
 	return &a->recent[h & (RECENT_SLOTS - 1)];
 }
 
 static bool recently_written(struct assembler *a, const struct record *r,
-			     uint32_t h, bool *by_lookahead)
+			     uint64_t h, bool *by_lookahead)
 {
 	const struct recent_key *rk = recent_slot(a, h);
 
@@ -261,20 +213,8 @@ static bool recently_written(struct assembler *a, const struct record *r,
 
 static void unlink_event(struct assembler *a, struct event *e)
 {
-	struct event **pp = &a->buckets[e->hash & (a->nbuckets - 1)];
-
-	while (*pp && *pp != e)
-		pp = &(*pp)->hnext;
-	if (*pp)
-		*pp = e->hnext;
-	if (e->prev)
-		e->prev->next = e->next;
-	else
-		a->head = e->next;
-	if (e->next)
-		e->next->prev = e->prev;
-	else
-		a->tail = e->prev;
+	hash_table_remove(&a->events, &e->link);
+	lru_unlink(&a->arrival, &e->order);
 	a->in_flight--;
 }
 
@@ -288,14 +228,14 @@ static void recycle(struct assembler *a, struct event *e)
 		buffer_free(&e->text);
 	free(e->node_heap);
 	e->node_heap = NULL;
-	e->next = a->pool;
+	e->pool_next = a->pool;
 	a->pool = e;
 	a->pool_len++;
 }
 
 static void complete(struct assembler *a, struct event *e, enum event_close why)
 {
-	struct recent_key *rk = recent_slot(a, e->hash);
+	struct recent_key *rk = recent_slot(a, e->link.hash);
 
 	unlink_event(a, e);
 	if (e->ns->pending == e)
@@ -305,7 +245,7 @@ static void complete(struct assembler *a, struct event *e, enum event_close why)
 	rk->sec = e->sec;
 	rk->msec = e->msec;
 	rk->serial = e->serial;
-	rk->key_hash = e->hash;
+	rk->key_hash = e->link.hash;
 	rk->by_lookahead = (why == CLOSE_NEXT_EVENT);
 	if (why == CLOSE_TIMEOUT)
 		stats.timed_out++;
@@ -316,23 +256,25 @@ static void complete(struct assembler *a, struct event *e, enum event_close why)
 }
 
 static struct event *find_event(struct assembler *a, const struct record *r,
-				uint32_t h)
+				uint64_t h)
 {
-	struct event *e;
+	struct hash_link *l;
 
-	for (e = a->buckets[h & (a->nbuckets - 1)]; e; e = e->hnext)
-		if (e->hash == h && event_matches(e, r))
+	for (l = hash_table_first(&a->events, h); l; l = hash_table_next(l, h)) {
+		struct event *e = hash_entry(l, struct event, link);
+		if (event_matches(e, r))
 			return e;
+	}
 	return NULL;
 }
 
 static struct event *new_event(struct assembler *a, const struct record *r,
-			       struct node_state *ns, uint32_t h)
+			       struct node_state *ns, uint64_t h)
 {
 	struct event *e = a->pool;
 
 	if (e) {
-		a->pool = e->next;
+		a->pool = e->pool_next;
 		a->pool_len--;
 	} else {
 		e = calloc(1, sizeof(*e));
@@ -347,7 +289,6 @@ static struct event *new_event(struct assembler *a, const struct record *r,
 	e->serial = r->serial;
 	e->has_syscall = false;
 	e->ns = ns;
-	e->hash = h;
 	if (r->node.len <= sizeof(e->node_buf)) {
 		if (r->node.len)
 			memcpy(e->node_buf, r->node.p, r->node.len);
@@ -361,15 +302,8 @@ static struct event *new_event(struct assembler *a, const struct record *r,
 		memcpy(e->node_heap, r->node.p, r->node.len);
 		e->node = span_make(e->node_heap, r->node.len);
 	}
-	e->hnext = a->buckets[h & (a->nbuckets - 1)];
-	a->buckets[h & (a->nbuckets - 1)] = e;
-	e->next = NULL;
-	e->prev = a->tail;
-	if (a->tail)
-		a->tail->next = e;
-	else
-		a->head = e;
-	a->tail = e;
+	hash_table_insert(&a->events, &e->link, h);
+	lru_push_newest(&a->arrival, &e->order);
 	a->in_flight++;
 	return e;
 }
@@ -430,12 +364,12 @@ static void sweep(struct assembler *a, bool full)
 {
 	struct event *e, *n;
 
-	while (a->head && timed_out(a, a->head))
-		complete(a, a->head, CLOSE_TIMEOUT);
+	while ((e = oldest(a)) && timed_out(a, e))
+		complete(a, e, CLOSE_TIMEOUT);
 	if (!full)
 		return;
-	for (e = a->head; e; e = n) {
-		n = e->next;
+	for (e = oldest(a); e; e = n) {
+		n = newer(e);
 		if (timed_out(a, e))
 			complete(a, e, CLOSE_TIMEOUT);
 	}
@@ -444,9 +378,7 @@ static void sweep(struct assembler *a, bool full)
 void assembler_push(struct assembler *a, const struct record *r, double wall)
 {
 	struct node_state *ns = node_lookup(a, r->node);
-	uint32_t h = key_hash(r->node.len ? hash_bytes(r->node.p, r->node.len,
-						       2166136261u) : 0,
-			      r->sec, r->msec, r->serial);
+	uint64_t h = key_hash(ns, r);
 	struct event *e;
 	bool by_lookahead;
 
@@ -490,8 +422,8 @@ void assembler_push(struct assembler *a, const struct record *r, double wall)
 			if (by_lookahead)
 				ns->no_lookahead = true;
 		}
-		while (a->in_flight >= a->cfg.max_events && a->head)
-			complete(a, a->head, CLOSE_EVICTED);
+		while (a->in_flight >= a->cfg.max_events && oldest(a))
+			complete(a, oldest(a), CLOSE_EVICTED);
 		e = new_event(a, r, ns, h);
 		if (!e) {
 			stats.dropped++;
@@ -517,24 +449,28 @@ void assembler_tick(struct assembler *a, double wall)
 {
 	struct event *e, *n;
 
-	for (e = a->head; e; e = n) {
-		n = e->next;
+	for (e = oldest(a); e; e = n) {
+		n = newer(e);
 		if (a->cfg.live && e->last_wall + a->cfg.timeout_sec <= wall)
 			complete(a, e, CLOSE_TIMEOUT);
 	}
 }
 
+static void finish_node(struct hash_link *l, void *ctx)
+{
+	struct node_state *ns = hash_entry(l, struct node_state, link);
+
+	(void)ctx;
+	stats.lost += serial_tracker_finish(&ns->serials);
+}
+
 void assembler_flush(struct assembler *a)
 {
-	uint32_t i;
+	struct event *e;
 
-	while (a->head)
-		complete(a, a->head, CLOSE_END_OF_INPUT);
+	while ((e = oldest(a)))
+		complete(a, e, CLOSE_END_OF_INPUT);
 	stats.lost += serial_tracker_finish(&a->local.serials);
 	stats.lost += serial_tracker_finish(&a->overflow.serials);
-	for (i = 0; i < a->nnode_buckets; i++) {
-		struct node_state *ns;
-		for (ns = a->nodes[i]; ns; ns = ns->hnext)
-			stats.lost += serial_tracker_finish(&ns->serials);
-	}
+	hash_table_each(&a->nodes, finish_node, NULL);
 }

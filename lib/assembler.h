@@ -13,6 +13,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "buffer.h"
+#include "hash_table.h"
+#include "lru_list.h"
 #include "record.h"
 
 struct event_record {
@@ -46,8 +48,9 @@ struct event {
 	double last_wall;              /* wall clock of the newest record */
 	/* bookkeeping private to the assembler */
 	struct node_state *ns;
-	uint32_t hash;
-	struct event *hnext, *prev, *next;
+	struct hash_link link;         /* in the table of events in flight */
+	struct lru_link order;         /* arrival order */
+	struct event *pool_next;
 	char node_buf[64];
 	char *node_heap;
 };

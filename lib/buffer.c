@@ -49,13 +49,3 @@ void buffer_put_u64(struct buffer *b, unsigned long long v)
 	} while (v);
 	buffer_append(b, tmp + i, sizeof(tmp) - i);
 }
-
-void buffer_put_i64(struct buffer *b, long long v)
-{
-	if (v < 0) {
-		buffer_putc(b, '-');
-		buffer_put_u64(b, 0ULL - (unsigned long long)v);
-	} else {
-		buffer_put_u64(b, (unsigned long long)v);
-	}
-}

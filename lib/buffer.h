@@ -41,8 +41,7 @@ static inline void buffer_puts(struct buffer *b, const char *s)
 	buffer_append(b, s, strlen(s));
 }
 
-/* Appends an unsigned / signed decimal number. */
+/* Appends an unsigned decimal number. */
 void buffer_put_u64(struct buffer *b, unsigned long long v);
-void buffer_put_i64(struct buffer *b, long long v);
 
 #endif

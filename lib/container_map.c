@@ -10,23 +10,26 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "hash_table.h"
+#include "lru_list.h"
 #include "record_types.h"
 
 enum { ARCH_CACHE = 8, CLONE_THREAD_FLAG = 0x00010000 };
 
 struct entry {
-	struct entry *hnext, *older, *newer;
+	struct hash_link link;    /* next: the free list when recycled */
+	struct lru_link lru;
 	uint64_t key;
 	uint16_t node;
 };
 
 struct table {
-	struct entry **buckets;
-	uint32_t nbuckets;
+	struct hash_table index;
+	struct lru_list lru;      /* least recently seen first */
 	uint32_t count;
-	struct entry *oldest, *newest;
 	struct entry *free;       /* recycled entries */
 	size_t size;
+	bool ready;
 };
 
 struct container;
@@ -65,9 +68,9 @@ struct arch_calls {
 struct container_map {
 	struct container_map_config cfg;
 	struct table tasks, conts, nets;
-	char *node_names[CMAP_MAX_NODES];
-	size_t node_lens[CMAP_MAX_NODES];
-	unsigned nnodes, last_node;
+	struct node_name *nodes[CMAP_MAX_NODES];   /* by index; 0: local */
+	struct hash_table node_index;
+	unsigned nnodes;
 	uint64_t generation, synthetic_seq;
 	struct container_map_counters ctr;
 	struct arch_calls arches[ARCH_CACHE];
@@ -80,92 +83,58 @@ static void table_init(struct table *t, size_t size)
 {
 	memset(t, 0, sizeof(*t));
 	t->size = size;
-	t->nbuckets = 64;
-	t->buckets = calloc(t->nbuckets, sizeof(*t->buckets));
+	lru_init(&t->lru);
+	t->ready = hash_table_init(&t->index, 64);
 }
 
-static uint32_t slot_of(uint32_t nbuckets, uint16_t node, uint64_t key)
+static uint64_t key_hash(uint16_t node, uint64_t key)
 {
-	uint64_t x = (key ^ ((uint64_t)node << 47)) * 0x9E3779B97F4A7C15ULL;
+	uint64_t k[2] = { key, node };
 
-	x ^= x >> 29;
-	return (uint32_t)x & (nbuckets - 1);
+	return hash_bytes(k, sizeof(k));
 }
 
 static struct entry *table_find(const struct table *t, uint16_t node,
 				uint64_t key)
 {
-	struct entry *e;
+	uint64_t h = key_hash(node, key);
+	struct hash_link *l;
 
-	for (e = t->buckets[slot_of(t->nbuckets, node, key)]; e; e = e->hnext)
+	for (l = hash_table_first(&t->index, h); l; l = hash_table_next(l, h)) {
+		struct entry *e = hash_entry(l, struct entry, link);
 		if (e->key == key && e->node == node)
 			return e;
+	}
 	return NULL;
 }
 
-static void lru_unlink(struct table *t, struct entry *e)
+static struct entry *table_oldest(const struct table *t)
 {
-	if (e->older)
-		e->older->newer = e->newer;
-	else
-		t->oldest = e->newer;
-	if (e->newer)
-		e->newer->older = e->older;
-	else
-		t->newest = e->older;
-	e->older = e->newer = NULL;
+	return t->lru.oldest ? lru_entry(t->lru.oldest, struct entry, lru) :
+			       NULL;
 }
 
-static void lru_push(struct table *t, struct entry *e)
+static struct entry *entry_newer(const struct entry *e)
 {
-	e->older = t->newest;
-	e->newer = NULL;
-	if (t->newest)
-		t->newest->newer = e;
-	else
-		t->oldest = e;
-	t->newest = e;
+	return e->lru.newer ? lru_entry(e->lru.newer, struct entry, lru) :
+			      NULL;
 }
 
 static void table_touch(struct table *t, struct entry *e)
 {
-	if (t->newest != e) {
-		lru_unlink(t, e);
-		lru_push(t, e);
-	}
-}
-
-static void table_grow(struct table *t)
-{
-	uint32_t nb = t->nbuckets * 2, i;
-	struct entry **b = calloc(nb, sizeof(*b));
-	struct entry *e, *next;
-
-	if (!b)
-		return;   /* longer chains: slower, still correct */
-	for (i = 0; i < t->nbuckets; i++) {
-		for (e = t->buckets[i]; e; e = next) {
-			uint32_t s = slot_of(nb, e->node, e->key);
-			next = e->hnext;
-			e->hnext = b[s];
-			b[s] = e;
-		}
-	}
-	free(t->buckets);
-	t->buckets = b;
-	t->nbuckets = nb;
+	lru_touch(&t->lru, &e->lru);
 }
 
 /* A zeroed entry, newest in the list; NULL when out of memory. */
 static struct entry *table_add(struct table *t, uint16_t node, uint64_t key)
 {
 	struct entry *e = t->free;
-	uint32_t s;
 
-	if (!t->buckets)
+	if (!t->ready)
 		return NULL;
 	if (e)
-		t->free = e->hnext;
+		t->free = e->link.next ?
+			  hash_entry(e->link.next, struct entry, link) : NULL;
 	else
 		e = malloc(t->size);
 	if (!e)
@@ -173,27 +142,18 @@ static struct entry *table_add(struct table *t, uint16_t node, uint64_t key)
 	memset(e, 0, t->size);
 	e->key = key;
 	e->node = node;
-	if (t->count >= t->nbuckets && t->nbuckets < (1u << 24))
-		table_grow(t);
-	s = slot_of(t->nbuckets, node, key);
-	e->hnext = t->buckets[s];
-	t->buckets[s] = e;
-	lru_push(t, e);
+	hash_table_insert(&t->index, &e->link, key_hash(node, key));
+	lru_push_newest(&t->lru, &e->lru);
 	t->count++;
 	return e;
 }
 
 static void table_del(struct table *t, struct entry *e)
 {
-	struct entry **pp = &t->buckets[slot_of(t->nbuckets, e->node, e->key)];
-
-	while (*pp && *pp != e)
-		pp = &(*pp)->hnext;
-	if (*pp)
-		*pp = e->hnext;
-	lru_unlink(t, e);
+	hash_table_remove(&t->index, &e->link);
+	lru_unlink(&t->lru, &e->lru);
 	t->count--;
-	e->hnext = t->free;
+	e->link.next = t->free ? &t->free->link : NULL;
 	t->free = e;
 }
 
@@ -201,15 +161,16 @@ static void table_free(struct table *t)
 {
 	struct entry *e, *n;
 
-	for (e = t->oldest; e; e = n) {
-		n = e->newer;
+	for (e = table_oldest(t); e; e = n) {
+		n = entry_newer(e);
 		free(e);
 	}
 	for (e = t->free; e; e = n) {
-		n = e->hnext;
+		n = e->link.next ? hash_entry(e->link.next, struct entry, link)
+				 : NULL;
 		free(e);
 	}
-	free(t->buckets);
+	hash_table_destroy(&t->index);
 }
 
 #define TASK(ent) ((struct task *)(ent))
@@ -218,61 +179,76 @@ static void table_free(struct table *t)
 
 /* ---- nodes ---- */
 
-/* Index of a node name; the last slot is shared once the table is full. */
-static uint16_t node_intern(struct container_map *m, struct span node)
+/* Node names are kept for the life of the map (entries refer to them by
+ * index), so their number and length are capped: a new name beyond either
+ * cap is not interned, and its events get no container context (counted in
+ * nodes_refused). Index 0 is the local machine. */
+struct node_name {
+	struct hash_link link;
+	uint16_t index;
+	size_t len;
+	char name[];
+};
+
+static bool node_lookup(const struct container_map *m, struct span node,
+			uint64_t h, uint16_t *out)
 {
-	unsigned i = m->last_node;
-	char *copy;
+	struct hash_link *l;
 
-	if (node.len == 0)
-		return 0;
-	if (m->node_lens[i] == node.len &&
-	    memcmp(m->node_names[i], node.p, node.len) == 0)
-		return (uint16_t)i;
-	for (i = 1; i < m->nnodes; i++) {
-		if (m->node_lens[i] == node.len &&
-		    memcmp(m->node_names[i], node.p, node.len) == 0) {
-			m->last_node = i;
-			return (uint16_t)i;
-		}
-	}
-	if (m->nnodes >= CMAP_MAX_NODES)
-		return CMAP_MAX_NODES - 1;
-	copy = malloc(node.len + 1);
-	if (!copy)
-		return CMAP_MAX_NODES - 1;
-	memcpy(copy, node.p, node.len);
-	copy[node.len] = 0;
-	i = m->nnodes++;
-	m->node_names[i] = copy;
-	m->node_lens[i] = node.len;
-	m->last_node = i;
-	return (uint16_t)i;
-}
-
-/* Like node_intern, without adding: false for a node never seen. */
-static bool node_find(const struct container_map *m, struct span node,
-		      uint16_t *out)
-{
-	unsigned i;
-
-	if (node.len == 0) {
-		*out = 0;
-		return true;
-	}
-	for (i = 1; i < m->nnodes; i++) {
-		if (m->node_lens[i] == node.len &&
-		    memcmp(m->node_names[i], node.p, node.len) == 0) {
-			*out = (uint16_t)i;
+	for (l = hash_table_first(&m->node_index, h); l;
+	     l = hash_table_next(l, h)) {
+		struct node_name *n = hash_entry(l, struct node_name, link);
+		if (n->len == node.len && memcmp(n->name, node.p, node.len) == 0) {
+			*out = n->index;
 			return true;
 		}
 	}
 	return false;
 }
 
+/* Index of a node name, added if new; false when it cannot be kept. */
+static bool node_intern(struct container_map *m, struct span node,
+			uint16_t *out)
+{
+	uint64_t h;
+	struct node_name *n;
+
+	*out = 0;
+	if (node.len == 0)
+		return true;
+	h = hash_bytes(node.p, node.len);
+	if (node_lookup(m, node, h, out))
+		return true;
+	if (m->nnodes >= CMAP_MAX_NODES || node.len > CMAP_MAX_NODE_NAME ||
+	    !(n = malloc(sizeof(*n) + node.len + 1))) {
+		m->ctr.nodes_refused++;
+		return false;
+	}
+	memcpy(n->name, node.p, node.len);
+	n->name[node.len] = 0;
+	n->len = node.len;
+	n->index = (uint16_t)m->nnodes;
+	m->nodes[m->nnodes++] = n;
+	hash_table_insert(&m->node_index, &n->link, h);
+	*out = n->index;
+	return true;
+}
+
+/* Like node_intern, without adding: false for a node never seen. */
+static bool node_find(const struct container_map *m, struct span node,
+		      uint16_t *out)
+{
+	*out = 0;
+	if (node.len == 0)
+		return true;
+	return node_lookup(m, node, hash_bytes(node.p, node.len), out);
+}
+
 static struct span node_name(const struct container_map *m, uint16_t node)
 {
-	return span_make(m->node_names[node], m->node_lens[node]);
+	if (node == 0)
+		return span_make("", 0);
+	return span_make(m->nodes[node]->name, m->nodes[node]->len);
 }
 
 /* ---- life cycle ---- */
@@ -299,9 +275,9 @@ struct container_map *container_map_new(const struct container_map_config *c)
 	table_init(&m->tasks, sizeof(struct task));
 	table_init(&m->conts, sizeof(struct container));
 	table_init(&m->nets, sizeof(struct netns));
-	m->node_names[0] = (char *)"";
 	m->nnodes = 1;
-	if (!m->tasks.buckets || !m->conts.buckets || !m->nets.buckets) {
+	if (!m->tasks.ready || !m->conts.ready || !m->nets.ready ||
+	    !hash_table_init(&m->node_index, 64)) {
 		container_map_free(m);
 		return NULL;
 	}
@@ -318,7 +294,8 @@ void container_map_free(struct container_map *m)
 	table_free(&m->conts);
 	table_free(&m->nets);
 	for (i = 1; i < m->nnodes; i++)
-		free(m->node_names[i]);
+		free(m->nodes[i]);
+	hash_table_destroy(&m->node_index);
 	free(m);
 }
 
@@ -471,16 +448,16 @@ static void cont_link_netns(struct container_map *m, struct container *c,
 
 static void make_room_tasks(struct container_map *m)
 {
-	while (m->tasks.count >= m->cfg.max_tasks && m->tasks.oldest) {
-		task_del(m, TASK(m->tasks.oldest));
+	while (m->tasks.count >= m->cfg.max_tasks && m->tasks.lru.oldest) {
+		task_del(m, TASK(table_oldest(&m->tasks)));
 		m->ctr.evicted_tasks++;
 	}
 }
 
 static void make_room_conts(struct container_map *m)
 {
-	while (m->conts.count >= m->cfg.max_containers && m->conts.oldest) {
-		struct container *c = CONT(m->conts.oldest);
+	while (m->conts.count >= m->cfg.max_containers && m->conts.lru.oldest) {
+		struct container *c = CONT(table_oldest(&m->conts));
 		m->ctr.evicted_tasks += c->nmembers;
 		cont_del(m, c);
 		m->ctr.evicted_containers++;
@@ -489,8 +466,8 @@ static void make_room_conts(struct container_map *m)
 
 static void make_room_nets(struct container_map *m)
 {
-	while (m->nets.count >= m->cfg.max_netns && m->nets.oldest) {
-		netns_del(m, NETNS(m->nets.oldest));
+	while (m->nets.count >= m->cfg.max_netns && m->nets.lru.oldest) {
+		netns_del(m, NETNS(table_oldest(&m->nets)));
 		m->ctr.evicted_netns++;
 	}
 }
@@ -1306,7 +1283,8 @@ void container_map_observe(struct container_map *m, const struct event *e,
 	scan_types(e, &s);
 	if (!s.ncid && !s.nop && m->tasks.count == 0 && !m->cfg.want_subject)
 		return;
-	node = node_intern(m, e->node);
+	if (!node_intern(m, e->node, &node))
+		return;
 	memset(&sc, 0, sizeof(sc));
 	if (s.syscall >= 0) {
 		event_record_view(e, (uint32_t)s.syscall, &r);
@@ -1410,7 +1388,7 @@ void container_map_visit(const struct container_map *m,
 {
 	const struct entry *e;
 
-	for (e = m->conts.oldest; e && v->container; e = e->newer) {
+	for (e = table_oldest(&m->conts); e && v->container; e = entry_newer(e)) {
 		const struct container *c = (const struct container *)e;
 		struct cmap_container_info i = {
 			node_name(m, e->node), e->key, c->parent, c->owner,
@@ -1418,7 +1396,7 @@ void container_map_visit(const struct container_map *m,
 		};
 		v->container(v->ctx, &i);
 	}
-	for (e = m->tasks.oldest; e && v->task; e = e->newer) {
+	for (e = table_oldest(&m->tasks); e && v->task; e = entry_newer(e)) {
 		const struct task *t = (const struct task *)e;
 		struct cmap_task_info i = {
 			node_name(m, e->node), (uint32_t)e->key, t->ppid,
@@ -1426,7 +1404,7 @@ void container_map_visit(const struct container_map *m,
 		};
 		v->task(v->ctx, &i);
 	}
-	for (e = m->nets.oldest; e && v->netns; e = e->newer) {
+	for (e = table_oldest(&m->nets); e && v->netns; e = entry_newer(e)) {
 		const struct netns *n = (const struct netns *)e;
 		struct cmap_netns_info i = {
 			node_name(m, e->node), e->key, n->n, n->contids,
@@ -1439,10 +1417,10 @@ void container_map_visit(const struct container_map *m,
 bool container_map_restore_container(struct container_map *m,
 				     const struct cmap_container_info *ci)
 {
-	uint16_t node = node_intern(m, ci->node);
+	uint16_t node;
 	struct container *c;
 
-	if (ci->contid == CONTID_UNSET)
+	if (!node_intern(m, ci->node, &node) || ci->contid == CONTID_UNSET)
 		return false;
 	c = cont_get(m, node, ci->contid, ci->last_ms);
 	if (!c)
@@ -1458,11 +1436,14 @@ bool container_map_restore_container(struct container_map *m,
 bool container_map_restore_task(struct container_map *m,
 				const struct cmap_task_info *ti)
 {
-	uint16_t node = node_intern(m, ti->node);
-	struct container *c = cont_find(m, node, ti->contid);
+	uint16_t node;
+	struct container *c;
 	struct task *t;
 	bool live = m->cfg.live;
 
+	if (!node_intern(m, ti->node, &node))
+		return false;
+	c = cont_find(m, node, ti->contid);
 	if (!c || ti->pid == 0 || ti->pid > 0x7fffffff)
 		return false;
 	m->cfg.live = false;    /* the saved netns, not /proc's */
@@ -1480,11 +1461,11 @@ bool container_map_restore_task(struct container_map *m,
 bool container_map_restore_netns(struct container_map *m,
 				 const struct cmap_netns_info *ni)
 {
-	uint16_t node = node_intern(m, ni->node);
+	uint16_t node;
 	struct netns *ns;
 	unsigned i;
 
-	if (ni->key == 0)
+	if (!node_intern(m, ni->node, &node) || ni->key == 0)
 		return false;
 	for (i = 0; i < ni->n && i < CMAP_CONTIDS_PER_NETNS; i++) {
 		struct container *c = cont_find(m, node, ni->contids[i]);

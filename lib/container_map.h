@@ -31,7 +31,8 @@ enum {
 	CMAP_CONTIDS_PER_NETNS = 64,
 	CMAP_PEERS_MAX = 32,
 	CMAP_MAX_DEPTH = 16,       /* nesting levels followed in the map */
-	CMAP_MAX_NODES = 4096,
+	CMAP_MAX_NODES = 4096,     /* node names kept, the local one included */
+	CMAP_MAX_NODE_NAME = 255,  /* bytes of a node name kept */
 	CMAP_MIN_CAP = 16,
 };
 
@@ -76,6 +77,7 @@ struct container_map_counters {
 	uint64_t containers, tasks, netns;    /* held now */
 	uint64_t evicted_containers, evicted_tasks, evicted_netns;
 	uint64_t bad_records;   /* container records that could not be read */
+	uint64_t nodes_refused; /* events of a node name beyond the caps */
 };
 
 struct container_map;

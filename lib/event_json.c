@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "hash_table.h"
 #include "json_escape.h"
 #include "record_types.h"
 
@@ -61,17 +62,16 @@ static const struct style_entry style_table[] = {
 enum { STYLE_SLOTS = 512 };
 
 /* Open-addressed index into style_table: one hash and one compare per
- * field instead of a walk through every name. */
+ * field instead of a walk through every name. Built under the current hash
+ * key; a probe walks at most the table's few dozen names, whatever the
+ * input. */
 static const struct style_entry *style_index[STYLE_SLOTS];
 static bool style_index_ready;
+static unsigned style_index_key;
 
-static uint32_t name_hash(const char *p, size_t n)
+static inline uint64_t name_hash(const char *p, size_t n)
 {
-	uint32_t h = 2166136261u;
-
-	while (n--)
-		h = (h ^ (unsigned char)*p++) * 16777619u;
-	return h;
+	return hash_bytes(p, n);
 }
 
 /* Lengths of the style_table names, filled with the index. */
@@ -82,19 +82,21 @@ static void build_style_index(void)
 {
 	size_t i;
 
+	memset(style_index, 0, sizeof(style_index));
 	for (i = 0; i < sizeof(style_table) / sizeof(style_table[0]); i++) {
 		const struct style_entry *e = &style_table[i];
-		uint32_t h = name_hash(e->name, strlen(e->name));
+		uint64_t h = name_hash(e->name, strlen(e->name));
 		style_name_len[i] = (unsigned char)strlen(e->name);
 		while (style_index[h % STYLE_SLOTS])
 			h++;
 		style_index[h % STYLE_SLOTS] = e;
 	}
 	style_index_ready = true;
+	style_index_key = hash_key_generation();
 }
 
 static inline __attribute__((always_inline)) enum value_style
-style_of(struct span name, uint32_t h)
+style_of(struct span name, uint64_t h)
 {
 	const struct style_entry *e;
 
@@ -111,7 +113,7 @@ style_of(struct span name, uint32_t h)
 
 void event_json_init(struct event_json *w)
 {
-	if (!style_index_ready)
+	if (!style_index_ready || style_index_key != hash_key_generation())
 		build_style_index();
 	memset(w, 0, sizeof(*w));
 	buffer_init(&w->scratch);
@@ -269,7 +271,7 @@ static void put_perms(struct buffer *b, struct span v)
 }
 
 static void put_value(struct event_json *w, struct buffer *b,
-		      const struct field *f, uint32_t name_h)
+		      const struct field *f, uint64_t name_h)
 {
 	enum value_style style;
 
@@ -318,23 +320,28 @@ static void put_value(struct event_json *w, struct buffer *b,
 /* Members written so far in one object: a repeated name (hostile input, or
  * a forged record) gets a "_2", "_3"... suffix so that every object keeps
  * unique keys. A 1024-bit filter keeps the common case to one test; the
- * lists grow on the heap past their inline room, with a hash index from
- * then on, and are freed by object_end(). Each name remembers the suffix
- * its next repeat tries, so a line of n repeats costs O(n), not O(n^2). */
+ * list grows on the heap past its inline room, with a hash table from then
+ * on, and is freed by object_end(). Each name remembers the suffix its next
+ * repeat tries, so a line of n repeats costs O(n), not O(n^2). When memory
+ * runs out a repeated name is written under a suffix only the filter and
+ * the list so far can vouch for (not lost; unique while memory lasted). */
+struct member {
+	struct hash_link link;
+	struct span name;
+	unsigned next_suffix;
+};
+
+enum { MEMBERS_INLINE = 64 };
+
 struct object_state {
 	bool first;
 	uint64_t filter[16];    /* bit (hash & 1023): a name with it was seen */
 	unsigned n, cap;
-	uint32_t *hashes;
-	struct span *names;
-	unsigned *next_suffix;
-	uint32_t hashes_inline[64];
-	struct span names_inline[64];
-	unsigned next_suffix_inline[64];
-	uint32_t *slots;        /* past the inline room: index + 1, 0 free */
-	unsigned nslots;
+	struct member *members;
+	struct hash_table index;  /* past the inline room */
 	char **renamed;         /* heap copies of the made-up names */
 	unsigned nrenamed, renamed_cap;
+	struct member members_inline[MEMBERS_INLINE];
 };
 
 static void object_begin(struct object_state *o)
@@ -342,12 +349,9 @@ static void object_begin(struct object_state *o)
 	o->first = true;
 	memset(o->filter, 0, sizeof(o->filter));
 	o->n = 0;
-	o->cap = 64;
-	o->hashes = o->hashes_inline;
-	o->names = o->names_inline;
-	o->next_suffix = o->next_suffix_inline;
-	o->slots = NULL;
-	o->nslots = 0;
+	o->cap = MEMBERS_INLINE;
+	o->members = o->members_inline;
+	o->index.buckets = NULL;
 	o->renamed = NULL;
 	o->nrenamed = 0;
 	o->renamed_cap = 0;
@@ -360,142 +364,137 @@ static void object_end(struct object_state *o)
 	for (i = 0; i < o->nrenamed; i++)
 		free(o->renamed[i]);
 	free(o->renamed);
-	if (o->hashes != o->hashes_inline) {
-		free(o->hashes);
-		free(o->names);
-		free(o->next_suffix);
-		free(o->slots);
+	if (o->members != o->members_inline) {
+		free(o->members);
+		hash_table_destroy(&o->index);
 	}
 }
 
-static void *xrealloc(void *p, size_t n)
-{
-	void *q = realloc(p, n);
-
-	if (!q) {
-		fputs("auenrich: out of memory\n", stderr);
-		abort();
-	}
-	return q;
-}
-
-static void slot_insert(struct object_state *o, unsigned i)
-{
-	unsigned m = o->nslots - 1, j = o->hashes[i] & m;
-
-	while (o->slots[j])
-		j = (j + 1) & m;
-	o->slots[j] = i + 1;
-}
-
-/* Doubles the lists; from the first growth on, names are also indexed. */
-static void object_grow(struct object_state *o)
+/* Doubles the list; from the first growth on, names are also indexed.
+ * False when out of memory (the list stays as it was). */
+static bool object_grow(struct object_state *o)
 {
 	unsigned nc = o->cap * 2, i;
+	struct member *m;
 
-	if (o->hashes == o->hashes_inline) {
-		o->hashes = xrealloc(NULL, nc * sizeof(*o->hashes));
-		o->names = xrealloc(NULL, nc * sizeof(*o->names));
-		o->next_suffix = xrealloc(NULL, nc * sizeof(*o->next_suffix));
-		memcpy(o->hashes, o->hashes_inline, sizeof(o->hashes_inline));
-		memcpy(o->names, o->names_inline, sizeof(o->names_inline));
-		memcpy(o->next_suffix, o->next_suffix_inline,
-		       sizeof(o->next_suffix_inline));
+	if (o->members == o->members_inline) {
+		if (!hash_table_init(&o->index, nc))
+			return false;
+		m = malloc(nc * sizeof(*m));
+		if (!m) {
+			hash_table_destroy(&o->index);
+			return false;
+		}
+		memcpy(m, o->members_inline, sizeof(o->members_inline));
 	} else {
-		o->hashes = xrealloc(o->hashes, nc * sizeof(*o->hashes));
-		o->names = xrealloc(o->names, nc * sizeof(*o->names));
-		o->next_suffix = xrealloc(o->next_suffix,
-					  nc * sizeof(*o->next_suffix));
+		m = realloc(o->members, nc * sizeof(*m));
+		if (!m)
+			return false;
 	}
+	o->members = m;
 	o->cap = nc;
-	o->nslots = nc * 2;
-	free(o->slots);
-	o->slots = xrealloc(NULL, o->nslots * sizeof(*o->slots));
-	memset(o->slots, 0, o->nslots * sizeof(*o->slots));
+	hash_table_clear(&o->index);   /* the links moved */
 	for (i = 0; i < o->n; i++)
-		slot_insert(o, i);
+		hash_table_insert(&o->index, &m[i].link, m[i].link.hash);
+	return true;
 }
 
 static inline __attribute__((always_inline)) void
-object_remember(struct object_state *o, struct span name,
-			    uint32_t h)
+object_remember(struct object_state *o, struct span name, uint64_t h)
 {
+	struct member *m;
+
 	o->filter[(h >> 6) & 15] |= 1ULL << (h & 63);
-	if (o->n == o->cap)
-		object_grow(o);
-	o->hashes[o->n] = h;
-	o->names[o->n] = name;
-	o->next_suffix[o->n] = 2;
-	if (o->slots)
-		slot_insert(o, o->n);
-	o->n++;
+	if (o->n == o->cap && !object_grow(o))
+		return;
+	m = &o->members[o->n++];
+	m->link.hash = h;
+	m->name = name;
+	m->next_suffix = 2;
+	if (o->members != o->members_inline)
+		hash_table_insert(&o->index, &m->link, h);
 }
 
-static bool name_at(const struct object_state *o, unsigned i, uint32_t h,
-		    const char *p, size_t n)
+static bool member_is(const struct member *m, uint64_t h, const char *p,
+		      size_t n)
 {
-	return o->hashes[i] == h && o->names[i].len == n &&
-	       memcmp(o->names[i].p, p, n) == 0;
+	return m->link.hash == h && m->name.len == n &&
+	       memcmp(m->name.p, p, n) == 0;
 }
 
-/* Index of the name among those written, or -1. */
-static inline __attribute__((always_inline)) long
-object_find(const struct object_state *o, uint32_t h,
-			const char *p, size_t n)
+/* The member of that name among those written, or NULL. */
+static inline __attribute__((always_inline)) struct member *
+object_find(struct object_state *o, uint64_t h, const char *p, size_t n)
 {
-	unsigned i, m;
+	struct hash_link *l;
+	unsigned i;
 
 	if (!(o->filter[(h >> 6) & 15] & (1ULL << (h & 63))))
-		return -1;
-	if (!o->slots) {
+		return NULL;
+	if (o->members == o->members_inline) {
 		for (i = 0; i < o->n; i++)
-			if (name_at(o, i, h, p, n))
-				return i;
-		return -1;
+			if (member_is(&o->members[i], h, p, n))
+				return &o->members[i];
+		return NULL;
 	}
-	m = o->nslots - 1;
-	for (i = h & m; o->slots[i]; i = (i + 1) & m)
-		if (name_at(o, o->slots[i] - 1, h, p, n))
-			return o->slots[i] - 1;
-	return -1;
+	for (l = hash_table_first(&o->index, h); l; l = hash_table_next(l, h)) {
+		struct member *m = hash_entry(l, struct member, link);
+		if (member_is(m, h, p, n))
+			return m;
+	}
+	return NULL;
 }
 
 /* Writes ,"name": (h is name_hash of the name). */
-static void put_member_name_h(struct buffer *b, struct span name, uint32_t h,
+static void put_member_name_h(struct buffer *b, struct span name, uint64_t h,
 			      struct object_state *o)
 {
 	bool comma = !o->first;
-	long at;
+	struct member *at;
+	size_t cap;
+	char *alt, **grown;
+	uint64_t ah = 0;
+	unsigned k;
+	int l = 0;
 
 	o->first = false;
 	at = object_find(o, h, name.p, name.len);
-	if (at >= 0) {
-		size_t cap = name.len + 16;
-		char *alt = xrealloc(NULL, cap);
-		uint32_t ah = 0;
-		unsigned k;
-		int l = 0;
-
-		for (k = o->next_suffix[at]; k != 0; k++) {
-			l = snprintf(alt, cap, "%.*s_%u", (int)name.len,
-				     name.p, k);
-			ah = name_hash(alt, (size_t)l);
-			if (object_find(o, ah, alt, (size_t)l) < 0)
-				break;
-		}
-		o->next_suffix[at] = k + 1;
-		if (o->nrenamed == o->renamed_cap) {
-			o->renamed_cap = o->renamed_cap ? o->renamed_cap * 2 : 8;
-			o->renamed = xrealloc(o->renamed, o->renamed_cap *
-					      sizeof(*o->renamed));
-		}
-		o->renamed[o->nrenamed++] = alt;
-		object_remember(o, span_make(alt, (size_t)l), ah);
-		json_put_member(b, comma, alt, (size_t)l);
+	if (!at) {
+		object_remember(o, name, h);
+		json_put_member(b, comma, name.p, name.len);
 		return;
 	}
-	object_remember(o, name, h);
-	json_put_member(b, comma, name.p, name.len);
+	cap = name.len + 16;
+	if (o->nrenamed == o->renamed_cap) {
+		unsigned nc = o->renamed_cap ? o->renamed_cap * 2 : 8;
+		grown = realloc(o->renamed, nc * sizeof(*grown));
+		if (grown) {
+			o->renamed = grown;
+			o->renamed_cap = nc;
+		}
+	}
+	alt = o->nrenamed < o->renamed_cap ? malloc(cap) : NULL;
+	if (!alt) {
+		/* out of memory: the name with its next suffix, unremembered */
+		if (comma)
+			buffer_putc(b, ',');
+		buffer_putc(b, '"');
+		json_put_escaped(b, name.p, name.len);
+		buffer_putc(b, '_');
+		buffer_put_u64(b, at->next_suffix++);
+		buffer_puts(b, "\":");
+		return;
+	}
+	for (k = at->next_suffix; k != 0; k++) {
+		l = snprintf(alt, cap, "%.*s_%u", (int)name.len, name.p, k);
+		ah = name_hash(alt, (size_t)l);
+		if (!object_find(o, ah, alt, (size_t)l))
+			break;
+	}
+	at->next_suffix = k + 1;  /* at is still valid: nothing grew */
+	o->renamed[o->nrenamed++] = alt;
+	object_remember(o, span_make(alt, (size_t)l), ah);
+	json_put_member(b, comma, alt, (size_t)l);
 }
 
 static void put_member_name(struct buffer *b, struct span name,
@@ -611,7 +610,7 @@ static void put_record_fields(struct event_json *w, struct buffer *b,
 	unsigned long n;
 	struct object_state inner;
 	bool msg_open = false;
-	uint32_t h;
+	uint64_t h;
 
 	fields_begin(&c, r);
 	while (fields_next(&c, &f)) {
@@ -833,12 +832,12 @@ static void put_time(struct event_json *w, struct buffer *b, uint64_t sec,
 	buffer_puts(b, "Z\"");
 }
 
-static uint32_t group_hash(const struct event *e, uint32_t i)
+static uint64_t group_hash(const struct event *e, uint32_t i)
 {
 	const struct event_record *er = &e->recs[i];
 
 	if (er->type)
-		return er->type * 2654435761u;
+		return hash_u64(er->type);
 	return name_hash(e->text.data + er->type_off, er->type_len);
 }
 

@@ -162,18 +162,6 @@ static int hexval(char c)
 	return (int)hex_table[(unsigned char)c] - 1;
 }
 
-bool is_hex_string(const char *p, size_t n)
-{
-	size_t i;
-
-	if (n == 0 || n % 2)
-		return false;
-	for (i = 0; i < n; i++)
-		if (hexval(p[i]) < 0)
-			return false;
-	return true;
-}
-
 /* Decodes while validating; on a bad digit the output is rolled back. */
 bool hex_decode(struct buffer *out, const char *p, size_t n)
 {

@@ -21,6 +21,5 @@ void json_put_escaped(struct buffer *b, const char *p, size_t n);
 /* Appends the bytes a hex string encodes; false (nothing appended) unless
  * it is a non-empty, even-length run of hex digits. */
 bool hex_decode(struct buffer *out, const char *p, size_t n);
-bool is_hex_string(const char *p, size_t n);
 
 #endif

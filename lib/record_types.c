@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "hash_table.h"
+
 enum { NAME_CACHE_SLOTS = 256, NAME_CACHE_MAXLEN = 31, NUMBER_TABLE = 4096 };
 
 struct name_cache_slot {
@@ -16,14 +18,6 @@ struct name_cache_slot {
 static struct name_cache_slot name_cache[NAME_CACHE_SLOTS];
 static const char *number_names[NUMBER_TABLE];
 static unsigned char number_known[NUMBER_TABLE];
-
-static unsigned hash_bytes(const char *p, size_t n)
-{
-	unsigned h = 2166136261u;
-	while (n--)
-		h = (h ^ (unsigned char)*p++) * 16777619u;
-	return h;
-}
 
 /* Type numbers are 16 bits on the wire (netlink message type). */
 static bool parse_u32(const char *p, size_t n, unsigned *out)

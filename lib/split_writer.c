@@ -13,18 +13,19 @@
 #include <unistd.h>
 
 #include "buffer.h"
+#include "hash_table.h"
 #include "log.h"
+#include "lru_list.h"
 
 enum { PENDING_MAX = 64 * 1024, NAME_MAX_BYTES = 255, REPORTS_PER_MINUTE = 10 };
 
 struct split_log {
+	struct hash_link link;
+	struct lru_link lru;
 	char *key;               /* components joined by '/' */
-	uint32_t hash;
 	int dirfd;
 	struct sink_file file;
 	struct buffer pending;
-	struct split_log *hnext;
-	struct split_log *newer, *older;
 };
 
 struct split_writer {
@@ -32,22 +33,18 @@ struct split_writer {
 	char *dir;
 	char *file_name;
 	int rootfd;
-	struct split_log **buckets;
-	unsigned nbuckets;
+	struct hash_table open_logs;
 	unsigned nopen;
-	struct split_log *newest, *oldest;
+	struct lru_list lru;
 	struct buffer key;
 	time_t report_window;
 	unsigned reports;
 };
 
-static uint32_t hash_bytes(const char *p, size_t n)
+static struct split_log *oldest_log(const struct split_writer *w)
 {
-	uint32_t h = 2166136261u;
-
-	while (n--)
-		h = (h ^ (unsigned char)*p++) * 16777619u;
-	return h;
+	return w->lru.oldest ? lru_entry(w->lru.oldest, struct split_log, lru) :
+			       NULL;
 }
 
 bool split_name_valid(struct span name)
@@ -98,9 +95,8 @@ struct split_writer *split_writer_open(const struct split_config *cfg,
 	w->rootfd = -1;
 	w->dir = strdup(cfg->dir);
 	w->file_name = strdup(cfg->file_name);
-	w->nbuckets = 256;
-	w->buckets = calloc(w->nbuckets, sizeof(*w->buckets));
-	if (!w->dir || !w->file_name || !w->buckets)
+	lru_init(&w->lru);
+	if (!w->dir || !w->file_name || !hash_table_init(&w->open_logs, 256))
 		goto oom;
 	w->cfg.dir = w->dir;
 	w->cfg.file_name = w->file_name;
@@ -124,30 +120,6 @@ fail:
 	return NULL;
 }
 
-static void unlink_lru(struct split_writer *w, struct split_log *l)
-{
-	if (l->newer)
-		l->newer->older = l->older;
-	else
-		w->newest = l->older;
-	if (l->older)
-		l->older->newer = l->newer;
-	else
-		w->oldest = l->newer;
-	l->newer = l->older = NULL;
-}
-
-static void push_newest(struct split_writer *w, struct split_log *l)
-{
-	l->older = w->newest;
-	l->newer = NULL;
-	if (w->newest)
-		w->newest->newer = l;
-	else
-		w->oldest = l;
-	w->newest = l;
-}
-
 static void flush_log(struct split_log *l)
 {
 	if (l->pending.len) {
@@ -158,13 +130,9 @@ static void flush_log(struct split_log *l)
 
 static void close_log(struct split_writer *w, struct split_log *l)
 {
-	struct split_log **pp = &w->buckets[l->hash % w->nbuckets];
-
 	flush_log(l);
-	while (*pp != l)
-		pp = &(*pp)->hnext;
-	*pp = l->hnext;
-	unlink_lru(w, l);
+	hash_table_remove(&w->open_logs, &l->link);
+	lru_unlink(&w->lru, &l->lru);
 	sink_file_close(&l->file);
 	if (l->dirfd >= 0)
 		close(l->dirfd);
@@ -199,7 +167,7 @@ static int open_component(struct split_writer *w, int parent,
 
 static struct split_log *open_log(struct split_writer *w,
 				  const struct span *path, size_t depth,
-				  uint32_t hash)
+				  uint64_t hash)
 {
 	struct sink_file_options opt;
 	struct split_log *l;
@@ -222,7 +190,7 @@ static struct split_log *open_log(struct split_writer *w,
 		fd = next;
 	}
 	if (w->nopen >= w->cfg.max_open)
-		close_log(w, w->oldest);
+		close_log(w, oldest_log(w));
 	l = calloc(1, sizeof(*l));
 	if (l)
 		l->key = strdup(w->key.data);
@@ -248,11 +216,9 @@ static struct split_log *open_log(struct split_writer *w,
 		return NULL;
 	}
 	l->dirfd = fd == w->rootfd ? -1 : fd;
-	l->hash = hash;
 	buffer_init(&l->pending);
-	l->hnext = w->buckets[hash % w->nbuckets];
-	w->buckets[hash % w->nbuckets] = l;
-	push_newest(w, l);
+	hash_table_insert(&w->open_logs, &l->link, hash);
+	lru_push_newest(&w->lru, &l->lru);
 	w->nopen++;
 	return l;
 }
@@ -260,8 +226,9 @@ static struct split_log *open_log(struct split_writer *w,
 bool split_writer_write(struct split_writer *w, const struct span *path,
 			size_t depth, const char *p, size_t n)
 {
-	struct split_log *l;
-	uint32_t hash;
+	struct split_log *l = NULL;
+	struct hash_link *hl;
+	uint64_t hash;
 	size_t i;
 
 	if (depth > SPLIT_MAX_DEPTH)
@@ -286,12 +253,16 @@ bool split_writer_write(struct split_writer *w, const struct span *path,
 	}
 	buffer_putc(&w->key, 0);
 	hash = hash_bytes(w->key.data, w->key.len);
-	for (l = w->buckets[hash % w->nbuckets]; l; l = l->hnext)
-		if (l->hash == hash && strcmp(l->key, w->key.data) == 0)
+	for (hl = hash_table_first(&w->open_logs, hash); hl;
+	     hl = hash_table_next(hl, hash)) {
+		struct split_log *x = hash_entry(hl, struct split_log, link);
+		if (strcmp(x->key, w->key.data) == 0) {
+			l = x;
 			break;
+		}
+	}
 	if (l) {
-		unlink_lru(w, l);
-		push_newest(w, l);
+		lru_touch(&w->lru, &l->lru);
 	} else {
 		l = open_log(w, path, depth, hash);
 		if (!l)
@@ -310,27 +281,22 @@ bool split_writer_write(struct split_writer *w, const struct span *path,
 
 void split_writer_flush(struct split_writer *w)
 {
-	struct split_log *l;
+	struct lru_link *l;
 
-	for (l = w->newest; l; l = l->older)
-		flush_log(l);
-}
-
-unsigned split_writer_open_logs(const struct split_writer *w)
-{
-	return w->nopen;
+	for (l = w->lru.newest; l; l = l->older)
+		flush_log(lru_entry(l, struct split_log, lru));
 }
 
 void split_writer_close(struct split_writer *w)
 {
 	if (!w)
 		return;
-	while (w->oldest)
-		close_log(w, w->oldest);
+	while (w->lru.oldest)
+		close_log(w, oldest_log(w));
 	if (w->rootfd >= 0)
 		close(w->rootfd);
 	buffer_free(&w->key);
-	free(w->buckets);
+	hash_table_destroy(&w->open_logs);
 	free(w->dir);
 	free(w->file_name);
 	free(w);

@@ -44,7 +44,6 @@ bool split_writer_write(struct split_writer *w, const struct span *path,
 /* Is this a name the writer accepts as a path component? */
 bool split_name_valid(struct span name);
 void split_writer_flush(struct split_writer *w);
-unsigned split_writer_open_logs(const struct split_writer *w);
 void split_writer_close(struct split_writer *w);
 
 #endif

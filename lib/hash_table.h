@@ -1,0 +1,210 @@
+/* hash_table.h - the one hash and the one hash table of auenrich.
+ *
+ * Every table that input fills (events in flight, node names, JSON member
+ * names, record-type groups, container map entries, split logs) is keyed
+ * with hash_bytes() or hash_u64(): SipHash-1-3 under a key drawn once per
+ * process from getrandom(). Input cannot know the key, so it cannot choose
+ * names that share a bucket, and every lookup stays expected O(1) (FNV-1a,
+ * used before, let a log of colliding names make lookups quadratic).
+ *
+ * The table is intrusive and chained: an entry embeds a struct hash_link,
+ * the table never allocates per entry, and an entry can be in one table and
+ * in a struct lru_list at the same time. It grows by doubling when it holds
+ * more entries than buckets; when that allocation fails it keeps its old
+ * buckets (longer chains: slower, still correct), so insertion never fails.
+ *
+ * Out-of-memory policy of the input, event and container modules (this one,
+ * buffer, assembler, event_json, container_map, split_writer, state_file):
+ * nothing aborts. A failed allocation makes the operation that needed it
+ * fail: the caller drops what it could not keep and counts it (stats.dropped,
+ * a container counter, a logged skip), or degrades to a slower path that is
+ * still correct, as above; functions say which. */
+#ifndef AUENRICH_HASH_TABLE_H
+#define AUENRICH_HASH_TABLE_H
+
+#include <endian.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+/* The key; set once at start-up, or by hash_set_key(). */
+extern uint64_t hash_key[2];
+
+static inline uint64_t hash_rotl(uint64_t x, unsigned b)
+{
+	return (x << b) | (x >> (64 - b));
+}
+
+#define HASH_SIPROUND(v0, v1, v2, v3)                                    \
+	do {                                                             \
+		v0 += v1; v1 = hash_rotl(v1, 13); v1 ^= v0;              \
+		v0 = hash_rotl(v0, 32);                                  \
+		v2 += v3; v3 = hash_rotl(v3, 16); v3 ^= v2;              \
+		v0 += v3; v3 = hash_rotl(v3, 21); v3 ^= v0;              \
+		v2 += v1; v1 = hash_rotl(v1, 17); v1 ^= v2;              \
+		v2 = hash_rotl(v2, 32);                                  \
+	} while (0)
+
+static inline uint64_t hash_load64(const unsigned char *p)
+{
+	uint64_t m;
+
+	memcpy(&m, p, 8);
+	return le64toh(m);
+}
+
+static inline uint64_t hash_load32(const unsigned char *p)
+{
+	uint32_t m;
+
+	memcpy(&m, p, 4);
+	return le32toh(m);
+}
+
+/* SipHash-c-d (Aumasson and Bernstein) of n bytes. The last n % 8 bytes
+ * are read without a byte loop: as the tail of the last whole word when
+ * there is one, else as two overlapping 32-bit or three single loads. */
+static inline __attribute__((always_inline)) uint64_t
+hash_siphash(uint64_t k0, uint64_t k1, const void *data, size_t n,
+	     unsigned c, unsigned d)
+{
+	const unsigned char *p = data;
+	size_t words = n / 8, r = n % 8, w;
+	uint64_t v0 = k0 ^ 0x736f6d6570736575ULL;
+	uint64_t v1 = k1 ^ 0x646f72616e646f6dULL;
+	uint64_t v2 = k0 ^ 0x6c7967656e657261ULL;
+	uint64_t v3 = k1 ^ 0x7465646279746573ULL;
+	uint64_t m, b = (uint64_t)n << 56;
+	unsigned i;
+
+	for (w = 0; w < words; w++) {
+		m = hash_load64(p + 8 * w);
+		v3 ^= m;
+		for (i = 0; i < c; i++)
+			HASH_SIPROUND(v0, v1, v2, v3);
+		v0 ^= m;
+	}
+	if (r) {
+		if (words)
+			b |= hash_load64(p + n - 8) >> (64 - 8 * r);
+		else if (r >= 4)
+			b |= hash_load32(p) |
+			     hash_load32(p + n - 4) << (8 * (r - 4));
+		else
+			b |= (uint64_t)p[0] |
+			     (uint64_t)p[r / 2] << (8 * (r / 2)) |
+			     (uint64_t)p[r - 1] << (8 * (r - 1));
+	}
+	v3 ^= b;
+	for (i = 0; i < c; i++)
+		HASH_SIPROUND(v0, v1, v2, v3);
+	v0 ^= b;
+	v2 ^= 0xff;
+	for (i = 0; i < d; i++)
+		HASH_SIPROUND(v0, v1, v2, v3);
+	return v0 ^ v1 ^ v2 ^ v3;
+}
+
+/* The 128-bit product of x and y, folded to 64 bits. */
+static inline uint64_t hash_fold_mul(uint64_t x, uint64_t y)
+{
+	unsigned __int128 r = (unsigned __int128)x * y;
+
+	return (uint64_t)r ^ (uint64_t)(r >> 64);
+}
+
+/* Keyed hash of n bytes; p may be NULL when n is 0. Up to 16 bytes (field
+ * and member names, the hot path) the bytes, their length and the key go
+ * through two folded 128-bit multiplications (the construction of wyhash);
+ * longer input through SipHash-1-3. Both keyed by hash_key. */
+static inline __attribute__((always_inline)) uint64_t
+hash_bytes(const void *data, size_t n)
+{
+	const unsigned char *p = data;
+	uint64_t a, b;
+
+	if (n > 16)
+		return hash_siphash(hash_key[0], hash_key[1], p, n, 1, 3);
+	if (n >= 8) {
+		a = hash_load64(p);
+		b = hash_load64(p + n - 8);
+	} else if (n >= 4) {
+		a = hash_load32(p);
+		b = hash_load32(p + n - 4);
+	} else if (n) {
+		a = (uint64_t)p[0] << 16 | (uint64_t)p[n / 2] << 8 | p[n - 1];
+		b = 0;
+	} else {
+		a = b = 0;
+	}
+	return hash_fold_mul(hash_fold_mul(a ^ hash_key[0], b ^ hash_key[1]) ^
+			     n, hash_key[0] ^ 0x9E3779B97F4A7C15ULL);
+}
+
+/* Keyed hash of one integer (pid, contid, inode, record type...). */
+static inline uint64_t hash_u64(uint64_t v)
+{
+	v = htole64(v);
+	return hash_bytes(&v, 8);
+}
+/* Fixes the key (tests, reproducible runs). Call before any table is
+ * filled: a table keeps the hashes it was given. */
+void hash_set_key(uint64_t k0, uint64_t k1);
+/* Changes each time the key does (tables built once may check it). */
+unsigned hash_key_generation(void);
+/* SipHash-2-4 with the given key: the code of hash_bytes() with the
+ * reference round counts, for the test against the published vectors. */
+uint64_t hash_siphash24(uint64_t k0, uint64_t k1, const void *p, size_t n);
+
+struct hash_link {
+	struct hash_link *next;
+	uint64_t hash;
+};
+
+struct hash_table {
+	struct hash_link **buckets;
+	size_t mask;            /* buckets - 1, a power of two minus one */
+	size_t count;
+};
+
+#define hash_entry(link, type, member) \
+	((type *)(void *)((char *)(link) - offsetof(type, member)))
+
+/* Room for about `expected` entries before the first growth; false when
+ * out of memory. */
+bool hash_table_init(struct hash_table *t, size_t expected);
+void hash_table_destroy(struct hash_table *t);
+/* Forgets every entry (the entries themselves are the caller's). */
+void hash_table_clear(struct hash_table *t);
+void hash_table_insert(struct hash_table *t, struct hash_link *l,
+		       uint64_t hash);
+void hash_table_remove(struct hash_table *t, struct hash_link *l);
+
+/* The entries with this hash: for (l = first(t, h); l; l = next(l, h)). */
+static inline struct hash_link *hash_table_next(const struct hash_link *l,
+						uint64_t hash)
+{
+	struct hash_link *n = l->next;
+
+	while (n && n->hash != hash)
+		n = n->next;
+	return n;
+}
+
+static inline struct hash_link *hash_table_first(const struct hash_table *t,
+						 uint64_t hash)
+{
+	struct hash_link *l = t->buckets[hash & t->mask];
+
+	while (l && l->hash != hash)
+		l = l->next;
+	return l;
+}
+
+/* Calls fn on every entry; fn may free the entry it is given, and touch
+ * no other. */
+void hash_table_each(const struct hash_table *t,
+		     void (*fn)(struct hash_link *l, void *ctx), void *ctx);
+
+#endif
