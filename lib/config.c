@@ -22,6 +22,10 @@ void config_defaults(struct config *c)
 	c->max_containers = 4096;
 	c->max_tasks = 65536;
 	c->max_netns = 1024;
+	c->process_context = true;
+	c->max_processes = 32768;
+	c->process_expiry = 60;
+	c->execve_env = strdup("LD_PRELOAD,LD_LIBRARY_PATH");
 	c->line_prefix = strdup("");
 	c->framing = FRAMING_NEWLINE;
 	c->num_logs = 5;
@@ -43,6 +47,8 @@ void config_free(struct config *c)
 	free(c->line_prefix);
 	free(c->split_group);
 	free(c->spool_dir);
+	free(c->execve_env);
+	c->execve_env = NULL;
 	c->state_file = NULL;
 	c->line_prefix = c->split_group = c->spool_dir = NULL;
 	c->output = NULL;
@@ -198,6 +204,18 @@ int config_set(struct config *c, const char *key, const char *v, char *err,
 			goto bad;
 	} else if (!strcmp(key, "max_netns")) {
 		if (parse_unsigned(v, 16, 1 << 20, &c->max_netns))
+			goto bad;
+	} else if (!strcmp(key, "process_context")) {
+		if (parse_bool(v, &c->process_context))
+			goto bad;
+	} else if (!strcmp(key, "max_processes")) {
+		if (parse_unsigned(v, 16, 1 << 24, &c->max_processes))
+			goto bad;
+	} else if (!strcmp(key, "process_expiry")) {
+		if (parse_unsigned(v, 0, 86400, &c->process_expiry))
+			goto bad;
+	} else if (!strcmp(key, "execve_env")) {
+		if (set_quotable(&c->execve_env, v))
 			goto bad;
 	} else if (!strcmp(key, "line_prefix")) {
 		if (set_quotable(&c->line_prefix, v))

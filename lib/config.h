@@ -29,6 +29,11 @@ struct config {
 	unsigned max_containers;  /* container map caps */
 	unsigned max_tasks;
 	unsigned max_netns;
+	/* process context (process_context.h) */
+	bool process_context;     /* PID, PPID, SPAWNED_BY, SCRIPT, ENV */
+	unsigned max_processes;   /* process table cap */
+	unsigned process_expiry;  /* seconds a dead process is kept */
+	char *execve_env;         /* variables for EXECVE.ENV ("" none) */
 	/* outputs (output.h) */
 	char *line_prefix;        /* before each message to a socket */
 	enum output_framing framing;  /* tcp: and unix: */

@@ -503,6 +503,20 @@ static void put_member_name(struct buffer *b, struct span name,
 	put_member_name_h(b, name, name_hash(name.p, name.len), o);
 }
 
+void event_json_member(struct buffer *b, struct object_state *o,
+		       const char *name)
+{
+	put_member_name(b, span_make(name, strlen(name)), o);
+}
+
+/* The members an annotator adds to the event's SYSCALL or EXECVE. */
+static void annotate_record(struct event_json *w, struct buffer *b,
+			    unsigned type, struct object_state *o)
+{
+	if (w->ann && w->ann->record)
+		w->ann->record(w->ann->ctx, b, w->event, type, o);
+}
+
 /* SADDR={ saddr_fam=inet laddr=127.0.0.1 lport=1025 } becomes an object. */
 static void put_braced(struct buffer *b, struct span v)
 {
@@ -749,7 +763,7 @@ static bool same_group(const struct record *a, const struct record *b)
 }
 
 static void put_record_object(struct event_json *w, struct buffer *b,
-			      const struct record *r)
+			      const struct record *r, bool annotate)
 {
 	struct execve_state st = { false, 0 };
 	struct object_state first;
@@ -766,6 +780,8 @@ static void put_record_object(struct event_json *w, struct buffer *b,
 		buffer_append(b, w->argv.data, w->argv.len);
 		buffer_putc(b, ']');
 	}
+	if (annotate)
+		annotate_record(w, b, r->type, &first);
 	object_end(&first);
 	buffer_putc(b, '}');
 }
@@ -800,7 +816,9 @@ static void put_execve(struct event_json *w, struct buffer *b,
 	buffer_putc(b, '[');
 	if (w->argv.len)  /* no argument yet: argv.data may be NULL */
 		buffer_append(b, w->argv.data, w->argv.len);
-	buffer_puts(b, "]}");
+	buffer_putc(b, ']');
+	annotate_record(w, b, TYPE_EXECVE, &first);
+	buffer_putc(b, '}');
 	object_end(&first);
 }
 
@@ -891,6 +909,8 @@ void event_json_write(struct event_json *w, struct buffer *b,
 	} else {
 		memset(done_small, 0, sizeof(done_small));
 	}
+	w->ann = ann;
+	w->event = e;
 	buffer_puts(b, "{\"ID\":\"");
 	buffer_put_u64(b, e->sec);
 	buffer_putc(b, '.');
@@ -927,11 +947,11 @@ void event_json_write(struct event_json *w, struct buffer *b,
 		}
 		done[i] = true;
 		if (is_object_type(r.type)) {
-			put_record_object(w, b, &r);
+			put_record_object(w, b, &r, r.type == TYPE_SYSCALL);
 			continue;
 		}
 		buffer_putc(b, '[');
-		put_record_object(w, b, &r);
+		put_record_object(w, b, &r, false);
 		for (j = next ? next[i] : i + 1; j < e->nrecs;
 		     j = next ? next[j] : j + 1) {
 			if (done[j])
@@ -940,7 +960,7 @@ void event_json_write(struct event_json *w, struct buffer *b,
 			if (!same_group(&r, &r2))
 				continue;
 			buffer_putc(b, ',');
-			put_record_object(w, b, &r2);
+			put_record_object(w, b, &r2, false);
 			done[j] = true;
 		}
 		buffer_putc(b, ']');
@@ -955,7 +975,7 @@ void event_json_write(struct event_json *w, struct buffer *b,
 		buffer_puts(b, "{\"TYPE\":");
 		put_type_name(b, &r);
 		buffer_puts(b, ",\"RECORD\":");
-		put_record_object(w, b, &r);
+		put_record_object(w, b, &r, false);
 		buffer_putc(b, '}');
 	}
 	if (extra_open)

@@ -10,11 +10,21 @@
 #include "assembler.h"
 #include "buffer.h"
 
-/* Writes extra members (",\"KEY\":value") before the closing brace. */
+struct object_state;
+
+/* Writes extra members (",\"KEY\":value") before the closing brace;
+ * record (may be NULL) adds members to the object of the event's SYSCALL
+ * and EXECVE, each name through event_json_member(). */
 struct json_annotator {
 	void (*write)(void *ctx, struct buffer *b, const struct event *e);
 	void *ctx;
+	void (*record)(void *ctx, struct buffer *b, const struct event *e,
+		       unsigned type, struct object_state *o);
 };
+
+/* Writes ,"name": into a record's object, kept unique like its fields. */
+void event_json_member(struct buffer *b, struct object_state *o,
+		       const char *name);
 
 struct event_json {
 	struct buffer scratch;   /* decoded bytes of the value at hand */
@@ -22,6 +32,9 @@ struct event_json {
 	uint64_t time_sec;       /* cache of the last TIME rendered */
 	char time_text[80];
 	bool time_valid;
+	/* the event under way, for json_annotator.record */
+	const struct json_annotator *ann;
+	const struct event *event;
 };
 
 void event_json_init(struct event_json *w);

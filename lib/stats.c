@@ -27,6 +27,7 @@ void stats_to_json(struct buffer *b)
 		{ "netns_evicted", stats.netns_evicted },
 		{ "container_records_unreadable",
 		  stats.container_records_unreadable },
+		{ "processes_evicted", stats.processes_evicted },
 	};
 	size_t i;
 

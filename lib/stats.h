@@ -23,6 +23,7 @@ struct stats {
 	uint64_t tasks_evicted;       /* its caps (oldest first) */
 	uint64_t netns_evicted;
 	uint64_t container_records_unreadable;
+	uint64_t processes_evicted;   /* process table at max_processes */
 	uint64_t dropped;       /* records that could not be kept (no memory,
 				 * an event over 4 GiB), events a sink could
 				 * not take (spool full, syslog size cut,

@@ -11,6 +11,7 @@
 #include "event_json.h"
 #include "log.h"
 #include "output.h"
+#include "process_context.h"
 #include "record.h"
 #include "stats.h"
 #include "time_change.h"
@@ -33,6 +34,7 @@ struct pipeline {
 	bool live_input;
 	struct time_change time_change;
 	struct containers *containers;
+	struct process_context *processes;
 };
 
 /* The members later stages add to an event's JSON object. */
@@ -42,6 +44,15 @@ static void annotate_event(void *ctx, struct buffer *b, const struct event *e)
 
 	containers_json_write(p->containers, b, e);
 	time_change_write(&p->time_change, b, e);
+}
+
+/* Members of the event's SYSCALL and EXECVE objects. */
+static void annotate_record(void *ctx, struct buffer *b, const struct event *e,
+			    unsigned type, struct object_state *o)
+{
+	struct pipeline *p = ctx;
+
+	process_context_json(p->processes, b, e, type, o);
 }
 
 /* The split tree's directories for an event: [NODE/]CONTID for each of
@@ -75,12 +86,14 @@ static unsigned container_id_type(const struct pipeline *p)
 static void write_event(void *ctx, struct event *e)
 {
 	struct pipeline *p = ctx;
-	struct json_annotator ann = { annotate_event, p };
+	struct json_annotator ann = { annotate_event, p, annotate_record };
 	struct span ids[EVENT_CONTIDS_MAX];
 	struct audit_container_note note;
 	size_t start = p->out.len;
 
 	containers_observe(p->containers, e);
+	if (p->cfg.format == FORMAT_JSON)
+		process_context_observe(p->processes, e);
 	note.ids = ids;
 	note.nids = containers_event_ids(p->containers, e, ids,
 					 EVENT_CONTIDS_MAX);
@@ -117,6 +130,18 @@ static void container_options_from(const struct config *cfg,
 	co->state_max_age = cfg->state_max_age;
 }
 
+/* /proc is read in plugin mode only: a replayed log may come from
+ * anywhere. */
+static void process_options_from(const struct config *cfg, bool live_input,
+				 struct process_options *po)
+{
+	po->enabled = cfg->process_context;
+	po->live = cfg->live && live_input;
+	po->max_processes = cfg->max_processes;
+	po->expiry_sec = cfg->process_expiry;
+	po->execve_env = cfg->execve_env;
+}
+
 static int copy_config(struct config *dst, const struct config *src)
 {
 	*dst = *src;
@@ -128,7 +153,9 @@ static int copy_config(struct config *dst, const struct config *src)
 	dst->line_prefix = src->line_prefix ? strdup(src->line_prefix) : NULL;
 	dst->split_group = src->split_group ? strdup(src->split_group) : NULL;
 	dst->spool_dir = src->spool_dir ? strdup(src->spool_dir) : NULL;
-	return (src->state_file && !dst->state_file) ||
+	dst->execve_env = src->execve_env ? strdup(src->execve_env) : NULL;
+	return (src->execve_env && !dst->execve_env) ||
+	       (src->state_file && !dst->state_file) ||
 	       (src->line_prefix && !dst->line_prefix) ||
 	       (src->split_group && !dst->split_group) ||
 	       (src->spool_dir && !dst->spool_dir) ||
@@ -143,6 +170,7 @@ struct pipeline *pipeline_new(const struct config *cfg, bool live_input,
 	struct pipeline *p = calloc(1, sizeof(*p));
 	struct assembler_config ac;
 	struct container_options co;
+	struct process_options po;
 
 	if (!p || copy_config(&p->cfg, cfg)) {
 		snprintf(err, errlen, "out of memory");
@@ -160,15 +188,22 @@ struct pipeline *pipeline_new(const struct config *cfg, bool live_input,
 	record_types_set_contid_patch(cfg->contid_patch);
 	container_options_from(cfg, &co);
 	p->containers = containers_new(&co);
-	p->asm_ = p->containers ? assembler_new(&ac, write_event, p) : NULL;
+	process_options_from(cfg, live_input, &po);
+	p->processes = process_context_new(&po);
+	p->asm_ = p->containers && p->processes ?
+		  assembler_new(&ac, write_event, p) : NULL;
 	if (!p->asm_) {
 		snprintf(err, errlen, "out of memory");
+		process_context_free(p->processes);
 		containers_free(p->containers);
 		output_free(p->output);
 		config_free(&p->cfg);
 		free(p);
 		return NULL;
 	}
+	if (po.enabled && po.live)
+		log_msg(LOG_INFO, "process table: %u processes running at start",
+			process_context_scan_proc(p->processes));
 	event_json_init(&p->json);
 	time_change_init(&p->time_change, cfg->kernel_hz);
 	buffer_init(&p->out);
@@ -180,6 +215,7 @@ int pipeline_reconfigure(struct pipeline *p, const struct config *cfg,
 {
 	struct assembler_config ac;
 	struct container_options co;
+	struct process_options po;
 	struct config n;
 
 	pipeline_flush_output(p);
@@ -208,6 +244,9 @@ int pipeline_reconfigure(struct pipeline *p, const struct config *cfg,
 	record_types_set_contid_patch(p->cfg.contid_patch);
 	container_options_from(&p->cfg, &co);
 	containers_configure(p->containers, &co);
+	process_options_from(&p->cfg, p->live_input, &po);
+	if (process_context_configure(p->processes, &po))
+		log_msg(LOG_ERR, "out of memory: execve_env unchanged");
 	return 0;
 }
 
@@ -283,6 +322,7 @@ void pipeline_finish(struct pipeline *p)
 	if (p->live_input)
 		containers_save(p->containers);
 	containers_report(p->containers);
+	process_context_report(p->processes);
 }
 
 void pipeline_free(struct pipeline *p)
@@ -293,6 +333,7 @@ void pipeline_free(struct pipeline *p)
 	event_json_free(&p->json);
 	time_change_free(&p->time_change);
 	containers_free(p->containers);
+	process_context_free(p->processes);
 	buffer_free(&p->out);
 	output_free(p->output);
 	config_free(&p->cfg);

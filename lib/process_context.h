@@ -1,0 +1,60 @@
+/* process_context.h - who started the event's process, from which event.
+ *
+ * Each completed event's SYSCALL record feeds the process table
+ * (process_table.h): execve/execveat, clone/clone3/fork/vfork, exit and
+ * exit_group by number for the record's arch (or by name in interpreted
+ * logs), and the (pid, ppid) of every event. Then the event's SYSCALL
+ * object gets laurel's members:
+ *
+ *   "PPID":{"EVENT_ID":"S.MMM:N","comm":"bash","exe":"/usr/bin/bash","ppid":1}
+ *   "PID":{"EVENT_ID":"S.MMM:N"}
+ *   "SPAWNED_BY":{"EVENT_ID":"S.MMM:N","pid":7,"comm":"bash","exe":"/usr/bin/bash"}
+ *
+ * EVENT_ID is the event that exec'd the image; a process found running at
+ * start (live) has "START_TIME":"S.MMM" instead. Live, on events of this
+ * machine only, the exec of a script also gets "SCRIPT" (PATH[0] when it
+ * is not the exe) and EXECVE gets "ENV" with the chosen variables of
+ * /proc/PID/environ. auenrich-json(5) describes every member. */
+#ifndef AUENRICH_PROCESS_CONTEXT_H
+#define AUENRICH_PROCESS_CONTEXT_H
+
+#include <stdbool.h>
+#include "assembler.h"
+#include "buffer.h"
+#include "process_table.h"
+
+struct object_state;
+
+struct process_options {
+	bool enabled;
+	bool live;                 /* /proc for events without node= */
+	unsigned max_processes;
+	unsigned expiry_sec;       /* how long dead processes are kept */
+	const char *execve_env;    /* names, comma or space separated; a
+				    * trailing '*' matches a prefix; "" none */
+};
+
+struct process_context;
+
+struct process_context *process_context_new(const struct process_options *o);
+void process_context_free(struct process_context *pc);
+int process_context_configure(struct process_context *pc,
+			      const struct process_options *o);
+
+/* Learns from a completed event; call it before writing the event. */
+void process_context_observe(struct process_context *pc, const struct event *e);
+/* Adds the members of the event last observed to its SYSCALL or EXECVE
+ * object (shaped to be called from json_annotator.record). */
+void process_context_json(struct process_context *pc, struct buffer *b,
+			  const struct event *e, unsigned type,
+			  struct object_state *o);
+
+/* The table, for the state file and tests. */
+struct process_table *process_context_table(struct process_context *pc);
+/* Live: every process in /proc, as running before start. Returns the
+ * number added. */
+unsigned process_context_scan_proc(struct process_context *pc);
+/* Logs the table's size and what was evicted. */
+void process_context_report(const struct process_context *pc);
+
+#endif

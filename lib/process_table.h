@@ -1,0 +1,128 @@
+/* process_table.h - one table of the processes the audit stream shows.
+ *
+ * Keyed by (node, pid). An entry says which image a process runs: the
+ * event that exec'd it (or, for a process found in /proc at start, its
+ * start time), its comm and exe, its parent, and who spawned that image
+ * (the process's own previous image when it exec'd over one, else its
+ * parent at the time). It learns from:
+ * - a successful execve/execveat: the pid runs a new image;
+ * - a successful clone/clone3/fork/vfork: the child pid is a new process
+ *   running its parent's image (no exec event of its own);
+ * - exit/exit_group: the process is dead; its entry stays for the
+ *   children that still name it, and expires dead_ttl seconds of event
+ *   time later unless the pid shows up alive again;
+ * - any event with (pid, ppid): a parent that changed to init or another
+ *   ancestor is a re-parented orphan; to anything else, the pid was
+ *   reused by a process we did not see start, and the old entry goes.
+ * A new exec or clone result for a pid always replaces what was there
+ * (pid reuse, the pid_max wrap). At max_processes entries the dead go
+ * first, oldest death first, then the least recently seen; each such
+ * eviction is counted. comm and exe strings are shared between entries. */
+#ifndef AUENRICH_PROCESS_TABLE_H
+#define AUENRICH_PROCESS_TABLE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "span.h"
+
+enum {
+	PROCESS_TABLE_MIN_CAP = 16,
+	PROCESS_TABLE_MAX_NODES = 4096,
+	PROCESS_TEXT_MAX = 4096,   /* longer comm/exe values are cut */
+};
+
+struct process_table_config {
+	unsigned max_processes;
+	unsigned dead_ttl_sec;     /* seconds of event time a dead entry lives */
+};
+
+/* An event identity: SEC.MMM:SERIAL. */
+struct event_ref {
+	uint64_t sec;
+	uint32_t msec;
+	uint64_t serial;
+};
+
+/* How an image is named: by the event that exec'd it, by the start time
+ * of a process found running (live start), or not at all (a fork child
+ * runs its parent's image, a process first seen by other means). */
+enum image_origin { IMAGE_NONE, IMAGE_EXEC, IMAGE_RUNNING };
+
+struct image_ref {
+	enum image_origin origin;
+	struct event_ref exec;     /* IMAGE_EXEC */
+	uint64_t start_ms;         /* IMAGE_RUNNING: Unix time in ms */
+};
+
+/* A process as plain values; the spans stay valid until the table next
+ * changes. */
+struct process_info {
+	struct span node;
+	uint32_t pid, ppid;        /* ppid 0: unknown */
+	struct image_ref image;
+	struct span comm, exe;     /* empty when unknown */
+	/* who spawned the image: the previous image of this pid, else the
+	 * parent (spawner_pid 0: unknown) */
+	struct image_ref spawner;
+	uint32_t spawner_pid;
+	struct span spawner_comm, spawner_exe;
+	bool dead;
+	uint64_t last_ms;          /* event time it was last seen */
+	uint64_t dead_ms;          /* event time of its exit */
+};
+
+struct process_table_counters {
+	uint64_t processes;        /* held now */
+	uint64_t evicted;          /* dropped at the cap */
+	uint64_t expired;          /* dead entries whose time ran out */
+	uint64_t reused;           /* pids seen as another process */
+	uint64_t reparented;       /* orphans adopted by init or a subreaper */
+};
+
+struct process_table;
+
+struct process_table *process_table_new(const struct process_table_config *c);
+void process_table_free(struct process_table *t);
+/* A lower cap applies at once: the dead, then the least recently seen go. */
+void process_table_configure(struct process_table *t,
+			     const struct process_table_config *c);
+
+/* What happened, at event time now_ms (milliseconds since the epoch). */
+struct process_exec {
+	uint32_t pid, ppid;
+	struct event_ref event;
+	struct span comm, exe;
+};
+void process_table_exec(struct process_table *t, struct span node,
+			const struct process_exec *x, uint64_t now_ms);
+/* parent_comm/exe: what the creating event says of the parent, used when
+ * the parent is not in the table. */
+void process_table_fork(struct process_table *t, struct span node,
+			uint32_t parent, uint32_t child, struct span parent_comm,
+			struct span parent_exe, uint64_t now_ms);
+void process_table_exit(struct process_table *t, struct span node,
+			uint32_t pid, uint64_t now_ms);
+/* A pid seen alive with this ppid (0: not known): touch, revive, and tell
+ * a re-parented orphan from a reused pid. */
+void process_table_seen(struct process_table *t, struct span node,
+			uint32_t pid, uint32_t ppid, uint64_t now_ms);
+/* A process found running (live start, or a restored state file). False
+ * when the table cannot hold it (node limit, no memory). */
+bool process_table_add(struct process_table *t, const struct process_info *p);
+/* Drops dead entries older than dead_ttl (call it now and then). */
+void process_table_expire(struct process_table *t, uint64_t now_ms);
+
+bool process_table_find(struct process_table *t, struct span node,
+			uint32_t pid, struct process_info *out);
+
+uint64_t process_table_generation(const struct process_table *t);
+void process_table_counters(const struct process_table *t,
+			    struct process_table_counters *out);
+
+/* Every entry, least recently seen first (adding them back in that order
+ * rebuilds the same table). */
+void process_table_visit(const struct process_table *t,
+			 void (*fn)(void *ctx, const struct process_info *p),
+			 void *ctx);
+
+#endif
