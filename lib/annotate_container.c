@@ -44,6 +44,14 @@ static void map_config(const struct container_options *o,
 	mc->want_subject = o->live;
 }
 
+/* The saved state: the container map and the process table it carries. */
+static uint64_t state_generation(const struct containers *c)
+{
+	return container_map_generation(c->map) +
+	       (c->opt.processes ? process_table_generation(c->opt.processes)
+				 : 0);
+}
+
 static double wall_clock(void)
 {
 	struct timespec ts;
@@ -61,7 +69,8 @@ static void load_state(struct containers *c,
 	struct container_map_counters n;
 	char err[512];
 
-	switch (state_file_load(c->map, c->state_file, &chk, err,
+	switch (state_file_load(c->map, c->opt.processes, c->state_file, &chk,
+				err,
 				sizeof(err))) {
 	case STATE_ABSENT:
 		break;
@@ -77,10 +86,12 @@ static void load_state(struct containers *c,
 		log_msg(LOG_WARNING, "container state ignored: %s", err);
 		container_map_free(c->map);
 		c->map = container_map_new(mc);
+		if (c->opt.processes)
+			process_table_clear(c->opt.processes);
 		break;
 	}
 	if (c->map)
-		c->saved_generation = container_map_generation(c->map);
+		c->saved_generation = state_generation(c);
 }
 
 static int set_state_file(struct containers *c, const char *path)
@@ -350,15 +361,15 @@ const char *containers_event_source(const struct containers *c,
 
 void containers_save(struct containers *c)
 {
-	uint64_t gen = container_map_generation(c->map);
+	uint64_t gen = state_generation(c);
 	double now = wall_clock();
 	char err[512];
 
 	c->last_save = now;
 	if (!c->state_file)
 		return;
-	if (state_file_save(c->map, c->state_file, c->opt.live, now, err,
-			    sizeof(err))) {
+	if (state_file_save(c->map, c->opt.processes, c->state_file,
+			    c->opt.live, now, err, sizeof(err))) {
 		if (!c->save_failing)
 			log_msg(LOG_ERR, "saving the container state: %s", err);
 		c->save_failing = true;
@@ -374,7 +385,7 @@ void containers_save(struct containers *c)
 
 void containers_tick(struct containers *c, double now)
 {
-	bool dirty = container_map_generation(c->map) != c->saved_generation;
+	bool dirty = state_generation(c) != c->saved_generation;
 	/* an unchanged map is written again before it would look stale */
 	bool aging = c->opt.state_max_age &&
 		     now - c->last_write >= c->opt.state_max_age / 2.0;

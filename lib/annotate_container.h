@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include "assembler.h"
 #include "buffer.h"
+#include "process_table.h"
 #include "span.h"
 
 struct container_options {
@@ -27,6 +28,7 @@ struct container_options {
 	const char *state_file;     /* NULL: the map is not persisted */
 	unsigned state_interval;    /* seconds between saves; 0: none */
 	unsigned state_max_age;     /* seconds; 0: a saved map never stales */
+	struct process_table *processes;  /* saved along; may be NULL */
 };
 
 struct containers;

@@ -27,6 +27,9 @@ enum {
 	ENV_NAMES_MAX = 64,
 	ENVIRON_MAX = 128 * 1024,  /* bytes of /proc/PID/environ read */
 	CLONE_THREAD_FLAG = 0x00010000,
+	/* start times from /proc (clock ticks, two clocks) against event
+	 * times: this much apart is still the same moment */
+	START_SLACK_MS = 1000,
 };
 
 enum call_kind { CALL_OTHER, CALL_EXEC, CALL_FORK, CALL_THREAD, CALL_EXIT };
@@ -574,9 +577,12 @@ void process_context_observe(struct process_context *pc, const struct event *e)
 	pc->pid = s.pid;
 	pc->local = pc->opt.live && e->node.len == 0;
 	process_table_expire(pc->table, now_ms);
-	process_table_seen(pc->table, e->node, s.pid, s.ppid, now_ms);
 	kind = s.syscall.len ? classify(pc, &s) : CALL_OTHER;
 	ok = !span_eq(s.success, "no");
+	/* an exec tells a reused pid apart itself (a dead entry is not
+	 * revived by it) */
+	if (kind != CALL_EXEC || !ok)
+		process_table_seen(pc->table, e->node, s.pid, s.ppid, now_ms);
 	if (kind == CALL_EXEC && ok && span_eq(s.success, "yes")) {
 		struct process_exec x;
 		read_names(pc, &c);
@@ -753,6 +759,7 @@ static bool scan_one(struct process_context *pc, uint32_t pid, long hz,
 	ssize_t elen;
 	const char *p;
 	unsigned long long ppid, starttime;
+	uint64_t start_ms;
 	int field;
 
 	snprintf(path, sizeof(path), "/proc/%u/stat", pid);
@@ -780,11 +787,22 @@ static bool scan_one(struct process_context *pc, uint32_t pid, long hz,
 	elen = readlink(path, exe, sizeof(exe) - 1);
 	if (elen < 0)
 		elen = 0;   /* kernel threads have none */
+	start_ms = start_ms_of(starttime, hz);
+	/* Restored from the state file and seen alive after this process
+	 * started: the same process, which the entry knows better. */
+	if (process_table_find(pc->table, span_make(NULL, 0), pid, &info) &&
+	    start_ms <= info.last_ms + START_SLACK_MS) {
+		process_table_seen(pc->table, span_make(NULL, 0), pid,
+				   (uint32_t)ppid, now_ms);
+		if (process_table_find(pc->table, span_make(NULL, 0), pid,
+				       &info))
+			return true;
+	}
 	memset(&info, 0, sizeof(info));
 	info.pid = pid;
 	info.ppid = (uint32_t)ppid;
 	info.image.origin = IMAGE_RUNNING;
-	info.image.start_ms = start_ms_of(starttime, hz);
+	info.image.start_ms = start_ms;
 	info.comm = span_make(comm, clen);
 	info.exe = span_make(exe, (size_t)elen);
 	info.last_ms = now_ms;

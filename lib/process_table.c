@@ -353,6 +353,12 @@ static struct proc *entry_new(struct process_table *t, uint16_t node,
 
 	while (t->count >= t->cfg.max_processes && t->count)
 		evict_one(t, keep);
+	/* buckets first: a slot taken below is not initialised yet */
+	if (t->count + 1 > t->nbuckets / 2) {
+		uint32_t nb = t->nbuckets ? t->nbuckets * 2 : 512;
+		if (!rehash(t, nb) && !t->nbuckets)
+			return NULL;
+	}
 	if (t->free_head != NIL) {
 		idx = t->free_head;
 		t->free_head = t->procs[idx].hnext;
@@ -371,14 +377,6 @@ static struct proc *entry_new(struct process_table *t, uint16_t node,
 			t->cap = nc;
 		}
 		idx = t->nprocs++;
-	}
-	if (t->count + 1 > t->nbuckets / 2) {
-		uint32_t nb = t->nbuckets ? t->nbuckets * 2 : 512;
-		if (!rehash(t, nb) && !t->nbuckets) {
-			t->procs[idx].hnext = t->free_head;
-			t->free_head = idx;
-			return NULL;
-		}
 	}
 	p = &t->procs[idx];
 	memset(p, 0, sizeof(*p));
@@ -487,6 +485,14 @@ void process_table_configure(struct process_table *t,
 		evict_one(t, -1);
 }
 
+void process_table_clear(struct process_table *t)
+{
+	while (t->dead.head != NIL)
+		entry_delete(t, t->dead.head);
+	while (t->alive.head != NIL)
+		entry_delete(t, t->alive.head);
+}
+
 static void set_strings(struct process_table *t, struct proc *p,
 			struct span comm, struct span exe)
 {
@@ -496,6 +502,36 @@ static void set_strings(struct process_table *t, struct proc *p,
 	str_put(t, p->exe);
 	p->comm = c;
 	p->exe = e;
+}
+
+/* Is anc an ancestor of the process at idx (its parent chain, bounded)? */
+static bool is_ancestor(const struct process_table *t, uint16_t node,
+			uint32_t idx, uint32_t anc)
+{
+	uint32_t pid = t->procs[idx].ppid;
+	unsigned depth;
+	long at;
+
+	for (depth = 0; depth < 64 && pid; depth++) {
+		if (pid == anc)
+			return true;
+		at = find_index(t, node, pid);
+		if (at < 0)
+			return false;
+		pid = t->procs[at].ppid;
+	}
+	return false;
+}
+
+/* Does a record saying ppid fit the entry at idx: its parent, or init or
+ * an ancestor (a subreaper) that adopted it? ppid 0: not said. */
+static bool same_or_adopted(const struct process_table *t, uint16_t node,
+			    uint32_t idx, uint32_t ppid)
+{
+	const struct proc *p = &t->procs[idx];
+
+	return !ppid || !p->ppid || p->ppid == ppid || ppid == 1 ||
+	       is_ancestor(t, node, idx, ppid);
 }
 
 void process_table_exec(struct process_table *t, struct span node,
@@ -511,29 +547,41 @@ void process_table_exec(struct process_table *t, struct span node,
 	if (ni < 0 || !x->pid)
 		return;
 	at = find_index(t, (uint16_t)ni, x->pid);
+	/* an entry of a dead process, or of one with another parent that
+	 * did not adopt it: the pid was reused */
+	if (at >= 0 && (t->procs[at].dead ||
+			!same_or_adopted(t, (uint16_t)ni, (uint32_t)at,
+					 x->ppid))) {
+		entry_delete(t, (uint32_t)at);
+		t->n.reused++;
+		at = -1;
+	}
 	pat = x->ppid ? find_index(t, (uint16_t)ni, x->ppid) : -1;
-	if (at >= 0 && t->procs[at].image.origin != IMAGE_NONE &&
-	    (t->procs[at].ppid == x->ppid || !x->ppid)) {
+	if (at >= 0 && t->procs[at].image.origin != IMAGE_NONE) {
 		/* exec over an image of its own: that image spawned this */
 		p = &t->procs[at];
 		prev_image = p->image;
 		prev_comm = str_ref(p->comm);
 		prev_exe = str_ref(p->exe);
 		spawner_pid = x->pid;
+	} else if (at >= 0) {
+		/* a fork child's first exec: who forked it, even when it has
+		 * been adopted since */
+		p = &t->procs[at];
+		prev_comm = str_ref(p->scomm);
+		prev_exe = str_ref(p->sexe);
+		prev_image = p->spawner;
+		spawner_pid = p->spawner_pid;
 	} else if (pat >= 0) {
 		p = &t->procs[pat];
 		prev_image = p->image;
 		prev_comm = str_ref(p->comm);
 		prev_exe = str_ref(p->exe);
 		spawner_pid = x->ppid;
-	} else if (at >= 0 && t->procs[at].ppid == x->ppid && x->ppid) {
-		/* a fork child of an unknown parent: its image says who */
-		p = &t->procs[at];
-		prev_comm = str_ref(p->scomm);
-		prev_exe = str_ref(p->sexe);
-		prev_image = p->spawner;
-		spawner_pid = p->spawner_pid;
 	}
+	if (at >= 0 && x->ppid && t->procs[at].ppid &&
+	    t->procs[at].ppid != x->ppid)
+		t->n.reparented++;
 	if (at >= 0) {
 		idx = (uint32_t)at;
 		p = &t->procs[idx];
@@ -575,6 +623,15 @@ void process_table_fork(struct process_table *t, struct span node,
 		return;
 	pat = find_index(t, (uint16_t)ni, parent);
 	at = find_index(t, (uint16_t)ni, child);
+	/* The child's own events (exec, exit) can be logged before the
+	 * clone's, whose time is when the call began: an entry of this
+	 * parent seen since then is that child. */
+	if (at >= 0 && t->procs[at].ppid == parent &&
+	    t->procs[at].last_ms >= now_ms) {
+		if (pat >= 0)
+			touch(t, (uint32_t)pat, now_ms);
+		return;
+	}
 	if (at >= 0) {   /* the pid was another process: it is reused */
 		entry_delete(t, (uint32_t)at);
 		t->n.reused++;
@@ -622,25 +679,6 @@ void process_table_exit(struct process_table *t, struct span node,
 	t->generation++;
 }
 
-/* Is anc an ancestor of the process at idx (its parent chain, bounded)? */
-static bool is_ancestor(const struct process_table *t, uint16_t node,
-			uint32_t idx, uint32_t anc)
-{
-	uint32_t pid = t->procs[idx].ppid;
-	unsigned depth;
-	long at;
-
-	for (depth = 0; depth < 64 && pid; depth++) {
-		if (pid == anc)
-			return true;
-		at = find_index(t, node, pid);
-		if (at < 0)
-			return false;
-		pid = t->procs[at].ppid;
-	}
-	return false;
-}
-
 void process_table_seen(struct process_table *t, struct span node,
 			uint32_t pid, uint32_t ppid, uint64_t now_ms)
 {
@@ -654,8 +692,7 @@ void process_table_seen(struct process_table *t, struct span node,
 		return;
 	p = &t->procs[at];
 	if (ppid && p->ppid && ppid != p->ppid) {
-		if (ppid == 1 || is_ancestor(t, (uint16_t)ni, (uint32_t)at,
-					     ppid)) {
+		if (same_or_adopted(t, (uint16_t)ni, (uint32_t)at, ppid)) {
 			p->ppid = ppid;
 			t->n.reparented++;
 			t->generation++;

@@ -87,6 +87,9 @@ void process_table_free(struct process_table *t);
 void process_table_configure(struct process_table *t,
 			     const struct process_table_config *c);
 
+/* Forgets every entry (a state file found bad half-way). */
+void process_table_clear(struct process_table *t);
+
 /* What happened, at event time now_ms (milliseconds since the epoch). */
 struct process_exec {
 	uint32_t pid, ppid;

@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "process_state.h"
+
 enum { STATE_VERSION = 1, BOOT_ID_LEN = 36, MAX_LINE = 1 << 20 };
 
 /* This boot's id, "" when unreadable. */
@@ -29,7 +31,7 @@ static void read_boot_id(char out[BOOT_ID_LEN + 1])
 struct saver {
 	FILE *f;
 	bool failed;
-	unsigned long containers, tasks, netns;
+	unsigned long containers, tasks, netns, processes;
 };
 
 static void put_line(struct saver *s, json_t *o)
@@ -139,7 +141,7 @@ static void save_netns(void *ctx, const struct cmap_netns_info *n)
 }
 
 static void write_all(struct saver *s, const struct container_map *m,
-		      bool live, double now)
+		      const struct process_table *pt, bool live, double now)
 {
 	struct cmap_visitor v = { save_container, save_task, save_netns, s };
 	char boot_id[BOOT_ID_LEN + 1];
@@ -153,17 +155,22 @@ static void write_all(struct saver *s, const struct container_map *m,
 		json_object_set_new(h, "boot_id", json_string(boot_id));
 	put_line(s, h);
 	container_map_visit(m, &v);
+	if (pt)
+		process_state_save(pt, s->f, &s->processes, &s->failed);
 	json_object_set_new(end, "kind", json_string("end"));
 	json_object_set_new(end, "containers", number(s->containers));
 	json_object_set_new(end, "tasks", number(s->tasks));
 	json_object_set_new(end, "netns", number(s->netns));
+	if (pt)
+		json_object_set_new(end, "processes", number(s->processes));
 	put_line(s, end);
 }
 
-int state_file_save(const struct container_map *m, const char *path,
+int state_file_save(const struct container_map *m,
+		    const struct process_table *pt, const char *path,
 		    bool live, double now, char *err, size_t errlen)
 {
-	struct saver s = { NULL, false, 0, 0, 0 };
+	struct saver s = { NULL, false, 0, 0, 0, 0 };
 	size_t n = strlen(path);
 	char *tmp = malloc(n + 8);
 	int fd, rc = -1;
@@ -187,7 +194,7 @@ int state_file_save(const struct container_map *m, const char *path,
 		close(fd);
 		goto out;
 	}
-	write_all(&s, m, live, now);
+	write_all(&s, m, pt, live, now);
 	if (fflush(s.f) || fsync(fileno(s.f)))
 		s.failed = true;
 	if (fclose(s.f))
@@ -368,19 +375,22 @@ static const char *check_header(json_t *h, const struct state_file_check *chk,
 }
 
 static const char *check_end(json_t *o, unsigned long c, unsigned long t,
-			     unsigned long n)
+			     unsigned long n, unsigned long p)
 {
-	uint64_t ec, et, en;
+	uint64_t ec, et, en, ep = 0;
 
 	if (!get_uint(o, "containers", UINT64_MAX, &ec) ||
 	    !get_uint(o, "tasks", UINT64_MAX, &et) ||
 	    !get_uint(o, "netns", UINT64_MAX, &en) ||
-	    ec != c || et != t || en != n)
+	    (json_object_get(o, "processes") &&
+	     !get_uint(o, "processes", UINT64_MAX, &ep)) ||
+	    ec != c || et != t || en != n || ep != p)
 		return "end line does not match the entries";
 	return NULL;
 }
 
-enum state_load state_file_load(struct container_map *m, const char *path,
+enum state_load state_file_load(struct container_map *m,
+				struct process_table *pt, const char *path,
 				const struct state_file_check *chk,
 				char *err, size_t errlen)
 {
@@ -388,7 +398,7 @@ enum state_load state_file_load(struct container_map *m, const char *path,
 	char *line = NULL, why[JSON_ERROR_TEXT_LENGTH + 32];
 	size_t cap = 0;
 	ssize_t len;
-	unsigned long lineno = 0, nc = 0, nt = 0, nn = 0;
+	unsigned long lineno = 0, nc = 0, nt = 0, nn = 0, np = 0;
 	const char *bad = NULL;
 	bool ended = false;
 
@@ -433,8 +443,13 @@ enum state_load state_file_load(struct container_map *m, const char *path,
 			} else if (!strcmp(kind, "netns")) {
 				bad = load_netns(m, o, node);
 				nn++;
+			} else if (!strcmp(kind, "process")) {
+				/* kept when the reader has no table */
+				bad = pt ? process_state_load(pt, o, node)
+					 : NULL;
+				np++;
 			} else if (!strcmp(kind, "end")) {
-				bad = check_end(o, nc, nt, nn);
+				bad = check_end(o, nc, nt, nn, np);
 				ended = true;
 			} else {
 				bad = "unknown kind of entry";

@@ -6,7 +6,8 @@
  *   {"kind":"container","contid":"N",...}   oldest first
  *   {"kind":"task","pid":N,"contid":"N",...}
  *   {"kind":"netns","key":"N","contids":[...],...}
- *   {"kind":"end","containers":N,"tasks":N,"netns":N}
+ *   {"kind":"process","pid":N,...}          process_state.h
+ *   {"kind":"end","containers":N,"tasks":N,"netns":N[,"processes":N]}
  * Written to a temporary file in the same directory, flushed to disk, then
  * renamed over the old one: a reader sees the old map or the new, whole. A
  * file without its end line, with a line that does not parse, from another
@@ -18,6 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "container_map.h"
+#include "process_table.h"
 
 struct state_file_check {
 	bool live;            /* compare boot ids when the saver was live too */
@@ -25,8 +27,10 @@ struct state_file_check {
 	double now;           /* wall clock */
 };
 
-/* 0, or -1 with the reason in err. */
-int state_file_save(const struct container_map *m, const char *path,
+/* 0, or -1 with the reason in err. pt (may be NULL): the process table,
+ * saved along. */
+int state_file_save(const struct container_map *m,
+		    const struct process_table *pt, const char *path,
 		    bool live, double now, char *err, size_t errlen);
 
 enum state_load {
@@ -35,9 +39,10 @@ enum state_load {
 	STATE_IGNORED,        /* stale or corrupt: err says why */
 };
 
-/* Restores into m, which must be empty; on STATE_IGNORED m may hold part
- * of the file and must be discarded. */
-enum state_load state_file_load(struct container_map *m, const char *path,
+/* Restores into m and pt (may be NULL), which must be empty; on
+ * STATE_IGNORED they may hold part of the file and must be discarded. */
+enum state_load state_file_load(struct container_map *m,
+				struct process_table *pt, const char *path,
 				const struct state_file_check *check,
 				char *err, size_t errlen);
 

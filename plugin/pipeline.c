@@ -119,8 +119,10 @@ static void assembler_config_from(const struct config *cfg, bool live,
 }
 
 static void container_options_from(const struct config *cfg,
+				   struct process_context *pc,
 				   struct container_options *co)
 {
+	co->processes = pc ? process_context_table(pc) : NULL;
 	co->live = cfg->live;
 	co->max_containers = cfg->max_containers;
 	co->max_tasks = cfg->max_tasks;
@@ -186,10 +188,10 @@ struct pipeline *pipeline_new(const struct config *cfg, bool live_input,
 	}
 	assembler_config_from(cfg, live_input, &ac);
 	record_types_set_contid_patch(cfg->contid_patch);
-	container_options_from(cfg, &co);
-	p->containers = containers_new(&co);
 	process_options_from(cfg, live_input, &po);
 	p->processes = process_context_new(&po);
+	container_options_from(cfg, p->processes, &co);
+	p->containers = p->processes ? containers_new(&co) : NULL;
 	p->asm_ = p->containers && p->processes ?
 		  assembler_new(&ac, write_event, p) : NULL;
 	if (!p->asm_) {
@@ -242,7 +244,7 @@ int pipeline_reconfigure(struct pipeline *p, const struct config *cfg,
 	assembler_configure(p->asm_, &ac);
 	p->time_change.kernel_hz = cfg->kernel_hz;
 	record_types_set_contid_patch(p->cfg.contid_patch);
-	container_options_from(&p->cfg, &co);
+	container_options_from(&p->cfg, p->processes, &co);
 	containers_configure(p->containers, &co);
 	process_options_from(&p->cfg, p->live_input, &po);
 	if (process_context_configure(p->processes, &po))

@@ -463,9 +463,9 @@ static void test_state_file(void)
 	snprintf(path, sizeof(path), "%s/state", dir);
 	snprintf(bad, sizeof(bad), "%s/bad", dir);
 	chk.now = 5000;
-	CHECK(state_file_save(map, path, false, 5000, err, sizeof(err)) == 0);
+	CHECK(state_file_save(map, NULL, path, false, 5000, err, sizeof(err)) == 0);
 	back = container_map_new(&mc);
-	CHECK(state_file_load(back, path, &chk, err, sizeof(err)) ==
+	CHECK(state_file_load(back, NULL, path, &chk, err, sizeof(err)) ==
 	      STATE_LOADED);
 	CHECK(container_map_task(back, span_make("", 0), 2002, &ti) &&
 	      ti.contid == 123452 && ti.ppid == 0 && ti.first_ms == 1002000);
@@ -486,7 +486,7 @@ static void test_state_file(void)
 	/* stale */
 	chk.now = 5000 + 3601;
 	back = container_map_new(&mc);
-	CHECK(state_file_load(back, path, &chk, err, sizeof(err)) ==
+	CHECK(state_file_load(back, NULL, path, &chk, err, sizeof(err)) ==
 	      STATE_IGNORED);
 	CHECK(strstr(err, "stale") != NULL);
 	container_map_free(back);
@@ -499,7 +499,7 @@ static void test_state_file(void)
 	      "\"first_ms\":1,\"last_ms\":2}\n", f);
 	fclose(f);
 	back = container_map_new(&mc);
-	CHECK(state_file_load(back, bad, &chk, err, sizeof(err)) ==
+	CHECK(state_file_load(back, NULL, bad, &chk, err, sizeof(err)) ==
 	      STATE_IGNORED);
 	CHECK(strstr(err, "no end line") != NULL);
 	container_map_free(back);
@@ -513,7 +513,7 @@ static void test_state_file(void)
 	      f);
 	fclose(f);
 	back = container_map_new(&mc);
-	CHECK(state_file_load(back, bad, &chk, err, sizeof(err)) ==
+	CHECK(state_file_load(back, NULL, bad, &chk, err, sizeof(err)) ==
 	      STATE_IGNORED);
 	CHECK(strstr(err, ":2: task of an unknown container") != NULL);
 	container_map_free(back);
@@ -522,14 +522,14 @@ static void test_state_file(void)
 	fputs("\x01\x02 not json\n", f);
 	fclose(f);
 	back = container_map_new(&mc);
-	CHECK(state_file_load(back, bad, &chk, err, sizeof(err)) ==
+	CHECK(state_file_load(back, NULL, bad, &chk, err, sizeof(err)) ==
 	      STATE_IGNORED);
 	CHECK(strstr(err, ":1: not JSON") != NULL);
 	container_map_free(back);
 
 	back = container_map_new(&mc);
 	snprintf(bad, sizeof(bad), "%s/none", dir);
-	CHECK(state_file_load(back, bad, &chk, err, sizeof(err)) ==
+	CHECK(state_file_load(back, NULL, bad, &chk, err, sizeof(err)) ==
 	      STATE_ABSENT);
 	container_map_free(back);
 	unlink(path);

@@ -3,8 +3,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include <unistd.h>
+
 #include "check.h"
+#include "container_map.h"
 #include "process_table.h"
+#include "state_file.h"
 
 static struct span S(const char *s)
 {
@@ -161,6 +165,7 @@ static void test_reuse_and_orphans(void)
 	CHECK(!has(t, "", 30));
 	process_table_counters(t, &n);
 	CHECK(n.reused == 1 && n.reparented == 2);
+	n.reused = 0;
 	/* a clone result for a pid replaces the old entry */
 	exec_(t, "", 50, 1, 5, "old", "/old", 2500);
 	process_table_fork(t, S(""), 40, 50, S("other"), S("/o"), 2600);
@@ -170,6 +175,28 @@ static void test_reuse_and_orphans(void)
 	/* so does a new exec (the pid_max wrap) */
 	exec_(t, "", 50, 40, 6, "new", "/new", 2700);
 	CHECK(process_table_find(t, S(""), 50, &i) && i.image.exec.serial == 6);
+	/* an exec by the pid of a dead process: a new process, spawned by
+	 * its parent, not by the dead image */
+	exec_(t, "", 60, 40, 10, "true", "/bin/true", 3100);
+	process_table_exit(t, S(""), 60, 3200);
+	exec_(t, "", 60, 40, 11, "echo", "/bin/echo", 3300);
+	CHECK(process_table_find(t, S(""), 60, &i) && !i.dead);
+	CHECK(i.spawner_pid == 40 && i.spawner.exec.serial == 4);
+	/* an exec by a pid whose parent changed to an unrelated process */
+	exec_(t, "", 60, 50, 12, "cat", "/bin/cat", 3400);
+	CHECK(process_table_find(t, S(""), 60, &i) && i.spawner_pid == 50);
+	/* The race of real logs: the child's exec and exit are logged before
+	 * the clone that made it (whose time is when the call began). */
+	exec_(t, "", 70, 40, 20, "child", "/c", 3550);
+	process_table_fork(t, S(""), 40, 70, S("other"), S("/o"), 3500);
+	CHECK(process_table_find(t, S(""), 70, &i) && i.image.exec.serial == 20);
+	process_table_exit(t, S(""), 70, 3560);
+	process_table_fork(t, S(""), 40, 70, S("other"), S("/o"), 3520);
+	CHECK(process_table_find(t, S(""), 70, &i) && i.dead);
+	/* a later clone result for that pid is a new process */
+	process_table_fork(t, S(""), 40, 70, S("other"), S("/o"), 3600);
+	CHECK(process_table_find(t, S(""), 70, &i) && !i.dead &&
+	      i.image.origin == IMAGE_NONE);
 	/* pid 2^31-1 and the wrap to small pids work like any other */
 	exec_(t, "", 0x7fffffff, 1, 7, "big", "/big", 2800);
 	process_table_fork(t, S(""), 0x7fffffff, 2, S("big"), S("/big"), 2900);
@@ -268,6 +295,85 @@ static void test_visit_restore(void)
 	process_table_free(u);
 }
 
+/* The table goes to the state file with the container map and comes back
+ * whole; bytes that are not UTF-8 survive; a bad process line makes the
+ * whole file ignored. */
+static void test_state_file(void)
+{
+	struct container_map_config mc = { 64, 64, 64, false, false };
+	struct container_map *m = container_map_new(&mc), *m2;
+	struct process_table *t = table(1024, 60), *u = table(1024, 60);
+	struct state_file_check chk = { false, 0, 5000 };
+	struct process_info i;
+	char path[] = "/tmp/test_process_table.XXXXXX", err[256], line[512];
+	int fd = mkstemp(path);
+	FILE *f;
+
+	CHECK(fd >= 0);
+	close(fd);
+	exec_(t, "", 100, 1, 7, "bash", "/usr/bin/bash", 1000);
+	process_table_fork(t, S(""), 100, 101, S("bash"), S("/usr/bin/bash"),
+			   1100);
+	exec_(t, "", 101, 100, 8, "x\xff", "/tmp/\x01y", 1200);
+	exec_(t, "remote", 100, 1, 9, "r", "/r", 1300);
+	process_table_exit(t, S(""), 101, 1400);
+	{
+		struct process_info run = { 0 };
+		run.pid = 55;
+		run.ppid = 1;
+		run.image.origin = IMAGE_RUNNING;
+		run.image.start_ms = 123456;
+		run.comm = S("sshd");
+		run.last_ms = 1500;
+		CHECK(process_table_add(t, &run));
+	}
+	CHECK(state_file_save(m, t, path, false, 5000, err, sizeof(err)) == 0);
+	m2 = container_map_new(&mc);
+	CHECK(state_file_load(m2, u, path, &chk, err, sizeof(err)) ==
+	      STATE_LOADED);
+	CHECK(process_table_find(u, S(""), 101, &i));
+	CHECK(i.dead && i.dead_ms == 1400 && i.image.exec.serial == 8);
+	CHECK_SPAN(i.comm, "x\xff");
+	CHECK_SPAN(i.exe, "/tmp/\x01y");
+	CHECK(i.spawner_pid == 100 && i.spawner.exec.serial == 7);
+	CHECK_SPAN(i.spawner_exe, "/usr/bin/bash");
+	CHECK(process_table_find(u, S("remote"), 100, &i));
+	CHECK_SPAN(i.comm, "r");
+	CHECK(process_table_find(u, S(""), 55, &i));
+	CHECK(i.image.origin == IMAGE_RUNNING && i.image.start_ms == 123456);
+	/* a reader without a table still takes the file */
+	container_map_free(m2);
+	m2 = container_map_new(&mc);
+	CHECK(state_file_load(m2, NULL, path, &chk, err, sizeof(err)) ==
+	      STATE_LOADED);
+	/* a process line with a bad pid: ignored as a whole */
+	f = fopen(path, "w");
+	fputs("{\"auenrich_state\":1,\"saved\":5000,\"live\":false}\n", f);
+	snprintf(line, sizeof(line), "{\"kind\":\"process\",\"pid\":-3}\n");
+	fputs(line, f);
+	fputs("{\"kind\":\"end\",\"containers\":0,\"tasks\":0,"
+	      "\"netns\":0,\"processes\":1}\n", f);
+	fclose(f);
+	container_map_free(m2);
+	m2 = container_map_new(&mc);
+	CHECK(state_file_load(m2, u, path, &chk, err, sizeof(err)) ==
+	      STATE_IGNORED);
+	CHECK(strstr(err, "process") != NULL);
+	/* the end line counts the process lines */
+	f = fopen(path, "w");
+	fputs("{\"auenrich_state\":1,\"saved\":5000,\"live\":false}\n", f);
+	fputs("{\"kind\":\"end\",\"containers\":0,\"tasks\":0,"
+	      "\"netns\":0,\"processes\":1}\n", f);
+	fclose(f);
+	CHECK(state_file_load(m2, u, path, &chk, err, sizeof(err)) ==
+	      STATE_IGNORED);
+	unlink(path);
+	container_map_free(m);
+	container_map_free(m2);
+	process_table_free(t);
+	process_table_free(u);
+}
+
 int main(void)
 {
 	test_exec_and_spawner();
@@ -276,6 +382,7 @@ int main(void)
 	test_reuse_and_orphans();
 	test_nodes_and_strings();
 	test_visit_restore();
+	test_state_file();
 	printf("%d checks, %d failed\n", check_count, check_failures);
 	return check_failures ? 1 : 0;
 }
