@@ -71,6 +71,15 @@ file_has_match() {
 	[ -f "$1" ] && grep -Eq -- "$2" "$1"
 }
 
+# Nothing is left unread in the pipe or FIFO open on file descriptor FD of
+# this shell (FIONREAD counts the bytes waiting, from either end).
+pipe_drained() {
+	python3 -c 'import array, fcntl, sys, termios
+n = array.array("i", [0])
+fcntl.ioctl(int(sys.argv[1]), termios.FIONREAD, n)
+sys.exit(n[0] != 0)' "$1"
+}
+
 finish() {
 	if [ "$failures" -ne 0 ]; then
 		echo "$failures failure(s)"

@@ -173,28 +173,35 @@ harness_start() {
 	[ -z "$HARNESS_NETNS" ] || run=(ip netns exec "$HARNESS_NETNS")
 	"${run[@]}" auditd -c "$HARNESS_DIR/conf" -n -s enable < /dev/null > /dev/null 2> "$HARNESS_STDERR" &
 	HARNESS_PID=$!
-	for i in $(seq 100); do
-		pid=$(auditctl -s 2> /dev/null | awk '$1 == "pid" { print $2 }')
-		[ "$pid" = "$HARNESS_PID" ] && return 0
-		kill -0 "$HARNESS_PID" 2> /dev/null || break
-		sleep 0.1
-	done
+	wait_until 10 harness_started && [ "$(harness_kernel_pid)" = "$HARNESS_PID" ] && return 0
 	echo "FAIL: auditd did not start (it reports to syslog); stderr:"
 	cat "$HARNESS_STDERR"
 	return 1
 }
 
+# The pid the kernel sends audit records to.
+harness_kernel_pid() {
+	auditctl -s 2> /dev/null | awk '$1 == "pid" { print $2 }'
+}
+
+# auditd is registered with the kernel, or has died trying.
+harness_started() {
+	[ "$(harness_kernel_pid)" = "$HARNESS_PID" ] || ! kill -0 "$HARNESS_PID" 2> /dev/null
+}
+
+# FILE has a line holding every TEXT.
+harness_has_line() {
+	[ -f "$1" ] && python3 - "$@" <<-'EOF'
+	import sys
+	need = sys.argv[2:]
+	sys.exit(not any(all(n in l for n in need) for l in open(sys.argv[1], errors="replace")))
+	EOF
+}
+
 harness_wait_line() {
-	local file=$1 i
+	local file=$1
 	shift
-	for i in $(seq 100); do
-		[ -f "$file" ] && python3 - "$file" "$@" <<-'EOF' && return 0
-		import sys
-		need = sys.argv[2:]
-		sys.exit(not any(all(n in l for n in need) for l in open(sys.argv[1])))
-		EOF
-		sleep 0.1
-	done
+	wait_until 10 harness_has_line "$file" "$@" && return 0
 	echo "FAIL: no line with $* in $file after 10 s"
 	return 1
 }
@@ -208,15 +215,19 @@ harness_rules() {
 }
 
 # Waits up to 10 s for the processes to end, then kills what is left.
+harness_none_alive() {
+	local pid
+	for pid in "$@"; do
+		kill -0 "$pid" 2> /dev/null && return 1
+	done
+	return 0
+}
+
 harness_reap() {
-	local i pid alive
-	for i in $(seq 100); do
-		alive=""
-		for pid in "$@"; do
-			kill -0 "$pid" 2> /dev/null && alive="$alive $pid"
-		done
-		[ -z "$alive" ] && return 0
-		sleep 0.1
+	local pid alive=""
+	wait_until 10 harness_none_alive "$@" && return 0
+	for pid in "$@"; do
+		kill -0 "$pid" 2> /dev/null && alive="$alive $pid"
 	done
 	echo "harness: killing$alive (did not end in 10 s)"
 	# shellcheck disable=SC2086
