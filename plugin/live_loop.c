@@ -12,7 +12,7 @@
 #include "log.h"
 #include "stats.h"
 
-enum { CHUNKS_PER_WAKEUP = 8 };
+enum { CHUNKS_PER_WAKEUP = 8, CHUNKS_BEFORE_AGING = 256 };
 
 struct live {
 	struct pipeline *p;
@@ -20,6 +20,7 @@ struct live {
 	reload_fn reload;
 	void *ctx;
 	int status;
+	bool stopping;  /* EOF or a read error: the loop is ending */
 	ev_io input;
 	ev_timer aging;
 	ev_signal sigterm, sigint, sighup, sigusr1;
@@ -35,35 +36,58 @@ static void drain_lines(struct live *l, double wall)
 		pipeline_line(l->p, line, len, truncated, wall);
 }
 
-static void on_input(struct ev_loop *loop, ev_io *w, int revents)
+/*
+ * Reads and processes up to max_chunks chunks of input. True when the input
+ * is drained (EAGAIN): nothing auditd sent is waiting unread. On EOF or a
+ * read error the loop is asked to stop.
+ */
+static bool read_available(struct live *l, struct ev_loop *loop,
+			   int max_chunks)
 {
-	struct live *l = w->data;
 	int i;
 
-	for (i = 0; i < CHUNKS_PER_WAKEUP; i++) {
+	for (i = 0; i < max_chunks; i++) {
 		ssize_t n = line_reader_fill(&l->lr);
 		if (n < 0 && errno == EAGAIN)
-			break;
+			return true;
 		if (n < 0) {
 			log_msg(LOG_ERR, "reading input: %s", strerror(errno));
 			l->status = 2;
+			l->stopping = true;
 			ev_break(loop, EVBREAK_ALL);
-			return;
+			return false;
 		}
 		drain_lines(l, ev_now(loop));
 		if (n == 0) {
+			l->stopping = true;
 			ev_break(loop, EVBREAK_ALL);
-			return;
+			return false;
 		}
 	}
-	pipeline_flush_output(l->p);
+	return false;
 }
 
+static void on_input(struct ev_loop *loop, ev_io *w, int revents)
+{
+	read_available(w->data, loop, CHUNKS_PER_WAKEUP);
+	pipeline_flush_output(((struct live *)w->data)->p);
+}
+
+/*
+ * Events idle for the timeout are completed only after the input is drained:
+ * after a stall (a loaded machine, a stopped process) the rest of an event
+ * may be waiting unread, and completing it first would split it in two.
+ */
 static void on_aging(struct ev_loop *loop, ev_timer *w, int revents)
 {
 	struct live *l = w->data;
 
+	/* Under a sustained flood the input may never drain: tick anyway. */
+	read_available(l, loop, CHUNKS_BEFORE_AGING);
+	if (l->stopping)
+		return;
 	pipeline_tick(l->p, ev_now(loop));
+	pipeline_flush_output(l->p);
 }
 
 static void on_stop(struct ev_loop *loop, ev_signal *w, int revents)

@@ -74,10 +74,18 @@ file_has_match() {
 # Nothing is left unread in the pipe or FIFO open on file descriptor FD of
 # this shell (FIONREAD counts the bytes waiting, from either end).
 pipe_drained() {
-	python3 -c 'import array, fcntl, sys, termios
+	"$(command -v /usr/bin/python3 || command -v python3)" -c 'import array, fcntl, sys, termios
 n = array.array("i", [0])
 fcntl.ioctl(int(sys.argv[1]), termios.FIONREAD, n)
 sys.exit(n[0] != 0)' "$1"
+}
+
+# Process PID has a handler for signal number SIG (SigCgt in its status):
+# before that, the signal would kill it.
+catches_signal() {
+	local caught
+	caught=$(awk '/^SigCgt:/ { print $2 }' "/proc/$1/status" 2> /dev/null)
+	[ -n "$caught" ] && (( (0x$caught >> ($2 - 1)) & 1 ))
 }
 
 finish() {
