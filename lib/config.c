@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 void config_defaults(struct config *c)
 {
@@ -34,6 +35,7 @@ void config_defaults(struct config *c)
 	c->split_max_open = 64;
 	c->spool_dir = strdup("/var/spool/auenrich");
 	c->spool_size = 64ULL << 20;
+	c->relp_queue_size = 4ULL << 20;
 	c->drain_timeout = 5;
 }
 
@@ -55,6 +57,26 @@ void config_free(struct config *c)
 	c->split_dir = NULL;
 	c->user = NULL;
 	c->group = NULL;
+}
+
+int config_copy(struct config *dst, const struct config *src)
+{
+	char **const strings[] = {
+		&dst->output, &dst->split_dir, &dst->user, &dst->group,
+		&dst->state_file, &dst->line_prefix, &dst->split_group,
+		&dst->spool_dir, &dst->execve_env,
+	};
+	size_t i;
+	bool lost = false;
+
+	*dst = *src;
+	for (i = 0; i < sizeof(strings) / sizeof(strings[0]); i++)
+		if (*strings[i] && !(*strings[i] = strdup(*strings[i])))
+			lost = true;
+	if (!lost)
+		return 0;
+	config_free(dst);
+	return -1;
 }
 
 static int parse_unsigned(const char *v, unsigned lo, unsigned hi,
@@ -170,7 +192,8 @@ int config_set(struct config *c, const char *key, const char *v, char *err,
 		else
 			goto bad;
 	} else if (!strcmp(key, "output")) {
-		if (!*v || set_string(&c->output, v))
+		/* blanks only would name no destination: write nowhere */
+		if (!v[strspn(v, " \t")] || set_string(&c->output, v))
 			goto bad;
 	} else if (!strcmp(key, "split_dir")) {
 		if (!*v || set_string(&c->split_dir, v))
@@ -251,6 +274,10 @@ int config_set(struct config *c, const char *key, const char *v, char *err,
 	} else if (!strcmp(key, "spool_size")) {
 		if (parse_size(v, &c->spool_size))
 			goto bad;
+	} else if (!strcmp(key, "relp_queue_size")) {
+		if (parse_size(v, &c->relp_queue_size) ||
+		    c->relp_queue_size > (1ULL << 30))
+			goto bad;
 	} else if (!strcmp(key, "drain_timeout")) {
 		if (parse_unsigned(v, 0, 3600, &c->drain_timeout))
 			goto bad;
@@ -291,10 +318,17 @@ int config_load(struct config *c, const char *path, char *err, size_t errlen)
 	char line[4096], why[512];
 	unsigned lineno = 0;
 	FILE *f = fopen(path, "re");
+	struct stat st;
 
 	if (!f) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
+	}
+	/* A directory opens, and reads as an error that fgets takes for the
+	 * end: it would have meant the defaults, silently. */
+	if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "%s: %s", path, strerror(EISDIR));
+		goto fail;
 	}
 	while (fgets(line, sizeof(line), f)) {
 		char *s, *eq, *key, *val;
@@ -321,6 +355,10 @@ int config_load(struct config *c, const char *path, char *err, size_t errlen)
 			snprintf(err, errlen, "%s:%u: %s", path, lineno, why);
 			goto fail;
 		}
+	}
+	if (ferror(f)) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		goto fail;
 	}
 	fclose(f);
 	return 0;

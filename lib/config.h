@@ -45,11 +45,15 @@ struct config {
 	unsigned split_max_open;  /* split logs open at once */
 	char *spool_dir;
 	unsigned long long spool_size;  /* bytes per destination */
+	unsigned long long relp_queue_size;  /* bytes handed to a RELP thread */
 	unsigned drain_timeout;   /* seconds to wait for sockets at the end */
 };
 
 void config_defaults(struct config *c);
 void config_free(struct config *c);
+/* dst = a deep copy of src; -1 (dst holding nothing to free) when out of
+ * memory. */
+int config_copy(struct config *dst, const struct config *src);
 /* Reads FILE over the values in c. Returns 0, or -1 with "FILE:LINE: why"
  * in err. Unknown keys and bad values are errors. */
 int config_load(struct config *c, const char *path, char *err, size_t errlen);

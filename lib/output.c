@@ -41,6 +41,8 @@ struct sink {
 	struct sink_stream *stream;
 	struct sink_relp *relp;
 	struct output *out;
+	const char *dest;         /* as configured, in output.dests */
+	struct spool *spool;      /* owned by the sink; NULL for files */
 	ev_io io;
 	int io_fd;
 	short io_events;
@@ -51,6 +53,7 @@ struct sink {
 struct output {
 	struct sink *sinks;
 	size_t nsinks;
+	char *dests;              /* the output list, cut into names */
 	struct split_writer *split;
 	struct ev_loop *loop;     /* NULL when replaying */
 	bool attached;
@@ -205,41 +208,39 @@ static void wake_loop(void *ctx)
 	ev_async_send(o->loop, &o->wake);
 }
 
-/* The spool's file name: the destination with only [A-Za-z0-9.-] kept. */
-static void spool_name(const char *dest, char *out, size_t n)
+/* A network destination's queue starts in memory only: its file may be
+ * in use by the destination being replaced (SIGHUP), which closes only
+ * once everything new is open. attach_spool_file then adds the file. */
+static struct spool *open_spool(void)
 {
-	size_t i;
+	struct spool_config sc = { NULL, NULL, 0, SPOOL_MEMORY, 0750 };
+	char warn[8];
 
-	for (i = 0; dest[i] && i + 1 < n; i++) {
-		char c = dest[i];
-		bool keep = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-			    (c >= '0' && c <= '9') || c == '.' || c == '-';
-		out[i] = keep ? c : '_';
-	}
-	out[i] = 0;
+	return spool_open(&sc, warn, sizeof(warn));
 }
 
-static struct spool *open_spool(const struct config *cfg, const char *dest)
+static void attach_spool_file(struct sink *s, const struct config *cfg)
 {
 	struct spool_config sc;
-	struct spool *sp;
-	char name[256], warn[512];
+	char name[SPOOL_NAME_MAX], warn[512];
 
-	spool_name(dest, name, sizeof(name));
+	if (!s->spool)
+		return;
+	spool_file_name(s->dest, name, sizeof(name));
 	sc.dir = cfg->spool_dir;
 	sc.name = name;
 	sc.disk_limit = cfg->spool_size;
 	sc.mem_limit = SPOOL_MEMORY;
 	sc.dir_mode = 0750;
-	sp = spool_open(&sc, warn, sizeof(warn));
-	if (sp && warn[0])
-		log_msg(LOG_WARNING, "%s: no spool file, queueing in memory "
-			"only: %s", dest, warn);
-	else if (sp && spool_messages(sp))
+	if (!spool_attach_file(s->spool, &sc, warn, sizeof(warn))) {
+		if (warn[0])
+			log_msg(LOG_WARNING, "%s: no spool file, queueing in "
+				"memory only: %s", s->dest, warn);
+	} else if (spool_messages(s->spool)) {
 		log_msg(LOG_NOTICE, "%s: %llu messages left by an earlier run "
-			"are sent first", dest,
-			(unsigned long long)spool_messages(sp));
-	return sp;
+			"are sent first", s->dest,
+			(unsigned long long)spool_messages(s->spool));
+	}
 }
 
 static int open_sink(struct output *o, struct sink *s, const char *dest,
@@ -249,6 +250,7 @@ static int open_sink(struct output *o, struct sink *s, const char *dest,
 	struct spool *sp = NULL;
 
 	s->out = o;
+	s->dest = dest;
 	s->io_fd = -1;
 	ev_io_init(&s->io, on_io, -1, 0);
 	s->io.data = s;
@@ -276,7 +278,7 @@ static int open_sink(struct output *o, struct sink *s, const char *dest,
 		return sink_file_open(&s->file, AT_FDCWD, dest, NULL, &fo, err,
 				      errlen);
 	}
-	sp = open_spool(cfg, dest);
+	sp = s->spool = open_spool();
 	if (!sp) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
@@ -288,6 +290,7 @@ static int open_sink(struct output *o, struct sink *s, const char *dest,
 					     err, errlen);
 	else
 		s->relp = sink_relp_open(dest, prefix, sp,
+					 (size_t)cfg->relp_queue_size,
 					 o->loop ? wake_loop : NULL, o, err,
 					 errlen);
 	return s->syslog || s->stream || s->relp ? 0 : -1;
@@ -379,21 +382,22 @@ static void detach(struct output *o)
 	o->attached = false;
 }
 
-struct output *output_new(const struct config *cfg, bool live, char *err,
-			  size_t errlen)
+struct output *output_new(const struct config *cfg, bool live,
+			  struct output *prev, char *err, size_t errlen)
 {
 	struct output *o = calloc(1, sizeof(*o));
 	const char *list = cfg->output;
-	char *copy = NULL, *tok, *save = NULL;
-	size_t n = 0;
+	char *tok, *save = NULL;
+	size_t n = 0, i;
+	bool none = false;
 
 	if (!o)
 		goto oom;
 	if (!list)
 		list = "-";
-	copy = strdup(list);
+	o->dests = strdup(list);
 	o->sinks = calloc(strlen(list) / 2 + 1, sizeof(*o->sinks));
-	if (!copy || !o->sinks)
+	if (!o->dests || !o->sinks)
 		goto oom;
 	o->drain_timeout = cfg->drain_timeout;
 	if (live) {
@@ -401,17 +405,28 @@ struct output *output_new(const struct config *cfg, bool live, char *err,
 		ev_async_init(&o->wake, on_wake);
 		o->wake.data = o;
 	}
-	for (tok = strtok_r(copy, " \t", &save); tok;
+	for (tok = strtok_r(o->dests, " \t", &save); tok;
 	     tok = strtok_r(NULL, " \t", &save)) {
-		if (strcmp(tok, "none") == 0)
+		if (strcmp(tok, "none") == 0) {
+			none = true;
 			continue;
+		}
 		if (open_sink(o, &o->sinks[n], tok, cfg, err, errlen))
 			goto fail;
 		o->nsinks = ++n;
 	}
+	if (!n && !none) {
+		snprintf(err, errlen, "output '%s' names no destination (use "
+			 "none to write only the split tree)", list);
+		goto fail;
+	}
 	if (cfg->split_dir && open_split(o, cfg, err, errlen))
 		goto fail;
-	free(copy);
+	/* All is open: the outputs replaced go now, and their spool files
+	 * pass to the new destinations. */
+	output_free(prev);
+	for (i = 0; i < o->nsinks; i++)
+		attach_spool_file(&o->sinks[i], cfg);
 	if (o->loop)
 		attach(o);
 	pump_all(o);
@@ -419,7 +434,6 @@ struct output *output_new(const struct config *cfg, bool live, char *err,
 oom:
 	snprintf(err, errlen, "out of memory");
 fail:
-	free(copy);
 	output_free(o);
 	return NULL;
 }
@@ -562,5 +576,6 @@ void output_free(struct output *o)
 		close_sink(&o->sinks[i]);
 	split_writer_close(o->split);
 	free(o->sinks);
+	free(o->dests);
 	free(o);
 }

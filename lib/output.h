@@ -32,9 +32,12 @@
 struct output;
 
 /* Opens every destination (files must open; sockets connect later).
- * live: attach to the libev default loop. NULL with a message in err. */
-struct output *output_new(const struct config *cfg, bool live, char *err,
-			  size_t errlen);
+ * live: attach to the libev default loop. prev (or NULL): the outputs
+ * these replace (a reload); they are closed once every new destination
+ * is open, and their spool files go to the new ones. NULL with a message
+ * in err, prev then untouched and still in use. */
+struct output *output_new(const struct config *cfg, bool live,
+			  struct output *prev, char *err, size_t errlen);
 /* Writes whole events (complete lines) to every destination; empties b. */
 void output_write(struct output *o, struct buffer *b);
 /* Is a split directory configured? */

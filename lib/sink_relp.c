@@ -5,6 +5,7 @@
 #include <librelp.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,11 +16,12 @@
 #include "buffer.h"
 #include "host_port.h"
 #include "log.h"
+#include "sink_memory.h"
 #include "sink_syslog.h"
 #include "stats.h"
 
 enum {
-	RING = 1024,              /* messages handed to the thread */
+	RING = 1024,              /* most messages handed to the thread */
 	RETRY_FIRST_MS = 500,
 	RETRY_MAX_MS = 8000,
 	RELP_TIMEOUT_SEC = 5,     /* librelp's wait for an answer or a connect */
@@ -52,6 +54,9 @@ struct sink_relp {
 	volatile int shutdown_now;   /* librelp gives up waiting */
 
 	uint64_t freed;           /* loop only: slots below are released */
+	size_t ring_bytes;        /* loop only: bytes held by the ring */
+	size_t ring_limit;        /* bound on ring_bytes (one message may
+				   * exceed it alone) */
 
 	/* RELP thread only */
 	relpEngine_t *engine;
@@ -256,8 +261,9 @@ static void free_sink(struct sink_relp *s)
 }
 
 struct sink_relp *sink_relp_open(const char *dest, const char *prefix,
-				 struct spool *spool, relp_wake_fn wake,
-				 void *wake_ctx, char *err, size_t errlen)
+				 struct spool *spool, size_t window_bytes,
+				 relp_wake_fn wake, void *wake_ctx, char *err,
+				 size_t errlen)
 {
 	struct sink_relp *s = calloc(1, sizeof(*s));
 	sigset_t all, old;
@@ -273,6 +279,7 @@ struct sink_relp *sink_relp_open(const char *dest, const char *prefix,
 	s->wake = wake;
 	s->wake_ctx = wake_ctx;
 	s->retry_ms = RETRY_FIRST_MS;
+	s->ring_limit = window_bytes;
 	if (host_port_split(dest + 5, "relp", &s->host, &s->port, err, errlen))
 		goto fail;
 	if (relpEngineConstruct(&s->engine) != RELP_RET_OK) {
@@ -310,7 +317,9 @@ fail:
 bool sink_relp_submit(struct sink_relp *s, const char *line, size_t len)
 {
 	s->msg.len = 0;
-	buffer_reserve(&s->msg, s->prefix_len + len + 128);
+	if (len > SIZE_MAX - s->prefix_len - 512 ||
+	    !sink_reserve(&s->msg, s->prefix_len + len + 512))
+		return false;
 	syslog_rfc5424_header(&s->msg, SYSLOG_PRI_USER_INFO);
 	buffer_append(&s->msg, s->prefix, s->prefix_len);
 	buffer_append(&s->msg, line, len);
@@ -324,6 +333,7 @@ static void release_confirmed(struct sink_relp *s)
 		struct relp_slot *slot = &s->ring[s->freed % RING];
 		free(slot->data);
 		slot->data = NULL;
+		s->ring_bytes -= slot->len;
 	}
 }
 
@@ -337,11 +347,18 @@ void sink_relp_pump(struct sink_relp *s)
 	while (!s->closing && s->tail - s->freed < RING &&
 	       spool_front(s->spool, &m)) {
 		struct relp_slot *slot = &s->ring[s->tail % RING];
+		/* Bounded in bytes too; an empty ring takes any message. */
+		if (s->tail != s->freed &&
+		    (s->ring_bytes >= s->ring_limit ||
+		     m.len > s->ring_limit - s->ring_bytes))
+			break;
 		slot->data = malloc(m.len ? m.len : 1);
 		if (!slot->data)
 			break;
-		memcpy(slot->data, m.p, m.len);
+		if (m.len)
+			memcpy(slot->data, m.p, m.len);
 		slot->len = m.len;
+		s->ring_bytes += m.len;
 		s->tail++;
 		spool_pop(s->spool);
 		added = true;

@@ -31,10 +31,13 @@ struct sink_relp;
 typedef void (*relp_wake_fn)(void *ctx);
 
 /* dest is "relp:HOST:PORT". Takes ownership of spool (also when it
- * fails). NULL with a message in err. */
+ * fails). The thread holds at most 1,024 messages and window_bytes bytes
+ * of them (a single larger message goes alone); the rest waits in the
+ * spool. NULL with a message in err. */
 struct sink_relp *sink_relp_open(const char *dest, const char *prefix,
-				 struct spool *spool, relp_wake_fn wake,
-				 void *wake_ctx, char *err, size_t errlen);
+				 struct spool *spool, size_t window_bytes,
+				 relp_wake_fn wake, void *wake_ctx, char *err,
+				 size_t errlen);
 /* Frames and queues one line; false when the spool had no room. */
 bool sink_relp_submit(struct sink_relp *s, const char *line, size_t len);
 /* Moves queued messages to the RELP thread as its window allows. */

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <netdb.h>
+#include <stdint.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,10 +16,17 @@
 #include "buffer.h"
 #include "host_port.h"
 #include "log.h"
+#include "sink_memory.h"
 #include "sink_syslog.h"
 #include "stats.h"
 
-enum { RETRY_FIRST_MS = 500, RETRY_MAX_MS = 8000, BATCH = 64 * 1024 };
+enum {
+	RETRY_FIRST_MS = 500,
+	RETRY_MAX_MS = 8000,
+	BATCH = 64 * 1024,
+	PEER_READ_MAX = 64 * 1024,  /* bytes a talking peer gets read a pump */
+	HEADER_ROOM = 512,          /* RFC 5424 header, length, newline */
+};
 
 enum stream_state { STREAM_DOWN, STREAM_CONNECTING, STREAM_UP };
 
@@ -119,15 +127,20 @@ bool sink_stream_submit(struct sink_stream *s, const char *line, size_t len)
 {
 	struct buffer *m = &s->msg;
 
+	/* With the room made here, the appends below never grow: out of
+	 * memory, the message is dropped (and counted by the caller). */
 	m->len = 0;
-	buffer_reserve(m, s->prefix_len + len + 128);
+	if (len > SIZE_MAX - s->prefix_len - HEADER_ROOM ||
+	    !sink_reserve(m, s->prefix_len + len + HEADER_ROOM))
+		return false;
 	if (s->framing == FRAMING_NEWLINE) {
 		buffer_append(m, s->prefix, s->prefix_len);
 		buffer_append(m, line, len);
 		buffer_putc(m, '\n');
 	} else {
 		s->body.len = 0;
-		buffer_reserve(&s->body, s->prefix_len + len + 128);
+		if (!sink_reserve(&s->body, s->prefix_len + len + HEADER_ROOM))
+			return false;
 		syslog_rfc5424_header(&s->body, SYSLOG_PRI_USER_INFO);
 		buffer_append(&s->body, s->prefix, s->prefix_len);
 		buffer_append(&s->body, line, len);
@@ -143,7 +156,9 @@ static void keep_unsent(struct sink_stream *s)
 {
 	size_t start = s->done ? s->ends[s->done - 1] : 0, i;
 
-	memmove(s->out.data, s->out.data + start, s->out.len - start);
+	/* out.data is NULL until a first batch: never memmove a NULL. */
+	if (s->out.len > start)
+		memmove(s->out.data, s->out.data + start, s->out.len - start);
 	s->out.len -= start;
 	for (i = s->done; i < s->nends; i++)
 		s->ends[i - s->done] = s->ends[i] - start;
@@ -214,22 +229,32 @@ static void check_connected(struct sink_stream *s, double now)
 		now_up(s);
 }
 
-/* A stream receiver sends nothing: readable means closed (or reset). */
+/* A stream receiver is not expected to send: what it sends is read and
+ * thrown away, at most PEER_READ_MAX bytes a pump, so that a peer that
+ * talks without end cannot hold the loop (the rest waits for the next
+ * pump). End of stream or an error means the peer is gone. */
 static bool peer_gone(struct sink_stream *s)
 {
-	char sink[512];
+	char sink[4096];
+	size_t taken = 0;
 	ssize_t n;
 
-	for (;;) {
+	while (taken < PEER_READ_MAX) {
 		n = recv(s->fd, sink, sizeof(sink), MSG_DONTWAIT);
-		if (n > 0)
+		if (n > 0) {
+			taken += (size_t)n;
 			continue;
+		}
 		if (n < 0 && errno == EINTR)
 			continue;
 		return n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK);
 	}
+	return false;
 }
 
+/* Takes messages from the spool into the batch. Out of memory with an
+ * empty batch, the front message could never leave: it is dropped,
+ * counted, so that the rest can. */
 static void fill_batch(struct sink_stream *s)
 {
 	struct span m;
@@ -239,14 +264,24 @@ static void fill_batch(struct sink_stream *s)
 			size_t nc = s->ends_cap ? s->ends_cap * 2 : 64;
 			size_t *n = realloc(s->ends, nc * sizeof(*n));
 			if (!n)
-				return;
+				goto no_memory;
 			s->ends = n;
 			s->ends_cap = nc;
 		}
+		if (!sink_reserve(&s->out, m.len))
+			goto no_memory;
 		buffer_append(&s->out, m.p, m.len);
 		s->ends[s->nends++] = s->out.len;
 		spool_pop(s->spool);
 	}
+	return;
+no_memory:
+	if (s->out.len)
+		return;
+	log_msg(LOG_ERR, "%s: no memory for a message of %zu bytes, dropped",
+		s->name, m.len);
+	stats.dropped++;
+	spool_pop(s->spool);
 }
 
 void sink_stream_pump(struct sink_stream *s, double now)
@@ -337,7 +372,7 @@ void sink_stream_close(struct sink_stream *s)
 						    s->ends[i] - start);
 				start = s->ends[i];
 			}
-			spool_requeue(s->spool, msgs, s->nends);
+			spool_requeue(s->spool, msgs, s->nends);  /* counts */
 			free(msgs);
 		} else {
 			stats.dropped += s->nends;

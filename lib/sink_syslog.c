@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "sink_memory.h"
 #include "stats.h"
 
 enum { RETRY_FIRST_MS = 500, RETRY_MAX_MS = 8000 };
@@ -157,8 +158,13 @@ bool sink_syslog_submit(struct sink_syslog *s, const char *line, size_t len)
 {
 	bool whole;
 
+	/* Only what the socket can take is built: a line of any length needs
+	 * no more memory than that, and out of memory it is a drop. */
+	if (len > SYSLOG_LOCAL_MAX_MESSAGE)
+		len = SYSLOG_LOCAL_MAX_MESSAGE + 1;
 	s->msg.len = 0;
-	buffer_reserve(&s->msg, s->prefix_len + len + 128);
+	if (!sink_reserve(&s->msg, s->prefix_len + len + 256))
+		return false;
 	local_header(s);
 	buffer_append(&s->msg, s->prefix, s->prefix_len);
 	buffer_append(&s->msg, line, len);

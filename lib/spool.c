@@ -12,11 +12,18 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "sink_memory.h"
 #include "stats.h"
 
-enum { HEADER = 16, HEAD_SYNC_EVERY = 256, COPY_CHUNK = 1 << 16 };
+enum {
+	HEADER = 16,
+	RECORD_HEAD = 8,          /* length, check */
+	HEAD_SYNC_EVERY = 256,
+	COPY_CHUNK = 1 << 16,
+	COMPACT_MIN = 1 << 20,    /* delivered bytes worth a compaction */
+};
 
-static const char magic[8] = { 'A', 'U', 'S', 'P', 'O', 'O', 'L', '1' };
+static const char magic[8] = { 'A', 'U', 'S', 'P', 'O', 'O', 'L', '2' };
 
 struct spool {
 	struct buffer mem;      /* records: u32 length (host order), bytes */
@@ -109,6 +116,39 @@ static bool write_header(int fd, uint64_t head)
 	return pwrite_all(fd, h, sizeof(h), 0);
 }
 
+/* FNV-1a over the length and the bytes of a record: never 0 for zeros,
+ * so that a tail of zeros (blocks allocated but never written when the
+ * power went) cannot pass for records. */
+static uint32_t check_start(uint32_t len)
+{
+	uint32_t h = 2166136261u;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		h ^= (len >> (8 * i)) & 0xff;
+		h *= 16777619u;
+	}
+	return h;
+}
+
+static uint32_t check_more(uint32_t h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= b[i];
+		h *= 16777619u;
+	}
+	return h;
+}
+
+static void record_head(unsigned char *rh, const void *msg, uint32_t len)
+{
+	put_le32(rh, len);
+	put_le32(rh + 4, check_more(check_start(len), msg, len));
+}
+
 static void file_failed(struct spool *s, const char *what)
 {
 	if (!s->write_failed)
@@ -117,25 +157,69 @@ static void file_failed(struct spool *s, const char *what)
 	s->write_failed = true;
 }
 
-/* Counts the records after head; cuts a record left half written. */
+/* Checks the record at off (of at most size bytes of file) whole; its end
+ * in *end. False for a record cut short or damaged. */
+static bool valid_record(struct spool *s, uint64_t off, uint64_t size,
+			 char *chunk, uint64_t *end, bool *io_error)
+{
+	unsigned char rh[RECORD_HEAD];
+	uint32_t len, h;
+	uint64_t p;
+
+	*io_error = false;
+	if (size - off < RECORD_HEAD)
+		return false;
+	if (!pread_all(s->fd, rh, RECORD_HEAD, off)) {
+		*io_error = true;
+		return false;
+	}
+	len = get_le32(rh);
+	if (size - off - RECORD_HEAD < len)
+		return false;
+	h = check_start(len);
+	for (p = off + RECORD_HEAD; p < off + RECORD_HEAD + len;) {
+		size_t n = off + RECORD_HEAD + len - p < COPY_CHUNK
+				   ? (size_t)(off + RECORD_HEAD + len - p)
+				   : COPY_CHUNK;
+		if (!pread_all(s->fd, chunk, n, p)) {
+			*io_error = true;
+			return false;
+		}
+		h = check_more(h, chunk, n);
+		p += n;
+	}
+	*end = p;
+	return h == get_le32(rh + 4);
+}
+
+/* Counts the whole, intact records after head and cuts the file after the
+ * last of them: what follows was cut by a crash or never reached the disk
+ * (zeros after a power cut). */
 static bool scan_file(struct spool *s, uint64_t size)
 {
-	uint64_t off = s->head;
-	unsigned char l[4];
+	uint64_t off = s->head, end = 0;
+	char *chunk = malloc(COPY_CHUNK);
+	bool io_error = false;
 
+	if (!chunk) {
+		errno = ENOMEM;
+		return false;
+	}
 	s->file_count = 0;
-	while (off + 4 <= size) {
-		uint64_t end;
-		if (!pread_all(s->fd, l, 4, off))
-			return false;
-		end = off + 4 + get_le32(l);
-		if (end > size)
-			break;
+	while (valid_record(s, off, size, chunk, &end, &io_error)) {
 		off = end;
 		s->file_count++;
 	}
-	if (off != size && ftruncate(s->fd, (off_t)off) != 0)
+	free(chunk);
+	if (io_error)
 		return false;
+	if (off != size) {
+		log_msg(LOG_WARNING, "spool %s: %llu bytes of a damaged or "
+			"unfinished tail discarded", s->path,
+			(unsigned long long)(size - off));
+		if (ftruncate(s->fd, (off_t)off) != 0)
+			return false;
+	}
 	s->tail = off;
 	return true;
 }
@@ -171,6 +255,8 @@ static void open_file(struct spool *s, const struct spool_config *cfg,
 	s->fd = fd;
 	if (fstat(fd, &st) != 0)
 		goto bad;
+	if (!S_ISREG(st.st_mode))
+		goto corrupt;
 	if (st.st_size == 0) {
 		s->head = s->tail = HEADER;
 		if (!write_header(fd, HEADER))
@@ -215,23 +301,40 @@ struct spool *spool_open(const struct spool_config *cfg, char *warn,
 	return s;
 }
 
+bool spool_attach_file(struct spool *s, const struct spool_config *cfg,
+		       char *warn, size_t warnlen)
+{
+	warn[0] = 0;
+	if (s->fd >= 0 || s->mem_count || !cfg->dir || !cfg->disk_limit)
+		return false;
+	s->disk_limit = cfg->disk_limit;
+	open_file(s, cfg, warn, warnlen);
+	return s->fd >= 0;
+}
+
 static size_t mem_bytes(const struct spool *s)
 {
 	return s->mem.len - s->mem_off;
 }
 
-static void mem_append(struct spool *s, const void *msg, size_t len)
+/* Memory records: u32 length in host order, then the bytes. */
+static bool mem_append(struct spool *s, const void *msg, size_t len)
 {
 	uint32_t l = (uint32_t)len;
 
-	buffer_append(&s->mem, &l, sizeof(l));
+	if (!sink_reserve(&s->mem, sizeof(l) + len))
+		return false;
+	memcpy(s->mem.data + s->mem.len, &l, sizeof(l));
 	if (len)
-		buffer_append(&s->mem, msg, len);
+		memcpy(s->mem.data + s->mem.len + sizeof(l), msg, len);
+	s->mem.len += sizeof(l) + len;
 	s->mem_count++;
+	return true;
 }
 
 /* Rewrites the file as: header, extra records (memory layout), the file's
- * undelivered records; then renames it into place. */
+ * undelivered records; then renames it into place. A crash leaves either
+ * the old file or the new one whole. */
 static bool rewrite_file(struct spool *s, const char *extra, size_t extra_len,
 			 uint64_t extra_count)
 {
@@ -249,15 +352,15 @@ static bool rewrite_file(struct spool *s, const char *extra, size_t extra_len,
 	    !write_header(fd, HEADER))
 		goto fail;
 	for (i = 0; i < extra_len;) {
+		unsigned char rh[RECORD_HEAD];
 		uint32_t l;
-		unsigned char le[4];
 		memcpy(&l, extra + i, sizeof(l));
-		put_le32(le, l);
-		if (!pwrite_all(fd, le, 4, out) ||
-		    !pwrite_all(fd, extra + i + 4, l, out + 4))
+		record_head(rh, extra + i + 4, l);
+		if (!pwrite_all(fd, rh, RECORD_HEAD, out) ||
+		    !pwrite_all(fd, extra + i + 4, l, out + RECORD_HEAD))
 			goto fail;
-		out += 4 + (uint64_t)l;
-		i += 4 + l;
+		out += RECORD_HEAD + (uint64_t)l;
+		i += 4 + (size_t)l;
 	}
 	for (off = s->head; off < s->tail;) {
 		size_t n = s->tail - off < COPY_CHUNK ? (size_t)(s->tail - off)
@@ -290,19 +393,30 @@ fail:
 	return false;
 }
 
+/* Delivered records at the front of the file are dropped by copying the
+ * rest into a new file, but only once they outweigh the rest: each byte is
+ * then copied at most once on average, whatever the receiver's pace. The
+ * file holds at most twice the limit (plus COMPACT_MIN). */
+static void maybe_compact(struct spool *s)
+{
+	uint64_t delivered = s->head - HEADER, live = s->tail - s->head;
+
+	if (delivered >= COMPACT_MIN && delivered >= live)
+		rewrite_file(s, NULL, 0, 0);
+}
+
 static bool file_append(struct spool *s, const void *msg, size_t len)
 {
-	unsigned char le[4];
+	unsigned char rh[RECORD_HEAD];
 
-	if (s->fd < 0 || len > UINT32_MAX)
+	if (s->fd < 0 || len > UINT32_MAX - RECORD_HEAD)
 		return false;
-	if (s->tail - HEADER + 4 + len > s->disk_limit && s->head > HEADER)
-		rewrite_file(s, NULL, 0, 0);
-	if (s->tail - HEADER + 4 + len > s->disk_limit)
+	if (s->tail - s->head + RECORD_HEAD + len > s->disk_limit)
 		return false;
-	put_le32(le, (uint32_t)len);
-	if (!pwrite_all(s->fd, le, 4, s->tail) ||
-	    !pwrite_all(s->fd, msg, len, s->tail + 4)) {
+	maybe_compact(s);
+	record_head(rh, msg, (uint32_t)len);
+	if (!pwrite_all(s->fd, rh, RECORD_HEAD, s->tail) ||
+	    !pwrite_all(s->fd, msg, len, s->tail + RECORD_HEAD)) {
 		file_failed(s, "writing");
 		if (ftruncate(s->fd, (off_t)s->tail) != 0)
 			file_failed(s, "truncating");
@@ -312,26 +426,40 @@ static bool file_append(struct spool *s, const void *msg, size_t len)
 		log_msg(LOG_NOTICE, "spool %s: writing works again", s->path);
 		s->write_failed = false;
 	}
-	s->tail += 4 + len;
+	s->tail += RECORD_HEAD + len;
 	s->file_count++;
 	return true;
 }
 
 bool spool_push(struct spool *s, const void *msg, size_t len)
 {
-	if (len > UINT32_MAX)
+	if (len > UINT32_MAX - RECORD_HEAD)
 		return false;
+	/* Out of memory, the message goes to the file, and every later one
+	 * follows it there: order is kept. */
 	if (s->file_count == 0 &&
-	    (s->mem_count == 0 || mem_bytes(s) + 4 + len <= s->mem_limit)) {
-		mem_append(s, msg, len);
+	    (s->mem_count == 0 || mem_bytes(s) + 4 + len <= s->mem_limit) &&
+	    mem_append(s, msg, len))
 		return true;
-	}
 	return file_append(s, msg, len);
+}
+
+/* The rest of the file cannot be trusted (it changed under us, or memory
+ * for a record is missing): its messages are dropped, counted. */
+static void drop_file_rest(struct spool *s, const char *what)
+{
+	file_failed(s, what);
+	stats.dropped += s->file_count;
+	log_msg(LOG_ERR, "spool %s: %llu messages dropped", s->path,
+		(unsigned long long)s->file_count);
+	s->file_count = 0;
+	s->head = s->tail;
+	s->rd_valid = false;
 }
 
 bool spool_front(struct spool *s, struct span *msg)
 {
-	unsigned char le[4];
+	unsigned char rh[RECORD_HEAD];
 	uint32_t l;
 
 	if (s->mem_count) {
@@ -342,24 +470,28 @@ bool spool_front(struct spool *s, struct span *msg)
 	if (!s->file_count)
 		return false;
 	if (!s->rd_valid) {
-		if (!pread_all(s->fd, le, 4, s->head))
-			goto bad;
-		l = get_le32(le);
+		if (!pread_all(s->fd, rh, RECORD_HEAD, s->head)) {
+			drop_file_rest(s, "reading");
+			return false;
+		}
+		l = get_le32(rh);
 		s->rd.len = 0;
-		buffer_reserve(&s->rd, l);
-		if (!pread_all(s->fd, s->rd.data, l, s->head + 4))
-			goto bad;
+		if (!sink_reserve(&s->rd, l ? l : 1)) {
+			errno = ENOMEM;
+			drop_file_rest(s, "reading");
+			return false;
+		}
+		if (!pread_all(s->fd, s->rd.data, l, s->head + RECORD_HEAD) ||
+		    check_more(check_start(l), s->rd.data, l) !=
+			    get_le32(rh + 4)) {
+			drop_file_rest(s, "reading");
+			return false;
+		}
 		s->rd.len = l;
 		s->rd_valid = true;
 	}
 	*msg = span_make(s->rd.data, s->rd.len);
 	return true;
-bad:
-	/* The file changed under us: what is left of it cannot be trusted. */
-	file_failed(s, "reading");
-	s->file_count = 0;
-	s->head = s->tail;
-	return false;
 }
 
 static void sync_head(struct spool *s)
@@ -388,39 +520,52 @@ void spool_pop(struct spool *s)
 	}
 	if (!s->file_count || !s->rd_valid)
 		return;
-	s->head += 4 + (uint64_t)s->rd.len;
+	s->head += RECORD_HEAD + (uint64_t)s->rd.len;
 	s->rd_valid = false;
 	s->file_count--;
 	if (!s->file_count) {
+		/* The header first: a crash in between sends the old records
+		 * again rather than finding a head past the end. */
 		s->head = s->tail = HEADER;
+		sync_head(s);
 		if (ftruncate(s->fd, HEADER) != 0)
 			file_failed(s, "truncating");
-		sync_head(s);
 	} else if (++s->pops % HEAD_SYNC_EVERY == 0) {
 		sync_head(s);
 	}
 }
 
-void spool_requeue(struct spool *s, const struct span *msgs, size_t n)
+uint64_t spool_requeue(struct spool *s, const struct span *msgs, size_t n)
 {
 	struct buffer front;
-	size_t i;
+	size_t i, bytes = mem_bytes(s);
 
 	if (!n)
-		return;
+		return 0;
+	for (i = 0; i < n; i++)
+		bytes += 4 + msgs[i].len;
 	buffer_init(&front);
+	if (!sink_reserve(&front, bytes)) {
+		stats.dropped += n;
+		return n;
+	}
 	for (i = 0; i < n; i++) {
 		uint32_t l = (uint32_t)msgs[i].len;
-		buffer_append(&front, &l, sizeof(l));
+		memcpy(front.data + front.len, &l, sizeof(l));
+		front.len += sizeof(l);
 		if (msgs[i].len)
-			buffer_append(&front, msgs[i].p, msgs[i].len);
+			memcpy(front.data + front.len, msgs[i].p, msgs[i].len);
+		front.len += msgs[i].len;
 	}
 	if (mem_bytes(s))
-		buffer_append(&front, s->mem.data + s->mem_off, mem_bytes(s));
+		memcpy(front.data + front.len, s->mem.data + s->mem_off,
+		       mem_bytes(s));
+	front.len += mem_bytes(s);
 	buffer_free(&s->mem);
 	s->mem = front;
 	s->mem_off = 0;
 	s->mem_count += n;
+	return 0;
 }
 
 bool spool_empty(const struct spool *s)
@@ -438,9 +583,51 @@ uint64_t spool_file_bytes(const struct spool *s)
 	return s->fd < 0 ? 0 : s->tail - s->head;
 }
 
+uint64_t spool_file_size(const struct spool *s)
+{
+	return s->fd < 0 ? 0 : s->tail;
+}
+
 bool spool_has_file(const struct spool *s)
 {
 	return s->fd >= 0;
+}
+
+void spool_file_name(const char *dest, char *out, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	uint64_t h = 14695981039346656037ull;
+	size_t i, o = 0, keep = n > SPOOL_NAME_MAX ? SPOOL_NAME_MAX : n;
+	bool cut = false;
+
+	for (i = 0; dest[i]; i++) {
+		unsigned char c = (unsigned char)dest[i];
+		bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			     (c >= '0' && c <= '9') || c == '.' || c == '-';
+		h = (h ^ c) * 1099511628211ull;
+		if (cut)
+			continue;
+		/* Room for this character and, if the name must be cut
+		 * after all, "_h" and 16 hex digits. */
+		if (o + (plain ? 1 : 3) + 18 >= keep) {
+			cut = true;
+			continue;
+		}
+		if (plain) {
+			out[o++] = (char)c;
+		} else {
+			out[o++] = '_';
+			out[o++] = hex[c >> 4];
+			out[o++] = hex[c & 15];
+		}
+	}
+	if (cut) {
+		out[o++] = '_';
+		out[o++] = 'h';
+		for (i = 0; i < 16; i++)
+			out[o++] = hex[(h >> (60 - 4 * i)) & 15];
+	}
+	out[o] = 0;
 }
 
 uint64_t spool_close(struct spool *s)

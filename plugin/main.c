@@ -45,7 +45,10 @@ static int build_config(void *ctx, struct config *cfg, char *err, size_t errlen)
 	const struct options *o = src->opts;
 	const char *path = o->config_path;
 
-	if (!path && src->plugin_mode && access(DEFAULT_CONFIG, R_OK) == 0)
+	/* The default file is optional, but one that exists and cannot be
+	 * read is an error, not the defaults. */
+	if (!path && src->plugin_mode &&
+	    (access(DEFAULT_CONFIG, F_OK) == 0 || errno != ENOENT))
 		path = DEFAULT_CONFIG;
 	config_defaults(cfg);
 	if (path && config_load(cfg, path, err, errlen))
@@ -144,6 +147,27 @@ static void print_stats(void)
 	buffer_free(&b);
 }
 
+/* Descriptors 0-2 closed at start would be taken by the first files
+ * opened: an output file would then receive the diagnostics written to
+ * stderr. They point to /dev/null instead. */
+static int standard_fds_open(void)
+{
+	int fd;
+
+	for (fd = 0; fd <= 2; fd++) {
+		int n;
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		n = open("/dev/null", O_RDWR);
+		if (n != fd) {
+			if (n >= 0)
+				close(n);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct options opts;
@@ -156,6 +180,8 @@ int main(int argc, char **argv)
 	bool plugin_mode;
 	int status;
 
+	if (standard_fds_open())
+		return EXIT_RUNTIME;
 	switch (options_parse(&opts, argc, argv)) {
 	case OPTIONS_EXIT_OK:
 		return 0;

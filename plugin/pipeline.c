@@ -144,28 +144,6 @@ static void process_options_from(const struct config *cfg, bool live_input,
 	po->execve_env = cfg->execve_env;
 }
 
-static int copy_config(struct config *dst, const struct config *src)
-{
-	*dst = *src;
-	dst->output = src->output ? strdup(src->output) : NULL;
-	dst->split_dir = src->split_dir ? strdup(src->split_dir) : NULL;
-	dst->user = src->user ? strdup(src->user) : NULL;
-	dst->group = src->group ? strdup(src->group) : NULL;
-	dst->state_file = src->state_file ? strdup(src->state_file) : NULL;
-	dst->line_prefix = src->line_prefix ? strdup(src->line_prefix) : NULL;
-	dst->split_group = src->split_group ? strdup(src->split_group) : NULL;
-	dst->spool_dir = src->spool_dir ? strdup(src->spool_dir) : NULL;
-	dst->execve_env = src->execve_env ? strdup(src->execve_env) : NULL;
-	return (src->execve_env && !dst->execve_env) ||
-	       (src->state_file && !dst->state_file) ||
-	       (src->line_prefix && !dst->line_prefix) ||
-	       (src->split_group && !dst->split_group) ||
-	       (src->spool_dir && !dst->spool_dir) ||
-	       (src->output && !dst->output) ||
-	       (src->split_dir && !dst->split_dir) ||
-	       (src->user && !dst->user) || (src->group && !dst->group) ? -1 : 0;
-}
-
 struct pipeline *pipeline_new(const struct config *cfg, bool live_input,
 			      char *err, size_t errlen)
 {
@@ -174,13 +152,13 @@ struct pipeline *pipeline_new(const struct config *cfg, bool live_input,
 	struct container_options co;
 	struct process_options po;
 
-	if (!p || copy_config(&p->cfg, cfg)) {
+	if (!p || config_copy(&p->cfg, cfg)) {
 		snprintf(err, errlen, "out of memory");
 		free(p);
 		return NULL;
 	}
 	p->live_input = live_input;
-	p->output = output_new(cfg, live_input, err, errlen);
+	p->output = output_new(cfg, live_input, NULL, err, errlen);
 	if (!p->output) {
 		config_free(&p->cfg);
 		free(p);
@@ -218,26 +196,22 @@ int pipeline_reconfigure(struct pipeline *p, const struct config *cfg,
 	struct assembler_config ac;
 	struct container_options co;
 	struct process_options po;
+	struct output *out;
 	struct config n;
 
 	pipeline_flush_output(p);
-	if (copy_config(&n, cfg)) {
+	if (config_copy(&n, cfg)) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	/* The old destinations close first: a spool file has one user. */
-	output_free(p->output);
-	p->output = output_new(&n, p->live_input, err, errlen);
-	if (!p->output) {
-		char again[256];
+	/* The old destinations stay until every new one is open: a reload
+	 * that cannot open them (a user that may not) keeps the old ones. */
+	out = output_new(&n, p->live_input, p->output, err, errlen);
+	if (!out) {
 		config_free(&n);
-		p->output = output_new(&p->cfg, p->live_input, again,
-				       sizeof(again));
-		if (!p->output)
-			log_msg(LOG_ERR, "the old outputs cannot be reopened "
-				"either: %s", again);
 		return -1;
 	}
+	p->output = out;
 	config_free(&p->cfg);
 	p->cfg = n;
 	assembler_config_from(cfg, p->live_input, &ac);

@@ -1,5 +1,7 @@
 /* test_spool.c - the spool keeps order across memory and file, survives a
- * restart, respects its limits, and distrusts damaged files. */
+ * restart, respects its limits, distrusts damaged files (a tail of zeros
+ * from a power cut included), costs each byte about one copy whatever the
+ * receiver's pace, and gives every destination its own file. */
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +10,7 @@
 
 #include "check.h"
 #include "spool.h"
+#include "stats.h"
 
 static char dir[] = "/tmp/test_spool.XXXXXX";
 
@@ -43,6 +46,156 @@ static int pop_all(struct spool *s, int from)
 	return i;
 }
 
+/* A power cut can leave the file longer than what reached the disk, the
+ * rest zeros: those are no records (they once came back as empty
+ * messages). */
+static void zero_tail(const char *path)
+{
+	char warn[256], b[17], zeros[4096] = { 0 };
+	struct spool *s;
+	struct span m;
+	FILE *f;
+	int i;
+
+	unlink(path);
+	s = open_spool(0, 1 << 20, warn);
+	CHECK(s && !warn[0]);
+	for (i = 0; i < 3; i++) {
+		msg(b, i);
+		CHECK(spool_push(s, b, 16));
+	}
+	spool_close(s);
+	f = fopen(path, "ab");
+	CHECK(f && fwrite(zeros, 1, sizeof(zeros), f) == sizeof(zeros));
+	fclose(f);
+	s = open_spool(0, 1 << 20, warn);
+	CHECK(s && !warn[0] && spool_messages(s) == 3);
+	CHECK(pop_all(s, 0) == 3);
+	CHECK(!spool_front(s, &m));
+	spool_close(s);
+	unlink(path);
+}
+
+/* A record whose bytes changed is the end of what can be trusted. */
+static void damaged_record(const char *path)
+{
+	char warn[256], b[17];
+	struct spool *s;
+	FILE *f;
+	int i;
+
+	unlink(path);
+	s = open_spool(0, 1 << 20, warn);
+	for (i = 0; i < 3; i++) {
+		msg(b, i);
+		CHECK(spool_push(s, b, 16));
+	}
+	spool_close(s);
+	/* The third record's text starts at 16 + 2 * 24 + 8. */
+	f = fopen(path, "r+b");
+	CHECK(f && fseek(f, 16 + 2 * 24 + 8, SEEK_SET) == 0 &&
+	      fputc('X', f) == 'X');
+	fclose(f);
+	s = open_spool(0, 1 << 20, warn);
+	CHECK(s && !warn[0] && spool_messages(s) == 2);
+	CHECK(pop_all(s, 0) == 2);
+	spool_close(s);
+	unlink(path);
+}
+
+static unsigned long long bytes_written(void)
+{
+	char line[128];
+	unsigned long long n = 0;
+	FILE *f = fopen("/proc/self/io", "r");
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "write_bytes: %*u") == 0 &&
+		    sscanf(line, "wchar: %llu", &n) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return n;
+}
+
+/* A full spool drained by a slow receiver, one message out, one in: the
+ * file was once rewritten whole for every message (13 GB written for
+ * 150 MB). Now the bytes written stay within a small multiple of the
+ * bytes pushed, and the file within twice the limit. */
+static void incremental(const char *path)
+{
+	enum { LIMIT = 1 << 20, LEN = 1000, ROUNDS = 20000 };
+	char warn[256], b[LEN];
+	unsigned long long before, pushed = 0, max_size = 0;
+	struct spool *s;
+	struct span m;
+	int i;
+
+	unlink(path);
+	memset(b, 'x', sizeof(b));
+	s = open_spool(0, LIMIT, warn);
+	CHECK(s && !warn[0]);
+	while (spool_push(s, b, LEN))
+		;
+	/* The first message went to memory: pop it, the file is full. */
+	CHECK(spool_front(s, &m));
+	spool_pop(s);
+	before = bytes_written();
+	for (i = 0; i < ROUNDS; i++) {
+		CHECK(spool_front(s, &m) && m.len == LEN);
+		spool_pop(s);
+		if (!spool_push(s, b, LEN)) {
+			CHECK(!"a push after a pop fails");
+			break;
+		}
+		pushed += LEN + 8;
+		if (spool_file_size(s) > max_size)
+			max_size = spool_file_size(s);
+		/* Give up early rather than write gigabytes when broken. */
+		if (bytes_written() - before > 10 * pushed + (8 << 20))
+			break;
+	}
+	CHECK(i == ROUNDS);
+	CHECK(bytes_written() - before <= 3 * pushed);
+	CHECK(max_size <= 2 * LIMIT + (1 << 20) + 16);
+	CHECK(spool_file_bytes(s) <= LIMIT);
+	spool_close(s);
+	s = open_spool(0, LIMIT, warn);
+	CHECK(s && !warn[0] && spool_messages(s) > LIMIT / (LEN + 8) - 2);
+	spool_close(s);
+	unlink(path);
+}
+
+/* Every destination its own file: these once shared one. */
+static void names(void)
+{
+	static const char *dests[] = {
+		"unix:/run/a:b", "unix:/run/a/b", "unix:/run/a_b",
+		"unix:/run/a_3ab", "tcp:host:514", "tcp:host_3a514",
+	};
+	char a[SPOOL_NAME_MAX], c[SPOOL_NAME_MAX], longer[400];
+	size_t i, j;
+
+	for (i = 0; i < sizeof(dests) / sizeof(dests[0]); i++)
+		for (j = 0; j < i; j++) {
+			spool_file_name(dests[i], a, sizeof(a));
+			spool_file_name(dests[j], c, sizeof(c));
+			CHECK(strcmp(a, c) != 0);
+		}
+	spool_file_name("tcp:host:514", a, sizeof(a));
+	CHECK_STR(a, "tcp_3ahost_3a514");
+	/* Long names are cut, a hash of the whole keeps them apart. */
+	memset(longer, '/', sizeof(longer));
+	memcpy(longer, "unix:", 5);
+	longer[sizeof(longer) - 1] = 0;
+	spool_file_name(longer, a, sizeof(a));
+	longer[sizeof(longer) - 2] = 'x';
+	spool_file_name(longer, c, sizeof(c));
+	CHECK(strlen(a) < SPOOL_NAME_MAX && strlen(c) < SPOOL_NAME_MAX);
+	CHECK(strcmp(a, c) != 0 && strstr(a, "_h"));
+	CHECK(!strchr(a, '/') && !strchr(c, '/'));
+}
+
 int main(void)
 {
 	char warn[256], b[17], path[512];
@@ -55,9 +208,9 @@ int main(void)
 		return 99;
 	snprintf(path, sizeof(path), "%s/t.spool", dir);
 
-	/* 3 messages fit the memory part (60 of 64 bytes), 10 the file (200
-	 * bytes), then pushes fail; popping gives them back in order. */
-	s = open_spool(64, 200, warn);
+	/* 3 messages fit the memory part (60 of 64 bytes), 10 the file (240
+	 * bytes: 24 each with length and check), then pushes fail; popping gives them back in order. */
+	s = open_spool(64, 240, warn);
 	CHECK(s && !warn[0] && spool_has_file(s));
 	for (i = 0, kept = 0; i < 20; i++) {
 		msg(b, i);
@@ -68,7 +221,7 @@ int main(void)
 	}
 	CHECK(kept == 13);
 	CHECK(spool_messages(s) == 13);
-	CHECK(spool_file_bytes(s) == 200);
+	CHECK(spool_file_bytes(s) == 240);
 	CHECK(pop_all(s, 0) == 13);
 	CHECK(spool_empty(s));
 
@@ -78,7 +231,7 @@ int main(void)
 		msg(b, i);
 		CHECK(spool_push(s, b, 16));
 	}
-	CHECK(spool_file_bytes(s) == 60);
+	CHECK(spool_file_bytes(s) == 72);
 	{
 		struct span m;
 		CHECK(spool_front(s, &m));
@@ -106,11 +259,11 @@ int main(void)
 	free((void *)front[0].p);
 	free((void *)front[1].p);
 	CHECK(spool_close(s) == 0);
-	s = open_spool(64, 200, warn);
+	s = open_spool(64, 240, warn);
 	CHECK(s && !warn[0] && spool_messages(s) == 8);
 
 	/* A second process cannot use the same file at the same time. */
-	t = open_spool(64, 200, warn);
+	t = open_spool(64, 240, warn);
 	CHECK(t && strstr(warn, "in use") && !spool_has_file(t));
 	spool_close(t);
 	CHECK(pop_all(s, 0) == 8);
@@ -123,9 +276,9 @@ int main(void)
 	}
 	spool_close(s);
 	f = fopen(path, "ab");
-	CHECK(f && fwrite("\x10\0\0\0msg-", 1, 8, f) == 8);
+	CHECK(f && fwrite("\x10\0\0\0\1\2\3\4msg-", 1, 12, f) == 12);
 	fclose(f);
-	s = open_spool(64, 200, warn);
+	s = open_spool(64, 240, warn);
 	CHECK(s && !warn[0] && spool_messages(s) == 2);
 	CHECK(pop_all(s, 0) == 2);
 	spool_close(s);
@@ -134,7 +287,7 @@ int main(void)
 	f = fopen(path, "wb");
 	CHECK(f && fputs("not a spool file at all\n", f) >= 0);
 	fclose(f);
-	s = open_spool(64, 200, warn);
+	s = open_spool(64, 240, warn);
 	CHECK(s && strstr(warn, "not a spool file") && !spool_has_file(s));
 	msg(b, 0);
 	CHECK(spool_push(s, b, 16));
@@ -143,6 +296,11 @@ int main(void)
 	CHECK(f && fgets(warn, sizeof(warn), f) &&
 	      strcmp(warn, "not a spool file at all\n") == 0);
 	fclose(f);
+
+	zero_tail(path);
+	damaged_record(path);
+	incremental(path);
+	names();
 
 	unlink(path);
 	rmdir(dir);
