@@ -470,12 +470,13 @@ void output_write(struct output *o, struct buffer *b)
 	bool sockets = false;
 	size_t i;
 
+	if (!b->len)
+		return;  /* b->data may be NULL: no pointer arithmetic on it */
 	for (i = 0; i < o->nsinks; i++) {
 		struct sink *s = &o->sinks[i];
 		const char *p = b->data, *end = b->data + b->len;
 		if (s->kind == SINK_FILE) {
-			if (b->len)
-				sink_file_write(&s->file, b->data, b->len);
+			sink_file_write(&s->file, b->data, b->len);
 			continue;
 		}
 		sockets = true;

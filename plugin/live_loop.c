@@ -170,6 +170,14 @@ int live_loop_run(struct pipeline *p, int fd, reload_fn reload, void *ctx)
 	drain_lines(&l, ev_now(loop));
 	pipeline_finish(p);
 	line_reader_free(&l.lr);
+	/* libev keeps signal watchers in a table of its own that outlives
+	 * the loop: these, on this stack, must leave it. */
+	ev_signal_stop(loop, &l.sigterm);
+	ev_signal_stop(loop, &l.sigint);
+	ev_signal_stop(loop, &l.sighup);
+	ev_signal_stop(loop, &l.sigusr1);
+	ev_timer_stop(loop, &l.aging);
+	ev_io_stop(loop, &l.input);
 	ev_loop_destroy(loop);
 	return l.status;
 }

@@ -14,7 +14,7 @@ HARNESS_CFLAGS = -Werror
 CPPFLAGS = -D_GNU_SOURCE -I$(SRC)/lib -I$(BUILD)
 LIBS = $(shell pkg-config --libs audit auparse jansson libcap-ng relp 2>/dev/null) -lev -lpthread
 
-HARNESSES = fuzz_record fuzz_assembler fuzz_event_json fuzz_config
+HARNESSES = fuzz_record fuzz_assembler fuzz_event_json fuzz_config fuzz_plugin
 LIB_SRCS = $(wildcard $(SRC)/lib/*.c)
 LIB_OBJS = $(patsubst $(SRC)/lib/%.c,$(OUT)/lib/%.o,$(LIB_SRCS))
 HEADERS = $(wildcard $(SRC)/lib/*.h $(SRC)/tests/fuzz/*.h)
@@ -28,6 +28,12 @@ $(OUT)/lib/%.o: $(SRC)/lib/%.c $(HEADERS)
 # An archive, so that a harness links only the modules it uses.
 $(OUT)/libfuzzlib.a: $(LIB_OBJS)
 	rm -f $@ && ar cr $@ $(LIB_OBJS)
+
+# Plugin mode: the loop and the pipeline of plugin/ as well.
+PLUGIN_SRCS = $(SRC)/plugin/pipeline.c $(SRC)/plugin/live_loop.c
+PLUGIN_HEADERS = $(wildcard $(SRC)/plugin/*.h)
+$(OUT)/fuzz_plugin: $(SRC)/tests/fuzz/fuzz_plugin.c $(PLUGIN_SRCS) $(OUT)/libfuzzlib.a $(HEADERS) $(PLUGIN_HEADERS)
+	$(CC) $(CFLAGS) $(HARNESS_CFLAGS) $(SAN) -fsanitize=fuzzer $(CPPFLAGS) -I$(SRC)/plugin -o $@ $< $(PLUGIN_SRCS) $(OUT)/libfuzzlib.a $(LIBS)
 
 $(OUT)/%: $(SRC)/tests/fuzz/%.c $(OUT)/libfuzzlib.a $(HEADERS)
 	$(CC) $(CFLAGS) $(HARNESS_CFLAGS) $(SAN) -fsanitize=fuzzer $(CPPFLAGS) -o $@ $< $(OUT)/libfuzzlib.a $(LIBS)
