@@ -1,12 +1,82 @@
-/* config.c - parser for auenrich.conf. */
+/* config.c - parser for auenrich.conf: one table row per key says its
+ * field, the kind of its value and its range; freeing and copying walk
+ * the same table. */
 #include "config.h"
 
 #include <ctype.h>
+#include <stddef.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+
+/* The value kinds of the keys, and how each is read. */
+enum key_kind {
+	KEY_STRING,      /* non-empty text */
+	KEY_QUOTABLE,    /* text, "quoted" to keep outer blanks */
+	KEY_DESTS,       /* text naming at least one destination */
+	KEY_UNSIGNED,    /* decimal in [lo, hi] */
+	KEY_SIZE,        /* size with K/M/G, at most hi bytes when hi */
+	KEY_MODE,        /* octal file mode */
+	KEY_BOOL,
+	KEY_FORMAT,
+	KEY_FRAMING,
+	KEY_CONTID_PATCH,
+};
+
+#define FIELD(f) offsetof(struct config, f)
+
+static const struct config_key {
+	const char *name;
+	enum key_kind kind;
+	size_t offset;
+	unsigned long long lo, hi;
+} keys[] = {
+	{ "format", KEY_FORMAT, FIELD(format), 0, 0 },
+	{ "output", KEY_DESTS, FIELD(output), 0, 0 },
+	{ "split_dir", KEY_STRING, FIELD(split_dir), 0, 0 },
+	{ "live", KEY_BOOL, FIELD(live), 0, 0 },
+	{ "user", KEY_STRING, FIELD(user), 0, 0 },
+	{ "group", KEY_STRING, FIELD(group), 0, 0 },
+	{ "state_file", KEY_STRING, FIELD(state_file), 0, 0 },
+	{ "state_interval", KEY_UNSIGNED, FIELD(state_interval), 0, 86400 },
+	{ "state_max_age", KEY_UNSIGNED, FIELD(state_max_age), 0, 1u << 30 },
+	{ "contid_patch", KEY_CONTID_PATCH, FIELD(contid_patch), 0, 0 },
+	{ "max_containers", KEY_UNSIGNED, FIELD(max_containers), 16, 1 << 20 },
+	{ "max_tasks", KEY_UNSIGNED, FIELD(max_tasks), 16, 1 << 24 },
+	{ "max_netns", KEY_UNSIGNED, FIELD(max_netns), 16, 1 << 20 },
+	{ "process_context", KEY_BOOL, FIELD(process_context), 0, 0 },
+	{ "max_processes", KEY_UNSIGNED, FIELD(max_processes), 16, 1 << 24 },
+	{ "process_expiry", KEY_UNSIGNED, FIELD(process_expiry), 0, 86400 },
+	{ "execve_env", KEY_QUOTABLE, FIELD(execve_env), 0, 0 },
+	{ "line_prefix", KEY_QUOTABLE, FIELD(line_prefix), 0, 0 },
+	{ "framing", KEY_FRAMING, FIELD(framing), 0, 0 },
+	{ "max_log_file", KEY_SIZE, FIELD(max_log_file), 0, 0 },
+	{ "num_logs", KEY_UNSIGNED, FIELD(num_logs), 2, 999 },
+	{ "split_dir_mode", KEY_MODE, FIELD(split_dir_mode), 0, 0 },
+	{ "split_file_mode", KEY_MODE, FIELD(split_file_mode), 0, 0 },
+	{ "split_group", KEY_STRING, FIELD(split_group), 0, 0 },
+	{ "split_max_open", KEY_UNSIGNED, FIELD(split_max_open), 1, 4096 },
+	{ "spool_dir", KEY_STRING, FIELD(spool_dir), 0, 0 },
+	{ "spool_size", KEY_SIZE, FIELD(spool_size), 0, 0 },
+	{ "relp_queue_size", KEY_SIZE, FIELD(relp_queue_size), 0, 1ULL << 30 },
+	{ "drain_timeout", KEY_UNSIGNED, FIELD(drain_timeout), 0, 3600 },
+	{ "event_timeout", KEY_UNSIGNED, FIELD(event_timeout), 1, 3600 },
+	{ "max_events", KEY_UNSIGNED, FIELD(max_events), 16, 1 << 20 },
+	{ "kernel_hz", KEY_UNSIGNED, FIELD(kernel_hz), 24, 10000 },
+};
+
+static bool is_string(const struct config_key *k)
+{
+	return k->kind == KEY_STRING || k->kind == KEY_QUOTABLE ||
+	       k->kind == KEY_DESTS;
+}
+
+static char **string_slot(struct config *c, const struct config_key *k)
+{
+	return (char **)((char *)c + k->offset);
+}
 
 void config_defaults(struct config *c)
 {
@@ -41,38 +111,26 @@ void config_defaults(struct config *c)
 
 void config_free(struct config *c)
 {
-	free(c->output);
-	free(c->split_dir);
-	free(c->user);
-	free(c->group);
-	free(c->state_file);
-	free(c->line_prefix);
-	free(c->split_group);
-	free(c->spool_dir);
-	free(c->execve_env);
-	c->execve_env = NULL;
-	c->state_file = NULL;
-	c->line_prefix = c->split_group = c->spool_dir = NULL;
-	c->output = NULL;
-	c->split_dir = NULL;
-	c->user = NULL;
-	c->group = NULL;
+	size_t i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (is_string(&keys[i])) {
+			free(*string_slot(c, &keys[i]));
+			*string_slot(c, &keys[i]) = NULL;
+		}
 }
 
 int config_copy(struct config *dst, const struct config *src)
 {
-	char **const strings[] = {
-		&dst->output, &dst->split_dir, &dst->user, &dst->group,
-		&dst->state_file, &dst->line_prefix, &dst->split_group,
-		&dst->spool_dir, &dst->execve_env,
-	};
-	size_t i;
 	bool lost = false;
+	size_t i;
 
 	*dst = *src;
-	for (i = 0; i < sizeof(strings) / sizeof(strings[0]); i++)
-		if (*strings[i] && !(*strings[i] = strdup(*strings[i])))
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		char **slot = string_slot(dst, &keys[i]);
+		if (is_string(&keys[i]) && *slot && !(*slot = strdup(*slot)))
 			lost = true;
+	}
 	if (!lost)
 		return 0;
 	config_free(dst);
@@ -181,122 +239,68 @@ static int set_quotable(char **slot, const char *v)
 	return set_string(slot, v);
 }
 
-int config_set(struct config *c, const char *key, const char *v, char *err,
-	       size_t errlen)
+static int set_value(struct config *c, const struct config_key *k,
+		     const char *v)
 {
-	if (!strcmp(key, "format")) {
+	void *slot = (char *)c + k->offset;
+	unsigned long long size;
+
+	switch (k->kind) {
+	case KEY_STRING:
+		return *v ? set_string(slot, v) : -1;
+	case KEY_QUOTABLE:
+		return set_quotable(slot, v);
+	case KEY_DESTS:
+		/* blanks only would name no destination: write nowhere */
+		return v[strspn(v, " \t")] ? set_string(slot, v) : -1;
+	case KEY_UNSIGNED:
+		return parse_unsigned(v, (unsigned)k->lo, (unsigned)k->hi,
+				      slot);
+	case KEY_SIZE:
+		if (parse_size(v, &size) || (k->hi && size > k->hi))
+			return -1;
+		*(unsigned long long *)slot = size;
+		return 0;
+	case KEY_MODE:
+		return parse_mode(v, slot);
+	case KEY_BOOL:
+		return parse_bool(v, slot);
+	case KEY_FORMAT:
 		if (!strcmp(v, "json"))
 			c->format = FORMAT_JSON;
 		else if (!strcmp(v, "audit"))
 			c->format = FORMAT_AUDIT;
 		else
-			goto bad;
-	} else if (!strcmp(key, "output")) {
-		/* blanks only would name no destination: write nowhere */
-		if (!v[strspn(v, " \t")] || set_string(&c->output, v))
-			goto bad;
-	} else if (!strcmp(key, "split_dir")) {
-		if (!*v || set_string(&c->split_dir, v))
-			goto bad;
-	} else if (!strcmp(key, "live")) {
-		if (parse_bool(v, &c->live))
-			goto bad;
-	} else if (!strcmp(key, "user")) {
-		if (!*v || set_string(&c->user, v))
-			goto bad;
-	} else if (!strcmp(key, "group")) {
-		if (!*v || set_string(&c->group, v))
-			goto bad;
-	} else if (!strcmp(key, "state_file")) {
-		if (!*v || set_string(&c->state_file, v))
-			goto bad;
-	} else if (!strcmp(key, "state_interval")) {
-		if (parse_unsigned(v, 0, 86400, &c->state_interval))
-			goto bad;
-	} else if (!strcmp(key, "state_max_age")) {
-		if (parse_unsigned(v, 0, 1u << 30, &c->state_max_age))
-			goto bad;
-	} else if (!strcmp(key, "contid_patch")) {
-		if (!contid_patch_from_text(v, &c->contid_patch))
-			goto bad;
-	} else if (!strcmp(key, "max_containers")) {
-		if (parse_unsigned(v, 16, 1 << 20, &c->max_containers))
-			goto bad;
-	} else if (!strcmp(key, "max_tasks")) {
-		if (parse_unsigned(v, 16, 1 << 24, &c->max_tasks))
-			goto bad;
-	} else if (!strcmp(key, "max_netns")) {
-		if (parse_unsigned(v, 16, 1 << 20, &c->max_netns))
-			goto bad;
-	} else if (!strcmp(key, "process_context")) {
-		if (parse_bool(v, &c->process_context))
-			goto bad;
-	} else if (!strcmp(key, "max_processes")) {
-		if (parse_unsigned(v, 16, 1 << 24, &c->max_processes))
-			goto bad;
-	} else if (!strcmp(key, "process_expiry")) {
-		if (parse_unsigned(v, 0, 86400, &c->process_expiry))
-			goto bad;
-	} else if (!strcmp(key, "execve_env")) {
-		if (set_quotable(&c->execve_env, v))
-			goto bad;
-	} else if (!strcmp(key, "line_prefix")) {
-		if (set_quotable(&c->line_prefix, v))
-			goto bad;
-	} else if (!strcmp(key, "framing")) {
+			return -1;
+		return 0;
+	case KEY_FRAMING:
 		if (!strcmp(v, "newline"))
 			c->framing = FRAMING_NEWLINE;
 		else if (!strcmp(v, "octet-counted"))
 			c->framing = FRAMING_OCTET_COUNTED;
 		else
-			goto bad;
-	} else if (!strcmp(key, "max_log_file")) {
-		if (parse_size(v, &c->max_log_file))
-			goto bad;
-	} else if (!strcmp(key, "num_logs")) {
-		if (parse_unsigned(v, 2, 999, &c->num_logs))
-			goto bad;
-	} else if (!strcmp(key, "split_dir_mode")) {
-		if (parse_mode(v, &c->split_dir_mode))
-			goto bad;
-	} else if (!strcmp(key, "split_file_mode")) {
-		if (parse_mode(v, &c->split_file_mode))
-			goto bad;
-	} else if (!strcmp(key, "split_group")) {
-		if (!*v || set_string(&c->split_group, v))
-			goto bad;
-	} else if (!strcmp(key, "split_max_open")) {
-		if (parse_unsigned(v, 1, 4096, &c->split_max_open))
-			goto bad;
-	} else if (!strcmp(key, "spool_dir")) {
-		if (!*v || set_string(&c->spool_dir, v))
-			goto bad;
-	} else if (!strcmp(key, "spool_size")) {
-		if (parse_size(v, &c->spool_size))
-			goto bad;
-	} else if (!strcmp(key, "relp_queue_size")) {
-		if (parse_size(v, &c->relp_queue_size) ||
-		    c->relp_queue_size > (1ULL << 30))
-			goto bad;
-	} else if (!strcmp(key, "drain_timeout")) {
-		if (parse_unsigned(v, 0, 3600, &c->drain_timeout))
-			goto bad;
-	} else if (!strcmp(key, "event_timeout")) {
-		if (parse_unsigned(v, 1, 3600, &c->event_timeout))
-			goto bad;
-	} else if (!strcmp(key, "max_events")) {
-		if (parse_unsigned(v, 16, 1 << 20, &c->max_events))
-			goto bad;
-	} else if (!strcmp(key, "kernel_hz")) {
-		if (parse_unsigned(v, 24, 10000, &c->kernel_hz))
-			goto bad;
-	} else {
-		snprintf(err, errlen, "unknown key '%s'", key);
+			return -1;
+		return 0;
+	case KEY_CONTID_PATCH:
+		return contid_patch_from_text(v, slot) ? 0 : -1;
+	}
+	return -1;
+}
+
+int config_set(struct config *c, const char *key, const char *v, char *err,
+	       size_t errlen)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		if (strcmp(key, keys[i].name) != 0)
+			continue;
+		if (set_value(c, &keys[i], v) == 0)
+			return 0;
+		snprintf(err, errlen, "bad value '%s' for %s", v, key);
 		return -1;
 	}
-	return 0;
-bad:
-	snprintf(err, errlen, "bad value '%s' for %s", v, key);
+	snprintf(err, errlen, "unknown key '%s'", key);
 	return -1;
 }
 

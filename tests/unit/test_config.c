@@ -44,6 +44,40 @@ int main(void)
 	CHECK(strstr(err, "expected key = value") != NULL);
 	CHECK(config_load(&c, "/nonexistent/auenrich.conf", err,
 			  sizeof(err)) == -1);
+	/* A directory opens but is no configuration: an error, not the
+	 * defaults; so is a file whose reads fail. */
+	CHECK(config_load(&c, "/tmp", err, sizeof(err)) == -1);
+	CHECK(strstr(err, "Is a directory") != NULL);
+	CHECK(config_load(&c, "/proc/self/mem", err, sizeof(err)) == -1);
+	/* Blanks name no destination. */
+	CHECK(config_set(&c, "output", " \t ", err, sizeof(err)) == -1);
+	CHECK(config_set(&c, "output", " a ", err, sizeof(err)) == 0);
+	/* Sizes: units, and the cap of relp_queue_size. */
+	CHECK(config_set(&c, "relp_queue_size", "64K", err, sizeof(err)) == 0);
+	CHECK(c.relp_queue_size == 64 * 1024);
+	CHECK(config_set(&c, "relp_queue_size", "2G", err, sizeof(err)) == -1);
+	CHECK(c.relp_queue_size == 64 * 1024);
+	CHECK(config_set(&c, "line_prefix", "\"@cee: \"", err,
+			 sizeof(err)) == 0);
+	CHECK_STR(c.line_prefix, "@cee: ");
 	config_free(&c);
+
+	/* A copy owns its strings: freeing the original leaves it whole
+	 * (ASan and LeakSanitizer check the rest). */
+	{
+		struct config copy;
+		config_defaults(&c);
+		CHECK(config_set(&c, "split_dir", "/s", err, sizeof(err)) == 0);
+		CHECK(config_set(&c, "user", "u", err, sizeof(err)) == 0);
+		CHECK(config_copy(&copy, &c) == 0);
+		CHECK(copy.output != c.output && copy.split_dir != c.split_dir);
+		config_free(&c);
+		CHECK_STR(copy.output, "-");
+		CHECK_STR(copy.split_dir, "/s");
+		CHECK_STR(copy.user, "u");
+		CHECK(copy.group == NULL);
+		config_free(&copy);
+		CHECK(copy.output == NULL && copy.spool_dir == NULL);
+	}
 	return check_report("test_config");
 }

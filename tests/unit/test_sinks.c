@@ -160,6 +160,9 @@ static void relp_window_bytes(void)
 	close(lfd);
 }
 
+/* Out of memory, a message is refused (the caller counts it in dropped)
+ * and the next one goes: once buffer growth aborted the process. */
+#if !defined(__SANITIZE_ADDRESS__)
 static long vm_size_kb(void)
 {
 	char line[256];
@@ -173,9 +176,8 @@ static long vm_size_kb(void)
 		fclose(f);
 	return kb;
 }
+#endif
 
-/* Out of memory, a message is refused (the caller counts it in dropped)
- * and the next one goes: once buffer growth aborted the process. */
 static void out_of_memory(void)
 {
 #if defined(__SANITIZE_ADDRESS__)
