@@ -6,11 +6,9 @@
 #include <stddef.h>
 
 #include "record_types.h"
+#include "sink.h"
 
 enum output_format { FORMAT_JSON, FORMAT_AUDIT };
-/* newline: the line and '\n'; octet-counted: RFC 5425 / 6587 framing of an
- * RFC 5424 syslog message. */
-enum output_framing { FRAMING_NEWLINE, FRAMING_OCTET_COUNTED };
 
 struct config {
 	enum output_format format;

@@ -1,4 +1,8 @@
-/* output.c - the destinations of written events, and what drives them. */
+/* output.c - the destinations of written events, and what drives them.
+ *
+ * Every destination is a sink (sink.h) of the kind the table below picks
+ * for it: the first whose accepts() takes the name. Queued sinks get a
+ * spool and, live, a libev watcher on what they wait for. */
 #include "output.h"
 
 #include <errno.h>
@@ -14,13 +18,19 @@
 #include <unistd.h>
 
 #include "log.h"
-#include "sink_file.h"
-#include "sink_relp.h"
-#include "sink_stream.h"
-#include "sink_syslog.h"
+#include "reconnect.h"
+#include "sink.h"
 #include "split_writer.h"
 #include "spool.h"
 #include "stats.h"
+
+/* The kinds of destination, most specific first: files take the rest. */
+static const struct sink_ops *const kinds[] = {
+	&sink_syslog_ops,
+	&sink_stream_ops,
+	&sink_relp_ops,
+	&sink_file_ops,
+};
 
 enum {
 	SPOOL_MEMORY = 4 << 20,    /* bytes queued in memory per destination */
@@ -30,19 +40,14 @@ enum {
 #define PUMP_INTERVAL 0.25     /* live: retries and spool refills */
 #define REPLAY_WAIT 2.0        /* replay: longest wait for a slow receiver */
 #define DRAIN_STEP 0.05
-#define RELP_CLOSE_WAIT 2.0    /* clean RELP close when reconfiguring */
-
-enum sink_kind { SINK_FILE, SINK_SYSLOG, SINK_STREAM, SINK_RELP };
+#define RELP_CLOSE_WAIT 2.0    /* clean close when reconfiguring */
 
 struct sink {
-	enum sink_kind kind;
-	struct sink_file file;
-	struct sink_syslog *syslog;
-	struct sink_stream *stream;
-	struct sink_relp *relp;
-	struct output *out;
+	const struct sink_ops *ops;
+	void *impl;
 	const char *dest;         /* as configured, in output.dests */
-	struct spool *spool;      /* owned by the sink; NULL for files */
+	struct spool *spool;      /* owned by impl; NULL for direct sinks */
+	struct output *out;
 	ev_io io;
 	int io_fd;
 	short io_events;
@@ -63,28 +68,6 @@ struct output {
 	bool finished;            /* output_finish ran */
 };
 
-static double now_wall(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
-static const char *sink_name(const struct sink *s)
-{
-	switch (s->kind) {
-	case SINK_SYSLOG:
-		return sink_syslog_name(s->syslog);
-	case SINK_STREAM:
-		return sink_stream_name(s->stream);
-	case SINK_RELP:
-		return sink_relp_name(s->relp);
-	default:
-		return s->file.label;
-	}
-}
-
 static void report_drops(struct sink *s, bool final)
 {
 	time_t now = time(NULL);
@@ -95,68 +78,29 @@ static void report_drops(struct sink *s, bool final)
 	    now - s->drop_report_at < DROP_REPORT_EVERY)
 		return;
 	log_msg(LOG_ERR, "%s: %llu messages dropped (spool full or message "
-		"too large), %llu in all", sink_name(s),
+		"too large), %llu in all", s->ops->name(s->impl),
 		(unsigned long long)(s->drops - s->drops_reported),
 		(unsigned long long)s->drops);
 	s->drops_reported = s->drops;
 	s->drop_report_at = now;
 }
 
-static bool sink_is_socket(const struct sink *s)
-{
-	return s->kind == SINK_SYSLOG || s->kind == SINK_STREAM;
-}
-
 static void pump(struct sink *s, double now)
 {
-	switch (s->kind) {
-	case SINK_SYSLOG:
-		sink_syslog_pump(s->syslog, now);
-		break;
-	case SINK_STREAM:
-		sink_stream_pump(s->stream, now);
-		break;
-	case SINK_RELP:
-		sink_relp_pump(s->relp);
-		break;
-	case SINK_FILE:
-		break;
-	}
+	if (s->ops->pump)
+		s->ops->pump(s->impl, now);
 }
 
-static int poll_fd(const struct sink *s, short *events)
-{
-	if (s->kind == SINK_SYSLOG)
-		return sink_syslog_poll(s->syslog, events);
-	if (s->kind == SINK_STREAM)
-		return sink_stream_poll(s->stream, events);
-	return -1;
-}
-
-static bool idle(struct sink *s)
-{
-	switch (s->kind) {
-	case SINK_SYSLOG:
-		return sink_syslog_idle(s->syslog);
-	case SINK_STREAM:
-		return sink_stream_idle(s->stream);
-	case SINK_RELP:
-		return sink_relp_idle(s->relp);
-	default:
-		return true;
-	}
-}
-
-/* Keeps the loop's watcher on what the socket sink waits for. */
+/* Keeps the loop's watcher on what the sink waits for. */
 static void update_io(struct sink *s)
 {
 	struct output *o = s->out;
-	short events;
+	short events = 0;
 	int fd, ev_events;
 
-	if (!o->attached || !sink_is_socket(s))
+	if (!o->attached || !s->ops->poll)
 		return;
-	fd = poll_fd(s, &events);
+	fd = s->ops->poll(s->impl, &events);
 	ev_events = (events & POLLIN ? EV_READ : 0) |
 		    (events & POLLOUT ? EV_WRITE : 0);
 	if (fd == s->io_fd && ev_events == s->io_events)
@@ -172,7 +116,7 @@ static void update_io(struct sink *s)
 
 static void pump_all(struct output *o)
 {
-	double now = now_wall();
+	double now = reconnect_now();
 	size_t i;
 
 	for (i = 0; i < o->nsinks; i++) {
@@ -200,7 +144,7 @@ static void on_wake(struct ev_loop *loop, ev_async *w, int revents)
 	pump_all(w->data);
 }
 
-/* Runs in the RELP thread: ev_async_send is the one thread-safe call. */
+/* Runs in a sink's thread: ev_async_send is the one thread-safe call. */
 static void wake_loop(void *ctx)
 {
 	struct output *o = ctx;
@@ -208,10 +152,10 @@ static void wake_loop(void *ctx)
 	ev_async_send(o->loop, &o->wake);
 }
 
-/* A network destination's queue starts in memory only: its file may be
- * in use by the destination being replaced (SIGHUP), which closes only
- * once everything new is open. attach_spool_file then adds the file. */
-static struct spool *open_spool(void)
+/* A queue starts in memory only: its file may be in use by the
+ * destination being replaced (SIGHUP), which closes only once everything
+ * new is open. attach_spool_file then adds the file. */
+static struct spool *memory_spool(void)
 {
 	struct spool_config sc = { NULL, NULL, 0, SPOOL_MEMORY, 0750 };
 	char warn[8];
@@ -243,78 +187,45 @@ static void attach_spool_file(struct sink *s, const struct config *cfg)
 	}
 }
 
-static int open_sink(struct output *o, struct sink *s, const char *dest,
-		     const struct config *cfg, char *err, size_t errlen)
+static void sink_options_from(const struct config *cfg, struct output *o,
+			      struct sink_options *so)
 {
-	const char *prefix = cfg->line_prefix ? cfg->line_prefix : "";
-	struct spool *sp = NULL;
+	so->prefix = cfg->line_prefix ? cfg->line_prefix : "";
+	so->framing = cfg->framing;
+	so->relp_window = (size_t)cfg->relp_queue_size;
+	so->max_bytes = cfg->max_log_file;
+	so->num_logs = cfg->num_logs;
+	so->wake = o->loop ? wake_loop : NULL;
+	so->wake_ctx = o;
+}
+
+static int open_sink(struct output *o, struct sink *s, const char *dest,
+		     const struct sink_options *so, char *err, size_t errlen)
+{
+	size_t i;
 
 	s->out = o;
 	s->dest = dest;
 	s->io_fd = -1;
 	ev_io_init(&s->io, on_io, -1, 0);
 	s->io.data = s;
-	if (strcmp(dest, "-") == 0) {
-		s->kind = SINK_FILE;
-		sink_file_stdout(&s->file);
-		return 0;
-	}
-	if (strncmp(dest, "syslog", 6) == 0 &&
-	    (dest[6] == 0 || dest[6] == ':'))
-		s->kind = SINK_SYSLOG;
-	else if (!strncmp(dest, "tcp:", 4) || !strncmp(dest, "unix:", 5))
-		s->kind = SINK_STREAM;
-	else if (!strncmp(dest, "relp:", 5))
-		s->kind = SINK_RELP;
-	else
-		s->kind = SINK_FILE;
-	if (s->kind == SINK_FILE) {
-		struct sink_file_options fo;
-		fo.mode = 0640;
-		fo.gid = -1;
-		fo.nofollow = false;
-		fo.rot.max_bytes = cfg->max_log_file;
-		fo.rot.num_logs = cfg->num_logs;
-		return sink_file_open(&s->file, AT_FDCWD, dest, NULL, &fo, err,
-				      errlen);
-	}
-	sp = s->spool = open_spool();
-	if (!sp) {
+	for (i = 0; !kinds[i]->accepts(dest); i++)
+		;
+	s->ops = kinds[i];
+	if (s->ops->queued && !(s->spool = memory_spool())) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	if (s->kind == SINK_SYSLOG)
-		s->syslog = sink_syslog_open(dest, prefix, sp, err, errlen);
-	else if (s->kind == SINK_STREAM)
-		s->stream = sink_stream_open(dest, cfg->framing, prefix, sp,
-					     err, errlen);
-	else
-		s->relp = sink_relp_open(dest, prefix, sp,
-					 (size_t)cfg->relp_queue_size,
-					 o->loop ? wake_loop : NULL, o, err,
-					 errlen);
-	return s->syslog || s->stream || s->relp ? 0 : -1;
+	s->impl = s->ops->open(dest, so, s->spool, err, errlen);
+	return s->impl ? 0 : -1;
 }
 
 static void close_sink(struct sink *s)
 {
-	if (s->out->attached && sink_is_socket(s))
+	if (s->out->attached && s->ops->poll)
 		ev_io_stop(s->out->loop, &s->io);
 	report_drops(s, true);
-	switch (s->kind) {
-	case SINK_FILE:
-		sink_file_close(&s->file);
-		break;
-	case SINK_SYSLOG:
-		sink_syslog_close(s->syslog);
-		break;
-	case SINK_STREAM:
-		sink_stream_close(s->stream);
-		break;
-	case SINK_RELP:
-		sink_relp_close(s->relp);
-		break;
-	}
+	s->ops->close(s->impl);
 }
 
 static long group_id(const char *name, char *err, size_t errlen)
@@ -335,7 +246,6 @@ static long group_id(const char *name, char *err, size_t errlen)
 	}
 	return (long)g->gr_gid;
 }
-
 static int open_split(struct output *o, const struct config *cfg, char *err,
 		      size_t errlen)
 {
@@ -375,7 +285,7 @@ static void detach(struct output *o)
 	if (!o->attached)
 		return;
 	for (i = 0; i < o->nsinks; i++)
-		if (sink_is_socket(&o->sinks[i]))
+		if (o->sinks[i].ops->poll)
 			ev_io_stop(o->loop, &o->sinks[i].io);
 	ev_timer_stop(o->loop, &o->timer);
 	ev_async_stop(o->loop, &o->wake);
@@ -387,6 +297,7 @@ struct output *output_new(const struct config *cfg, bool live,
 {
 	struct output *o = calloc(1, sizeof(*o));
 	const char *list = cfg->output;
+	struct sink_options so;
 	char *tok, *save = NULL;
 	size_t n = 0, i;
 	bool none = false;
@@ -405,13 +316,14 @@ struct output *output_new(const struct config *cfg, bool live,
 		ev_async_init(&o->wake, on_wake);
 		o->wake.data = o;
 	}
+	sink_options_from(cfg, o, &so);
 	for (tok = strtok_r(o->dests, " \t", &save); tok;
 	     tok = strtok_r(NULL, " \t", &save)) {
 		if (strcmp(tok, "none") == 0) {
 			none = true;
 			continue;
 		}
-		if (open_sink(o, &o->sinks[n], tok, cfg, err, errlen))
+		if (open_sink(o, &o->sinks[n], tok, &so, err, errlen))
 			goto fail;
 		o->nsinks = ++n;
 	}
@@ -438,28 +350,25 @@ fail:
 	return NULL;
 }
 
+/* Waits up to step seconds for sink s to make progress; false when none
+ * can come. */
+static bool wait_sink(struct sink *s, double step)
+{
+	return s->ops->wait && s->ops->wait(s->impl, step);
+}
+
 /* Replay only: a connected receiver that is behind gets a little time, so
  * that a fast replay does not pour everything into the spool. */
 static void wait_for_receivers(struct output *o)
 {
-	double start = now_wall(), now = start;
+	double start = reconnect_now(), now = start;
 	size_t i;
 
 	for (i = 0; i < o->nsinks; i++) {
 		struct sink *s = &o->sinks[i];
-		while (!idle(s) && now - start < REPLAY_WAIT) {
-			struct pollfd pf;
-			pf.fd = poll_fd(s, &pf.events);
-			if (s->kind == SINK_RELP) {
-				if (!sink_relp_connected(s->relp))
-					break;
-				sink_relp_wait(s->relp, DRAIN_STEP);
-			} else if (pf.fd >= 0) {
-				poll(&pf, 1, (int)(DRAIN_STEP * 1000));
-			} else {
-				break;
-			}
-			now = now_wall();
+		while (!s->ops->idle(s->impl) && now - start < REPLAY_WAIT &&
+		       wait_sink(s, DRAIN_STEP)) {
+			now = reconnect_now();
 			pump(s, now);
 		}
 	}
@@ -467,7 +376,7 @@ static void wait_for_receivers(struct output *o)
 
 void output_write(struct output *o, struct buffer *b)
 {
-	bool sockets = false;
+	bool queued = false;
 	size_t i;
 
 	if (!b->len)
@@ -475,22 +384,15 @@ void output_write(struct output *o, struct buffer *b)
 	for (i = 0; i < o->nsinks; i++) {
 		struct sink *s = &o->sinks[i];
 		const char *p = b->data, *end = b->data + b->len;
-		if (s->kind == SINK_FILE) {
-			sink_file_write(&s->file, b->data, b->len);
+		if (!s->ops->queued) {
+			s->ops->write(s->impl, b->data, b->len);
 			continue;
 		}
-		sockets = true;
+		queued = true;
 		while (p < end) {
 			const char *nl = memchr(p, '\n', (size_t)(end - p));
 			size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
-			bool kept;
-			if (s->kind == SINK_SYSLOG)
-				kept = sink_syslog_submit(s->syslog, p, len);
-			else if (s->kind == SINK_STREAM)
-				kept = sink_stream_submit(s->stream, p, len);
-			else
-				kept = sink_relp_submit(s->relp, p, len);
-			if (!kept) {
+			if (!s->ops->submit(s->impl, p, len)) {
 				s->drops++;
 				stats.dropped++;
 			}
@@ -498,7 +400,7 @@ void output_write(struct output *o, struct buffer *b)
 		}
 	}
 	b->len = 0;
-	if (!sockets)
+	if (!queued)
 		return;
 	pump_all(o);
 	if (!o->loop)
@@ -527,36 +429,30 @@ void output_flush(struct output *o)
 
 void output_finish(struct output *o)
 {
-	double deadline = now_wall() + o->drain_timeout;
+	double deadline = reconnect_now() + o->drain_timeout;
 	bool all_idle = false;
 	size_t i;
 
 	if (o->split)
 		split_writer_flush(o->split);
 	detach(o);
-	while (!all_idle && now_wall() < deadline) {
+	while (!all_idle && reconnect_now() < deadline) {
 		all_idle = true;
 		pump_all(o);
 		for (i = 0; i < o->nsinks; i++) {
 			struct sink *s = &o->sinks[i];
-			struct pollfd pf;
-			if (idle(s))
+			if (s->ops->idle(s->impl))
 				continue;
 			all_idle = false;
-			pf.fd = poll_fd(s, &pf.events);
-			if (s->kind == SINK_RELP)
-				sink_relp_wait(s->relp, DRAIN_STEP);
-			else if (pf.fd >= 0)
-				poll(&pf, 1, (int)(DRAIN_STEP * 1000));
-			else
+			if (!wait_sink(s, DRAIN_STEP))
 				usleep((useconds_t)(DRAIN_STEP * 1e6));
 		}
 	}
 	for (i = 0; i < o->nsinks; i++) {
 		struct sink *s = &o->sinks[i];
-		double left = deadline - now_wall();
-		if (s->kind == SINK_RELP)
-			sink_relp_finish(s->relp, left > 1 ? left : 1);
+		double left = deadline - reconnect_now();
+		if (s->ops->finish)
+			s->ops->finish(s->impl, left > 1 ? left : 1);
 	}
 	o->finished = true;
 }
@@ -568,11 +464,12 @@ void output_free(struct output *o)
 	if (!o)
 		return;
 	detach(o);
-	/* A reconfiguration: RELP sessions still close cleanly, so that the
-	 * next session does not send their last window again. */
+	/* A reconfiguration: sessions still close cleanly, so that the next
+	 * one does not send their last window again. */
 	for (i = 0; i < o->nsinks && !o->finished; i++)
-		if (o->sinks[i].kind == SINK_RELP)
-			sink_relp_finish(o->sinks[i].relp, RELP_CLOSE_WAIT);
+		if (o->sinks[i].ops->finish)
+			o->sinks[i].ops->finish(o->sinks[i].impl,
+						RELP_CLOSE_WAIT);
 	for (i = 0; i < o->nsinks; i++)
 		close_sink(&o->sinks[i]);
 	split_writer_close(o->split);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "sink.h"
 #include "stats.h"
 
 /* Opens for appending; a file created here gets exactly the mode and
@@ -179,3 +180,69 @@ void sink_file_close(struct sink_file *f)
 	f->name = f->label_buf = NULL;
 	f->label = NULL;
 }
+
+/* The operations of sink.h: "-" is standard output, anything else a
+ * path; takes whole buffers of events. */
+static bool accepts(const char *dest)
+{
+	(void)dest;
+	return true;
+}
+
+static void *ops_open(const char *dest, const struct sink_options *opt,
+		      struct spool *spool, char *err, size_t errlen)
+{
+	struct sink_file *f = calloc(1, sizeof(*f));
+	struct sink_file_options fo;
+
+	(void)spool;
+	if (!f) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	if (strcmp(dest, "-") == 0) {
+		sink_file_stdout(f);
+		return f;
+	}
+	fo.mode = 0640;
+	fo.gid = -1;
+	fo.nofollow = false;
+	fo.rot.max_bytes = opt->max_bytes;
+	fo.rot.num_logs = opt->num_logs;
+	if (sink_file_open(f, AT_FDCWD, dest, NULL, &fo, err, errlen) == 0)
+		return f;
+	free(f);
+	return NULL;
+}
+
+static bool ops_write(void *f, const char *p, size_t n)
+{
+	return sink_file_write(f, p, n);
+}
+
+static bool ops_idle(void *f)
+{
+	(void)f;
+	return true;
+}
+
+static const char *ops_name(void *f)
+{
+	return ((struct sink_file *)f)->label;
+}
+
+static void ops_close(void *f)
+{
+	sink_file_close(f);
+	free(f);
+}
+
+const struct sink_ops sink_file_ops = {
+	.accepts = accepts,
+	.queued = false,
+	.open = ops_open,
+	.write = ops_write,
+	.idle = ops_idle,
+	.name = ops_name,
+	.close = ops_close,
+};

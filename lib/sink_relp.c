@@ -16,14 +16,13 @@
 #include "buffer.h"
 #include "host_port.h"
 #include "log.h"
+#include "reconnect.h"
 #include "sink_memory.h"
 #include "sink_syslog.h"
 #include "stats.h"
 
 enum {
 	RING = 1024,              /* most messages handed to the thread */
-	RETRY_FIRST_MS = 500,
-	RETRY_MAX_MS = 8000,
 	RELP_TIMEOUT_SEC = 5,     /* librelp's wait for an answer or a connect */
 };
 
@@ -37,7 +36,7 @@ struct sink_relp {
 	size_t prefix_len;
 	struct spool *spool;
 	struct buffer msg, body;
-	relp_wake_fn wake;
+	sink_wake_fn wake;
 	void *wake_ctx;
 
 	pthread_t thread;
@@ -64,8 +63,7 @@ struct sink_relp {
 	bool have_session;        /* relpCltConnect succeeded once */
 	bool healthy;             /* the session works as far as we know */
 	bool relp_error;          /* librelp reported an error just now */
-	bool reported_down;
-	unsigned retry_ms;
+	struct reconnect retry;
 };
 
 /* librelp calls its debug hook unconditionally: it must be set. */
@@ -81,7 +79,7 @@ static void on_relp_error(void *usr, char *objinfo, char *errmsg,
 	struct sink_relp *s = usr;
 
 	s->relp_error = true;
-	if (!s->reported_down)
+	if (!s->retry.down)
 		log_msg(LOG_WARNING, "%s: %s (%d)", s->name, errmsg, code);
 }
 
@@ -99,21 +97,18 @@ static void set_up(struct sink_relp *s, bool up)
 	pthread_mutex_unlock(&s->lock);
 }
 
-/* Sleeps for the back-off, waking early to stop or close; true then. */
-static bool back_off(struct sink_relp *s)
+/* The connection failed (why): sleeps until the next attempt is due,
+ * waking early to stop or close; true then. */
+static bool back_off(struct sink_relp *s, const char *why)
 {
 	struct timespec ts;
+	double at;
 	bool stop;
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ts.tv_sec += s->retry_ms / 1000;
-	ts.tv_nsec += (long)(s->retry_ms % 1000) * 1000000L;
-	if (ts.tv_nsec >= 1000000000L) {
-		ts.tv_sec++;
-		ts.tv_nsec -= 1000000000L;
-	}
-	if (s->retry_ms < RETRY_MAX_MS)
-		s->retry_ms *= 2;
+	reconnect_failed(&s->retry, reconnect_now(), s->name, why);
+	at = s->retry.retry_at;
+	ts.tv_sec = (time_t)at;
+	ts.tv_nsec = (long)((at - (double)ts.tv_sec) * 1e9);
 	pthread_mutex_lock(&s->lock);
 	while (!s->stop && !s->closing &&
 	       pthread_cond_timedwait(&s->work, &s->lock, &ts) == 0)
@@ -125,15 +120,19 @@ static bool back_off(struct sink_relp *s)
 
 /* Connects, or reconnects a broken session: librelp then sends the
  * messages the receiver had not answered again, first. */
-static bool ensure_session(struct sink_relp *s)
+static bool ensure_session(struct sink_relp *s, char *why, size_t whylen)
 {
 	relpRetVal rc;
 
 	if (s->healthy)
 		return true;
 	if (!s->clt) {
-		if (relpEngineCltConstruct(s->engine, &s->clt) != RELP_RET_OK)
+		rc = relpEngineCltConstruct(s->engine, &s->clt);
+		if (rc != RELP_RET_OK) {
+			snprintf(why, whylen, "cannot set up a client "
+				 "(librelp error %d)", rc);
 			return false;
+		}
 		relpCltSetTimeout(s->clt, RELP_TIMEOUT_SEC);
 		relpCltSetConnTimeout(s->clt, RELP_TIMEOUT_SEC);
 		relpCltSetWindowSize(s->clt, RELP_WINDOW);
@@ -146,19 +145,12 @@ static bool ensure_session(struct sink_relp *s)
 				    (unsigned char *)s->port,
 				    (unsigned char *)s->host);
 	if (rc != RELP_RET_OK) {
-		if (!s->reported_down)
-			log_msg(LOG_WARNING, "%s: cannot connect (librelp "
-				"error %d); messages wait in the spool",
-				s->name, rc);
-		s->reported_down = true;
+		snprintf(why, whylen, "cannot connect (librelp error %d)", rc);
 		return false;
 	}
 	s->have_session = true;
 	set_up(s, true);
-	s->retry_ms = RETRY_FIRST_MS;
-	if (s->reported_down)
-		log_msg(LOG_NOTICE, "%s: connected", s->name);
-	s->reported_down = false;
+	reconnect_up(&s->retry, s->name);
 	return true;
 }
 
@@ -190,6 +182,7 @@ static void *relp_thread(void *arg)
 	for (;;) {
 		struct relp_slot slot;
 		relpRetVal rc;
+		char why[128];
 
 		pthread_mutex_lock(&s->lock);
 		while (!s->stop && s->sent == s->tail && !s->closing)
@@ -199,8 +192,8 @@ static void *relp_thread(void *arg)
 		slot = s->ring[s->sent % RING];
 		pthread_mutex_unlock(&s->lock);
 
-		if (!ensure_session(s)) {
-			if (back_off(s)) {
+		if (!ensure_session(s, why, sizeof(why))) {
+			if (back_off(s, why)) {
 				pthread_mutex_lock(&s->lock);
 				break;
 			}
@@ -210,11 +203,9 @@ static void *relp_thread(void *arg)
 				       slot.len);
 		if (rc != RELP_RET_OK) {
 			set_up(s, false);
-			if (!s->reported_down)
-				log_msg(LOG_WARNING, "%s: send failed (librelp "
-					"error %d); reconnecting", s->name, rc);
-			s->reported_down = true;
-			if (back_off(s)) {
+			snprintf(why, sizeof(why), "send failed (librelp error "
+				 "%d), reconnecting", rc);
+			if (back_off(s, why)) {
 				pthread_mutex_lock(&s->lock);
 				break;
 			}
@@ -262,7 +253,7 @@ static void free_sink(struct sink_relp *s)
 
 struct sink_relp *sink_relp_open(const char *dest, const char *prefix,
 				 struct spool *spool, size_t window_bytes,
-				 relp_wake_fn wake, void *wake_ctx, char *err,
+				 sink_wake_fn wake, void *wake_ctx, char *err,
 				 size_t errlen)
 {
 	struct sink_relp *s = calloc(1, sizeof(*s));
@@ -278,7 +269,7 @@ struct sink_relp *sink_relp_open(const char *dest, const char *prefix,
 	s->prefix_len = strlen(prefix);
 	s->wake = wake;
 	s->wake_ctx = wake_ctx;
-	s->retry_ms = RETRY_FIRST_MS;
+	reconnect_init(&s->retry);
 	s->ring_limit = window_bytes;
 	if (host_port_split(dest + 5, "relp", &s->host, &s->port, err, errlen))
 		goto fail;
@@ -468,3 +459,68 @@ void sink_relp_close(struct sink_relp *s)
 	pthread_cond_destroy(&s->progress);
 	free_sink(s);
 }
+
+/* The operations of sink.h. */
+static bool accepts(const char *dest)
+{
+	return !strncmp(dest, "relp:", 5);
+}
+
+static void *ops_open(const char *dest, const struct sink_options *opt,
+		      struct spool *spool, char *err, size_t errlen)
+{
+	return sink_relp_open(dest, opt->prefix, spool, opt->relp_window,
+			      opt->wake, opt->wake_ctx, err, errlen);
+}
+
+static bool ops_submit(void *s, const char *line, size_t len)
+{
+	return sink_relp_submit(s, line, len);
+}
+
+static void ops_pump(void *s, double now)
+{
+	(void)now;
+	sink_relp_pump(s);
+}
+
+static bool ops_wait(void *s, double timeout)
+{
+	if (!sink_relp_connected(s))
+		return false;
+	sink_relp_wait(s, timeout);
+	return true;
+}
+
+static bool ops_idle(void *s)
+{
+	return sink_relp_idle(s);
+}
+
+static void ops_finish(void *s, double timeout)
+{
+	sink_relp_finish(s, timeout);
+}
+
+static const char *ops_name(void *s)
+{
+	return sink_relp_name(s);
+}
+
+static void ops_close(void *s)
+{
+	sink_relp_close(s);
+}
+
+const struct sink_ops sink_relp_ops = {
+	.accepts = accepts,
+	.queued = true,
+	.open = ops_open,
+	.submit = ops_submit,
+	.pump = ops_pump,
+	.wait = ops_wait,
+	.idle = ops_idle,
+	.finish = ops_finish,
+	.name = ops_name,
+	.close = ops_close,
+};

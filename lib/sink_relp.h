@@ -21,22 +21,21 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "sink.h"
 #include "spool.h"
 
 enum { RELP_WINDOW = 128 };
 
 struct sink_relp;
 
-/* Called from the RELP thread when the loop should pump the sink. */
-typedef void (*relp_wake_fn)(void *ctx);
-
 /* dest is "relp:HOST:PORT". Takes ownership of spool (also when it
  * fails). The thread holds at most 1,024 messages and window_bytes bytes
  * of them (a single larger message goes alone); the rest waits in the
- * spool. NULL with a message in err. */
+ * spool. wake (NULL: none) is called from the RELP thread when the
+ * loop should pump the sink. NULL with a message in err. */
 struct sink_relp *sink_relp_open(const char *dest, const char *prefix,
 				 struct spool *spool, size_t window_bytes,
-				 relp_wake_fn wake, void *wake_ctx, char *err,
+				 sink_wake_fn wake, void *wake_ctx, char *err,
 				 size_t errlen);
 /* Frames and queues one line; false when the spool had no room. */
 bool sink_relp_submit(struct sink_relp *s, const char *line, size_t len);

@@ -16,13 +16,12 @@
 #include "buffer.h"
 #include "host_port.h"
 #include "log.h"
+#include "reconnect.h"
 #include "sink_memory.h"
 #include "sink_syslog.h"
 #include "stats.h"
 
 enum {
-	RETRY_FIRST_MS = 500,
-	RETRY_MAX_MS = 8000,
 	BATCH = 64 * 1024,
 	PEER_READ_MAX = 64 * 1024,  /* bytes a talking peer gets read a pump */
 	HEADER_ROOM = 512,          /* RFC 5424 header, length, newline */
@@ -39,9 +38,7 @@ struct sink_stream {
 	int fd;
 	enum stream_state state;
 	bool blocked;                /* the socket took no more */
-	double retry_at;
-	unsigned retry_ms;
-	bool reported_down;
+	struct reconnect retry;
 	enum output_framing framing;
 	char *prefix;
 	size_t prefix_len;
@@ -64,7 +61,7 @@ static bool resolve(struct sink_stream *s)
 	hints.ai_socktype = SOCK_STREAM;
 	rc = getaddrinfo(s->host, s->port, &hints, &res);
 	if (rc != 0) {
-		if (!s->reported_down)
+		if (!s->retry.down)
 			log_msg(LOG_WARNING, "%s: %s", s->name,
 				gai_strerror(rc));
 		return false;
@@ -90,7 +87,7 @@ struct sink_stream *sink_stream_open(const char *dest,
 	s->fd = -1;
 	s->framing = framing;
 	s->prefix_len = strlen(prefix);
-	s->retry_ms = RETRY_FIRST_MS;
+	reconnect_init(&s->retry);
 	buffer_init(&s->out);
 	buffer_init(&s->msg);
 	buffer_init(&s->body);
@@ -175,42 +172,31 @@ static void go_down(struct sink_stream *s, double now, const char *why)
 	s->state = STREAM_DOWN;
 	s->blocked = false;
 	keep_unsent(s);
-	if (!s->reported_down)
-		log_msg(LOG_WARNING, "%s: %s; messages wait in the spool",
-			s->name, why);
-	s->reported_down = true;
-	s->retry_at = now + s->retry_ms / 1000.0;
-	if (s->retry_ms < RETRY_MAX_MS)
-		s->retry_ms *= 2;
+	reconnect_failed(&s->retry, now, s->name, why);
 }
 
 static void now_up(struct sink_stream *s)
 {
 	s->state = STREAM_UP;
-	s->retry_ms = RETRY_FIRST_MS;
-	if (s->reported_down)
-		log_msg(LOG_NOTICE, "%s: connected", s->name);
-	s->reported_down = false;
+	reconnect_up(&s->retry, s->name);
 }
 
 static void try_connect(struct sink_stream *s, double now)
 {
+	bool pending;
+
 	if (!resolve(s)) {
 		go_down(s, now, "cannot resolve the host");
 		return;
 	}
-	s->fd = socket(s->addr.ss_family,
-		       SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (s->fd < 0) {
+	s->fd = reconnect_socket(SOCK_STREAM, (struct sockaddr *)&s->addr,
+				 s->addrlen, &pending);
+	if (s->fd < 0)
 		go_down(s, now, strerror(errno));
-		return;
-	}
-	if (connect(s->fd, (struct sockaddr *)&s->addr, s->addrlen) == 0)
-		now_up(s);
-	else if (errno == EINPROGRESS)
+	else if (pending)
 		s->state = STREAM_CONNECTING;
 	else
-		go_down(s, now, strerror(errno));
+		now_up(s);
 }
 
 static void check_connected(struct sink_stream *s, double now)
@@ -287,7 +273,7 @@ no_memory:
 void sink_stream_pump(struct sink_stream *s, double now)
 {
 	if (s->state == STREAM_DOWN) {
-		if (now < s->retry_at ||
+		if (!reconnect_due(&s->retry, now) ||
 		    (spool_empty(s->spool) && !s->out.len))
 			return;
 		try_connect(s, now);
@@ -342,12 +328,6 @@ int sink_stream_poll(const struct sink_stream *s, short *events)
 	}
 }
 
-double sink_stream_retry_at(const struct sink_stream *s)
-{
-	return s->state == STREAM_DOWN &&
-	       (!spool_empty(s->spool) || s->out.len) ? s->retry_at : 0;
-}
-
 bool sink_stream_idle(const struct sink_stream *s)
 {
 	return spool_empty(s->spool) && s->sent == s->out.len;
@@ -391,3 +371,70 @@ void sink_stream_close(struct sink_stream *s)
 	free(s->port);
 	free(s);
 }
+
+/* The operations of sink.h. */
+static bool accepts(const char *dest)
+{
+	return !strncmp(dest, "tcp:", 4) || !strncmp(dest, "unix:", 5);
+}
+
+static void *ops_open(const char *dest, const struct sink_options *opt,
+		      struct spool *spool, char *err, size_t errlen)
+{
+	return sink_stream_open(dest, opt->framing, opt->prefix, spool, err,
+				errlen);
+}
+
+static bool ops_submit(void *s, const char *line, size_t len)
+{
+	return sink_stream_submit(s, line, len);
+}
+
+static void ops_pump(void *s, double now)
+{
+	sink_stream_pump(s, now);
+}
+
+static int ops_poll(void *s, short *events)
+{
+	return sink_stream_poll(s, events);
+}
+
+static bool ops_wait(void *s, double timeout)
+{
+	struct pollfd pf;
+
+	pf.fd = sink_stream_poll(s, &pf.events);
+	if (pf.fd < 0)
+		return false;
+	poll(&pf, 1, (int)(timeout * 1000));
+	return true;
+}
+
+static bool ops_idle(void *s)
+{
+	return sink_stream_idle(s);
+}
+
+static const char *ops_name(void *s)
+{
+	return sink_stream_name(s);
+}
+
+static void ops_close(void *s)
+{
+	sink_stream_close(s);
+}
+
+const struct sink_ops sink_stream_ops = {
+	.accepts = accepts,
+	.queued = true,
+	.open = ops_open,
+	.submit = ops_submit,
+	.pump = ops_pump,
+	.poll = ops_poll,
+	.wait = ops_wait,
+	.idle = ops_idle,
+	.name = ops_name,
+	.close = ops_close,
+};

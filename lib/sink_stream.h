@@ -19,7 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "config.h"
+#include "sink.h"
 #include "spool.h"
 
 struct sink_stream;
@@ -36,8 +36,6 @@ bool sink_stream_submit(struct sink_stream *s, const char *line, size_t len);
 void sink_stream_pump(struct sink_stream *s, double now);
 /* Descriptor to watch and the poll events wanted (-1: none). */
 int sink_stream_poll(const struct sink_stream *s, short *events);
-/* When the next connection attempt is due (0: none pending). */
-double sink_stream_retry_at(const struct sink_stream *s);
 bool sink_stream_idle(const struct sink_stream *s);
 const char *sink_stream_name(const struct sink_stream *s);
 /* Unsent messages go back to the spool, kept for the next run. */

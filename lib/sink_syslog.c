@@ -15,25 +15,23 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "reconnect.h"
+#include "sink.h"
 #include "sink_memory.h"
 #include "stats.h"
-
-enum { RETRY_FIRST_MS = 500, RETRY_MAX_MS = 8000 };
 
 struct sink_syslog {
 	char *name;             /* as given, for messages */
 	struct sockaddr_un addr;
 	int fd;
 	bool blocked;           /* the last send would have blocked */
-	double retry_at;
-	unsigned retry_ms;
+	struct reconnect retry;
 	unsigned facility;
 	char *prefix;
 	size_t prefix_len;
 	struct spool *spool;
 	struct buffer msg;
 	char ident[64];         /* "auenrich[PID]: " */
-	bool reported_down;
 };
 
 static char hostname[256];
@@ -124,7 +122,7 @@ struct sink_syslog *sink_syslog_open(const char *dest, const char *prefix,
 	strcpy(s->addr.sun_path, path);
 	snprintf(s->ident, sizeof(s->ident), "auenrich[%ld]: ",
 		 (long)getpid());
-	s->retry_ms = RETRY_FIRST_MS;
+	reconnect_init(&s->retry);
 	s->spool = spool;
 	return s;
 fail:
@@ -180,27 +178,19 @@ static void go_down(struct sink_syslog *s, double now, int err)
 		close(s->fd);
 	s->fd = -1;
 	s->blocked = false;
-	if (!s->reported_down)
-		log_msg(LOG_WARNING, "%s: %s; messages wait in the spool",
-			s->name, strerror(err));
-	s->reported_down = true;
-	s->retry_at = now + s->retry_ms / 1000.0;
-	if (s->retry_ms < RETRY_MAX_MS)
-		s->retry_ms *= 2;
+	reconnect_failed(&s->retry, now, s->name, strerror(err));
 }
 
 static void try_connect(struct sink_syslog *s, double now)
 {
-	s->fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (s->fd < 0 || connect(s->fd, (struct sockaddr *)&s->addr,
-				 sizeof(s->addr)) != 0) {
+	bool pending;
+
+	s->fd = reconnect_socket(SOCK_DGRAM, (struct sockaddr *)&s->addr,
+				 sizeof(s->addr), &pending);
+	if (s->fd < 0)
 		go_down(s, now, errno);
-		return;
-	}
-	if (s->reported_down)
-		log_msg(LOG_NOTICE, "%s: connected again", s->name);
-	s->reported_down = false;
-	s->retry_ms = RETRY_FIRST_MS;
+	else
+		reconnect_up(&s->retry, s->name);
 }
 
 void sink_syslog_pump(struct sink_syslog *s, double now)
@@ -208,7 +198,7 @@ void sink_syslog_pump(struct sink_syslog *s, double now)
 	struct span m;
 
 	if (s->fd < 0) {
-		if (now < s->retry_at || spool_empty(s->spool))
+		if (!reconnect_due(&s->retry, now) || spool_empty(s->spool))
 			return;
 		try_connect(s, now);
 		if (s->fd < 0)
@@ -247,11 +237,6 @@ int sink_syslog_poll(const struct sink_syslog *s, short *events)
 	return s->fd >= 0 && s->blocked ? s->fd : -1;
 }
 
-double sink_syslog_retry_at(const struct sink_syslog *s)
-{
-	return s->fd < 0 && !spool_empty(s->spool) ? s->retry_at : 0;
-}
-
 bool sink_syslog_idle(const struct sink_syslog *s)
 {
 	return spool_empty(s->spool);
@@ -274,3 +259,69 @@ void sink_syslog_close(struct sink_syslog *s)
 	free(s->prefix);
 	free(s);
 }
+
+/* The operations of sink.h. */
+static bool accepts(const char *dest)
+{
+	return !strncmp(dest, "syslog", 6) && (!dest[6] || dest[6] == ':');
+}
+
+static void *ops_open(const char *dest, const struct sink_options *opt,
+		      struct spool *spool, char *err, size_t errlen)
+{
+	return sink_syslog_open(dest, opt->prefix, spool, err, errlen);
+}
+
+static bool ops_submit(void *s, const char *line, size_t len)
+{
+	return sink_syslog_submit(s, line, len);
+}
+
+static void ops_pump(void *s, double now)
+{
+	sink_syslog_pump(s, now);
+}
+
+static int ops_poll(void *s, short *events)
+{
+	return sink_syslog_poll(s, events);
+}
+
+static bool ops_wait(void *s, double timeout)
+{
+	struct pollfd pf;
+
+	pf.fd = sink_syslog_poll(s, &pf.events);
+	if (pf.fd < 0)
+		return false;
+	poll(&pf, 1, (int)(timeout * 1000));
+	return true;
+}
+
+static bool ops_idle(void *s)
+{
+	return sink_syslog_idle(s);
+}
+
+static const char *ops_name(void *s)
+{
+	return sink_syslog_name(s);
+}
+
+static void ops_close(void *s)
+{
+	sink_syslog_close(s);
+}
+
+const struct sink_ops sink_syslog_ops = {
+	.accepts = accepts,
+	.queued = true,
+	.open = ops_open,
+	.submit = ops_submit,
+	.pump = ops_pump,
+	.poll = ops_poll,
+	.wait = ops_wait,
+	.idle = ops_idle,
+	.name = ops_name,
+	.close = ops_close,
+};

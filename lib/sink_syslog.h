@@ -40,7 +40,6 @@ bool sink_syslog_submit(struct sink_syslog *s, const char *line, size_t len);
 void sink_syslog_pump(struct sink_syslog *s, double now);
 /* Descriptor to watch and the poll events wanted (-1: none). */
 int sink_syslog_poll(const struct sink_syslog *s, short *events);
-double sink_syslog_retry_at(const struct sink_syslog *s);
 bool sink_syslog_idle(const struct sink_syslog *s);
 const char *sink_syslog_name(const struct sink_syslog *s);
 /* Unsent messages stay in the spool for the next run. */
