@@ -5,116 +5,19 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "field_types.h"
 #include "hash_table.h"
 #include "json_escape.h"
 #include "record_types.h"
-
-enum value_style { VALUE_PLAIN, VALUE_STRING, VALUE_ESCAPED, VALUE_HEXNUM,
-		   VALUE_OCTAL };
-
-struct style_entry {
-	const char *name;
-	enum value_style style;
-};
-
-/* Fields the kernel and auditd hex-encode when they hold unsafe bytes
- * (auparse's AUPARSE_TYPE_ESCAPED set, plus TTY data); numbers the kernel
- * prints in hex without a 0x prefix; octal modes; 64-bit identifiers that
- * stay strings so that a consumer always sees one JSON type. */
-static const struct style_entry style_table[] = {
-	{ "path", VALUE_ESCAPED }, { "comm", VALUE_ESCAPED },
-	{ "exe", VALUE_ESCAPED }, { "file", VALUE_ESCAPED },
-	{ "name", VALUE_ESCAPED }, { "watch", VALUE_ESCAPED },
-	{ "cwd", VALUE_ESCAPED }, { "cmd", VALUE_ESCAPED },
-	{ "acct", VALUE_ESCAPED }, { "dir", VALUE_ESCAPED },
-	{ "vm", VALUE_ESCAPED }, { "old-chardev", VALUE_ESCAPED },
-	{ "new-chardev", VALUE_ESCAPED }, { "old-disk", VALUE_ESCAPED },
-	{ "new-disk", VALUE_ESCAPED }, { "old-fs", VALUE_ESCAPED },
-	{ "new-fs", VALUE_ESCAPED }, { "old-net", VALUE_ESCAPED },
-	{ "new-net", VALUE_ESCAPED }, { "device", VALUE_ESCAPED },
-	{ "cgroup", VALUE_ESCAPED }, { "apparmor", VALUE_ESCAPED },
-	{ "operation", VALUE_ESCAPED }, { "denied_mask", VALUE_ESCAPED },
-	{ "info", VALUE_ESCAPED }, { "profile", VALUE_ESCAPED },
-	{ "requested_mask", VALUE_ESCAPED }, { "old-rng", VALUE_ESCAPED },
-	{ "new-rng", VALUE_ESCAPED }, { "ocomm", VALUE_ESCAPED },
-	{ "grp", VALUE_ESCAPED }, { "new_group", VALUE_ESCAPED },
-	{ "invalid_context", VALUE_ESCAPED }, { "sw", VALUE_ESCAPED },
-	{ "root_dir", VALUE_ESCAPED }, { "data", VALUE_ESCAPED },
-	{ "proctitle", VALUE_ESCAPED }, { "key", VALUE_ESCAPED },
-	{ "arch", VALUE_HEXNUM }, { "fver", VALUE_HEXNUM },
-	{ "fp", VALUE_HEXNUM }, { "fi", VALUE_HEXNUM },
-	{ "old_pp", VALUE_HEXNUM }, { "old_pi", VALUE_HEXNUM },
-	{ "old_pe", VALUE_HEXNUM }, { "old_pa", VALUE_HEXNUM },
-	{ "pp", VALUE_HEXNUM }, { "pi", VALUE_HEXNUM },
-	{ "pe", VALUE_HEXNUM }, { "pa", VALUE_HEXNUM },
-	{ "cap_fp", VALUE_HEXNUM }, { "cap_fi", VALUE_HEXNUM },
-	{ "cap_fver", VALUE_HEXNUM }, { "cap_pi", VALUE_HEXNUM },
-	{ "cap_pp", VALUE_HEXNUM }, { "cap_pe", VALUE_HEXNUM },
-	{ "cap_pa", VALUE_HEXNUM }, { "cap_pb", VALUE_HEXNUM },
-	{ "old_pb", VALUE_HEXNUM }, { "pb", VALUE_HEXNUM },
-	{ "per", VALUE_HEXNUM }, { "a0", VALUE_HEXNUM },
-	{ "a1", VALUE_HEXNUM }, { "a2", VALUE_HEXNUM },
-	{ "a3", VALUE_HEXNUM },
-	{ "mode", VALUE_OCTAL }, { "oflag", VALUE_OCTAL },
-	{ "contid", VALUE_STRING }, { "old-contid", VALUE_STRING },
-};
-
-enum { STYLE_SLOTS = 512 };
-
-/* Open-addressed index into style_table: one hash and one compare per
- * field instead of a walk through every name. Built under the current hash
- * key; a probe walks at most the table's few dozen names, whatever the
- * input. */
-static const struct style_entry *style_index[STYLE_SLOTS];
-static bool style_index_ready;
-static unsigned style_index_key;
 
 static inline uint64_t name_hash(const char *p, size_t n)
 {
 	return hash_bytes(p, n);
 }
 
-/* Lengths of the style_table names, filled with the index. */
-static unsigned char style_name_len[sizeof(style_table) /
-				    sizeof(style_table[0])];
-
-static void build_style_index(void)
-{
-	size_t i;
-
-	memset(style_index, 0, sizeof(style_index));
-	for (i = 0; i < sizeof(style_table) / sizeof(style_table[0]); i++) {
-		const struct style_entry *e = &style_table[i];
-		uint64_t h = name_hash(e->name, strlen(e->name));
-		style_name_len[i] = (unsigned char)strlen(e->name);
-		while (style_index[h % STYLE_SLOTS])
-			h++;
-		style_index[h % STYLE_SLOTS] = e;
-	}
-	style_index_ready = true;
-	style_index_key = hash_key_generation();
-}
-
-static inline __attribute__((always_inline)) enum value_style
-style_of(struct span name, uint64_t h)
-{
-	const struct style_entry *e;
-
-	if (name.len == 0 || name.len > 15)
-		return VALUE_PLAIN;
-	while ((e = style_index[h % STYLE_SLOTS]) != NULL) {
-		if (style_name_len[e - style_table] == name.len &&
-		    memcmp(e->name, name.p, name.len) == 0)
-			return e->style;
-		h++;
-	}
-	return VALUE_PLAIN;
-}
-
 void event_json_init(struct event_json *w)
 {
-	if (!style_index_ready || style_index_key != hash_key_generation())
-		build_style_index();
+	field_types_init();
 	memset(w, 0, sizeof(*w));
 	buffer_init(&w->scratch);
 	buffer_init(&w->argv);
@@ -124,33 +27,6 @@ void event_json_free(struct event_json *w)
 {
 	buffer_free(&w->scratch);
 	buffer_free(&w->argv);
-}
-
-/* Canonical decimal within +-2^53: safe as a JSON number everywhere. */
-static inline __attribute__((always_inline)) bool
-is_json_safe_decimal(struct span v)
-{
-	size_t i = 0, digits;
-
-	if (v.len && v.p[0] == '-')
-		i = 1;
-	digits = v.len - i;
-	if (digits == 0 || digits > 16)
-		return false;
-	if (v.p[i] == '0' && digits > 1)
-		return false;
-	if (i == 1 && digits == 1 && v.p[1] == '0')
-		return false;  /* "-0" */
-	for (; i < v.len; i++)
-		if (v.p[i] < '0' || v.p[i] > '9')
-			return false;
-	if (digits == 16) {
-		/* 2^53 = 9007199254740992 */
-		const char *d = v.p + (v.p[0] == '-');
-		if (memcmp(d, "9007199254740992", 16) > 0)
-			return false;
-	}
-	return true;
 }
 
 static bool is_hex_digits(struct span v)
@@ -164,15 +40,6 @@ static bool is_hex_digits(struct span v)
 			return false;
 	}
 	return true;
-}
-
-static inline __attribute__((always_inline)) void
-put_number_or_string(struct buffer *b, struct span v)
-{
-	if (is_json_safe_decimal(v))
-		buffer_append(b, v.p, v.len);
-	else
-		json_put_string(b, v.p, v.len);
 }
 
 /* "0x" plus the hex digits without leading zeros, as laurel writes them. */
@@ -192,53 +59,26 @@ static void put_hexnum(struct buffer *b, struct span v)
 }
 
 /* A mode is octal however it is written: 0100755 as the kernel prints it,
- * or 100755 as some producers do (a number would read it as decimal). One
- * digit means the same either way. */
+ * or 100755 as some producers do; "0o" and the digits without leading
+ * zeros, a string, as laurel writes it. Anything else stays as written. */
 static void put_octal(struct buffer *b, struct span v)
 {
 	size_t i;
 
-	if (v.len < 2) {
-		put_number_or_string(b, v);
-		return;
-	}
 	for (i = 0; i < v.len; i++)
 		if (v.p[i] < '0' || v.p[i] > '7') {
-			if (v.p[0] == '0')
-				json_put_string(b, v.p, v.len);
-			else
-				put_number_or_string(b, v);
+			json_put_string(b, v.p, v.len);
 			return;
 		}
+	if (v.len == 0) {
+		json_put_string(b, v.p, v.len);
+		return;
+	}
 	for (i = 0; i + 1 < v.len && v.p[i] == '0'; i++)
 		;
 	buffer_puts(b, "\"0o");
 	buffer_append(b, v.p + i, v.len - i);
 	buffer_putc(b, '"');
-}
-
-/* A key list: auditd joins several keys with 0x01 in one hex value. */
-static void put_keys(struct buffer *b, const char *p, size_t n)
-{
-	const char *sep = memchr(p, 0x01, n);
-	const char *end = p + n;
-
-	if (!sep) {
-		json_put_string(b, p, n);
-		return;
-	}
-	buffer_putc(b, '[');
-	for (;;) {
-		const char *e = memchr(p, 0x01, (size_t)(end - p));
-		if (!e)
-			e = end;
-		json_put_string(b, p, (size_t)(e - p));
-		if (e == end)
-			break;
-		buffer_putc(b, ',');
-		p = e + 1;
-	}
-	buffer_putc(b, ']');
 }
 
 /* The next space-separated word of [*p, end) as [*p, *e); false at the end.
@@ -270,51 +110,70 @@ static void put_perms(struct buffer *b, struct span v)
 	buffer_putc(b, ']');
 }
 
-static void put_value(struct event_json *w, struct buffer *b,
-		      const struct field *f, uint64_t name_h)
+/* An encoded field: the bytes of an even run of hex digits, else as
+ * written. */
+static void put_encoded(struct event_json *w, struct buffer *b, struct span v)
 {
-	enum value_style style;
+	w->scratch.len = 0;
+	if (hex_decode(&w->scratch, v.p, v.len))
+		json_put_string(b, w->scratch.data, w->scratch.len);
+	else
+		json_put_string(b, v.p, v.len);
+}
+
+/* A field's value with the JSON type laurel gives it (field_types.h).
+ * In msg='...' laurel writes every value as a string (or null). */
+static void put_value(struct event_json *w, struct buffer *b,
+		      const struct field *f, bool in_msg)
+{
+	enum field_type type;
+	struct span canon;
+	char digits[24];
 
 	switch (f->kind) {
-	case FIELD_NULL:
-		buffer_puts(b, "null");
-		return;
 	case FIELD_PERMS:
 		put_perms(b, f->value);
 		return;
 	case FIELD_QUOTED:
 		json_put_string(b, f->value.p, f->value.len);
 		return;
+	case FIELD_NULL:
 	case FIELD_BARE:
 		break;
 	}
-	style = style_of(f->name, name_h);
-	switch (style) {
-	case VALUE_ESCAPED:
-		w->scratch.len = 0;
-		if (hex_decode(&w->scratch, f->value.p, f->value.len)) {
-			if (span_eq(f->name, "key"))
-				put_keys(b, w->scratch.data, w->scratch.len);
-			else
-				json_put_string(b, w->scratch.data,
-						w->scratch.len);
-		} else {
-			json_put_string(b, f->value.p, f->value.len);
-		}
-		return;
-	case VALUE_HEXNUM:
-		put_hexnum(b, f->value);
-		return;
-	case VALUE_OCTAL:
-		put_octal(b, f->value);
-		return;
-	case VALUE_PLAIN:
-		put_number_or_string(b, f->value);
-		return;
-	case VALUE_STRING:
-		json_put_string(b, f->value.p, f->value.len);
+	if (f->value.len == 0) {  /* name= with nothing after it */
+		buffer_puts(b, in_msg ? "\"\"" : "null");
 		return;
 	}
+	type = field_type_of(f->name);
+	if (in_msg || type == FIELD_ENCODED || type == FIELD_TEXT) {
+		if (f->kind == FIELD_NULL)
+			buffer_puts(b, "null");
+		else if (type == FIELD_ENCODED)
+			put_encoded(w, b, f->value);
+		else
+			json_put_string(b, f->value.p, f->value.len);
+		return;
+	}
+	/* typed fields: (null) and ? are strings in laurel */
+	switch (type) {
+	case FIELD_DECIMAL:
+		if (field_decimal(f->value, &canon, digits))
+			buffer_append(b, canon.p, canon.len);
+		else
+			json_put_string(b, f->value.p, f->value.len);
+		return;
+	case FIELD_HEX:
+		put_hexnum(b, f->value);
+		return;
+	case FIELD_OCTAL:
+		put_octal(b, f->value);
+		return;
+	case FIELD_ENCODED:
+	case FIELD_TEXT:
+		break;
+	}
+	json_put_string(b, f->value.p, f->value.len);
 }
 
 /* Members written so far in one object: a repeated name (hostile input, or
@@ -517,31 +376,24 @@ static void annotate_record(struct event_json *w, struct buffer *b,
 		w->ann->record(w->ann->ctx, b, w->event, type, o);
 }
 
-/* SADDR={ saddr_fam=inet laddr=127.0.0.1 lport=1025 } becomes an object. */
+/* SADDR={ saddr_fam=inet laddr=127.0.0.1 lport=1025 } is a string, as
+ * laurel writes it: "{saddr_fam=inet laddr=127.0.0.1 lport=1025}", the
+ * space inside each brace dropped. */
 static void put_braced(struct buffer *b, struct span v)
 {
-	const char *p = v.p + 1, *end = v.p + v.len - 1, *e, *eq;
-	struct object_state first;
-
-	object_begin(&first);
-	buffer_putc(b, '{');
-	for (; next_word(&p, end, &e); p = e) {
-		eq = memchr(p, '=', (size_t)(e - p));
-		if (eq) {
-			put_member_name(b, span_make(p, (size_t)(eq - p)), &first);
-			put_number_or_string(b, span_make(eq + 1,
-						(size_t)(e - eq - 1)));
-		} else {
-			put_member_name(b, span_make(p, (size_t)(e - p)), &first);
-			buffer_puts(b, "true");
-		}
+	if (v.len < 4 || v.p[1] != ' ' || v.p[v.len - 2] != ' ') {
+		json_put_string(b, v.p, v.len);
+		return;
 	}
-	object_end(&first);
-	buffer_putc(b, '}');
+	buffer_puts(b, "\"{");
+	json_put_escaped(b, v.p + 2, v.len - 4);
+	buffer_puts(b, "}\"");
 }
 
-static void put_enriched(struct buffer *b, const struct record *r,
-			 struct object_state *first)
+/* The tail's fields are typed as the body's (laurel reads both alike:
+ * its upper-case names are strings); a braced value is one string. */
+static void put_enriched(struct event_json *w, struct buffer *b,
+			 const struct record *r, struct object_state *first)
 {
 	struct field_cursor c;
 	struct field f;
@@ -549,15 +401,11 @@ static void put_enriched(struct buffer *b, const struct record *r,
 	enriched_begin(&c, r);
 	while (fields_next(&c, &f)) {
 		put_member_name(b, f.name, first);
-		if (f.kind == FIELD_QUOTED)
-			json_put_string(b, f.value.p, f.value.len);
-		else if (f.value.len >= 2 && f.value.p[0] == '{' &&
-			 f.value.p[f.value.len - 1] == '}')
+		if (f.kind == FIELD_BARE && f.value.len >= 2 &&
+		    f.value.p[0] == '{' && f.value.p[f.value.len - 1] == '}')
 			put_braced(b, f.value);
-		else if (f.kind == FIELD_NULL)
-			buffer_puts(b, "null");
 		else
-			put_number_or_string(b, f.value);
+			put_value(w, b, &f, false);
 	}
 }
 
@@ -613,6 +461,106 @@ static void execve_flush(struct event_json *w, struct execve_state *st)
 	w->scratch.len = 0;
 }
 
+/* SELinux's "avc: denied { read } for": laurel names the permission list
+ * after the result word, "denied" or "granted". The tokenizer gives the
+ * two as seresult and seperms; seresult waits here for seperms. */
+struct avc_state {
+	bool have_result;
+	struct field result;
+};
+
+static void avc_flush(struct event_json *w, struct buffer *b,
+		      struct avc_state *avc, struct object_state *first)
+{
+	if (!avc->have_result)
+		return;
+	avc->have_result = false;
+	put_member_name(b, avc->result.name, first);
+	put_value(w, b, &avc->result, false);
+}
+
+/* Returns true when f was taken (kept back, or written with the result). */
+static bool avc_field(struct event_json *w, struct buffer *b,
+		      struct avc_state *avc, struct object_state *first,
+		      const struct field *f)
+{
+	if (f->kind == FIELD_PERMS && avc->have_result &&
+	    avc->result.kind == FIELD_BARE &&
+	    (span_eq(avc->result.value, "denied") ||
+	     span_eq(avc->result.value, "granted"))) {
+		avc->have_result = false;
+		put_member_name(b, avc->result.value, first);
+		put_perms(b, f->value);
+		return true;
+	}
+	avc_flush(w, b, avc, first);
+	if (f->kind != FIELD_PERMS && span_eq(f->name, "seresult")) {
+		avc->have_result = true;
+		avc->result = *f;
+		return true;
+	}
+	return false;
+}
+
+static bool is_alpha(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* Length of a laurel field name ([A-Za-z][A-Za-z0-9_-]*) at [p, end). */
+static size_t laurel_name_len(const char *p, const char *end)
+{
+	const char *q = p;
+
+	if (q >= end || !is_alpha(*q))
+		return 0;
+	while (q < end && (is_alpha(*q) || (*q >= '0' && *q <= '9') ||
+			   *q == '_' || *q == '-'))
+		q++;
+	return (size_t)(q - p);
+}
+
+/* msg='avc:  received policyload notice (seqno=2)  exe=...': text that
+ * opens msg with "name:" is a member for laurel (0.6.4 on), its value the
+ * words up to the next " name=". first is the first field the tokenizer
+ * found inside msg; the text between msg=' and it is looked at. */
+static void put_msg_label(struct buffer *b, const struct record *r,
+			  const struct field *first, struct object_state *inner)
+{
+	const char *start = r->body.p, *end = r->body.p + r->body.len;
+	const char *p = first->name.p, *v, *q, *stop;
+	size_t n;
+
+	while (p - start >= 5 && memcmp(p - 5, "msg='", 5) != 0)
+		p--;
+	if (p - start < 5)
+		return;
+	n = laurel_name_len(p, first->name.p);
+	if (n == 0 || p + n >= first->name.p || p[n] != ':')
+		return;
+	for (v = p + n + 1; v < end && *v == ' '; v++)
+		;
+	/* the words run to a space followed by name=, or the quote */
+	for (q = v, stop = end; q < end; q++) {
+		size_t k;
+		if (*q == '\'') {
+			stop = q;
+			break;
+		}
+		if (*q != ' ' || q + 1 >= end || q[1] == ' ')
+			continue;
+		k = laurel_name_len(q + 1, end);
+		if (k && q + 1 + k < end && q[1 + k] == '=') {
+			stop = q;
+			break;
+		}
+	}
+	while (stop > v && stop[-1] == ' ')
+		stop--;
+	put_member_name(b, span_make(p, n), inner);
+	json_put_string(b, v, (size_t)(stop - v));
+}
+
 /* Fields of one record into an object under way; EXECVE arguments, SYSCALL
  * arguments and the PROCTITLE go to w->argv instead. */
 static void put_record_fields(struct event_json *w, struct buffer *b,
@@ -623,17 +571,26 @@ static void put_record_fields(struct event_json *w, struct buffer *b,
 	struct field f;
 	unsigned long n;
 	struct object_state inner;
+	struct avc_state avc = { false, { { NULL, 0 }, { NULL, 0 },
+					 { NULL, 0 }, FIELD_BARE, false } };
 	bool msg_open = false;
 	uint64_t h;
 
 	fields_begin(&c, r);
+	c.keep_dropped = true;  /* laurel writes name= as null */
 	while (fields_next(&c, &f)) {
+		/* AppArmor's subj=/usr/sbin/ntpd (enforce) is one value */
+		if (f.name.len == 4 && f.kind == FIELD_BARE &&
+		    memcmp(f.name.p, "subj", 4) == 0)
+			fields_take_paren_suffix(&c, &f);
 		/* msg='...' of user-space records becomes a nested object */
 		if (f.nested != msg_open) {
 			if (f.nested) {
+				avc_flush(w, b, &avc, first);
 				put_member_name(b, span_make("msg", 3), first);
 				buffer_putc(b, '{');
 				object_begin(&inner);
+				put_msg_label(b, r, &f, &inner);
 			} else {
 				object_end(&inner);
 				buffer_putc(b, '}');
@@ -643,9 +600,11 @@ static void put_record_fields(struct event_json *w, struct buffer *b,
 		h = name_hash(f.name.p, f.name.len);
 		if (msg_open) {
 			put_member_name_h(b, f.name, h, &inner);
-			put_value(w, b, &f, h);
+			put_value(w, b, &f, true);
 			continue;
 		}
+		if (c.avc && avc_field(w, b, &avc, first, &f))
+			continue;
 		if (r->type == TYPE_EXECVE) {
 			enum execve_arg k = execve_arg_kind(f.name, &n);
 			if (k == ARG_PART) {
@@ -663,6 +622,13 @@ static void put_record_fields(struct event_json *w, struct buffer *b,
 				execve_flush(w, st);
 			if (k == ARG_LEN)
 				continue;
+			if (k == ARG_WHOLE && f.kind == FIELD_NULL) {
+				/* laurel: an argument (null) is null */
+				if (w->argv.len)
+					buffer_putc(&w->argv, ',');
+				buffer_puts(&w->argv, "null");
+				continue;
+			}
 			if (k == ARG_WHOLE) {
 				w->scratch.len = 0;
 				arg_bytes(&w->scratch, &f);
@@ -680,10 +646,14 @@ static void put_record_fields(struct event_json *w, struct buffer *b,
 			b->len = mark;
 			continue;
 		} else if (r->type == TYPE_PROCTITLE &&
-			   span_eq(f.name, "proctitle")) {
+			   span_eq(f.name, "proctitle") &&
+			   (f.kind == FIELD_QUOTED ||
+			    (f.kind == FIELD_BARE && f.value.len))) {
+			/* (null), ? and nothing stay a member, null, as in
+			 * laurel; any other value becomes ARGV */
 			const char *p, *end;
 			w->scratch.len = 0;
-			if (f.kind == FIELD_QUOTED || f.kind == FIELD_NULL ||
+			if (f.kind == FIELD_QUOTED ||
 			    !hex_decode(&w->scratch, f.value.p, f.value.len)) {
 				argv_add(w, f.value.p, f.value.len);
 				continue;
@@ -700,18 +670,34 @@ static void put_record_fields(struct event_json *w, struct buffer *b,
 			continue;
 		}
 		put_member_name_h(b, f.name, h, first);
-		put_value(w, b, &f, h);
+		put_value(w, b, &f, false);
 	}
+	avc_flush(w, b, &avc, first);
 	if (msg_open) {
 		object_end(&inner);
 		buffer_putc(b, '}');
 	}
 }
 
-static bool is_object_type(unsigned type)
+/* laurel's layout: one object for SYSCALL, EXECVE, CWD and PROCTITLE and
+ * for the types outside the kernel's 1300..2099 other than LOGIN (the
+ * messages of user-space programs and auditd, each a whole event for
+ * laurel); an array of objects for every other type. A type known by name
+ * only has no number to go by: an array. */
+static bool is_single_record(const struct record *r)
 {
-	return type == TYPE_SYSCALL || type == TYPE_EXECVE ||
-	       type == TYPE_CWD || type == TYPE_PROCTITLE;
+	unsigned type = r->type;
+
+	if (type == TYPE_SYSCALL || type == TYPE_EXECVE || type == TYPE_CWD ||
+	    type == TYPE_PROCTITLE)
+		return true;
+	if (type == TYPE_CONTAINER_ID)  /* numbered 1332..1336 */
+		return false;
+	if (type == 0)  /* an unknown name, or the number 0 */
+		return r->wire_type == 0 && r->type_text.len &&
+		       ((r->type_text.p[0] >= '0' && r->type_text.p[0] <= '9') ||
+			span_starts(r->type_text, "UNKNOWN["));
+	return (type < 1300 || type >= 2100) && type != TYPE_LOGIN;
 }
 
 /* The event's own members, which a record type must not overwrite. */
@@ -773,11 +759,13 @@ static void put_record_object(struct event_json *w, struct buffer *b,
 	w->argv.len = 0;
 	put_record_fields(w, b, r, &first, &st);
 	execve_flush(w, &st);
-	put_enriched(b, r, &first);
-	if (w->argv.len) {
+	put_enriched(w, b, r, &first);
+	/* laurel writes ARGV for every SYSCALL, empty without arguments */
+	if (w->argv.len || r->type == TYPE_SYSCALL) {
 		put_member_name(b, span_make("ARGV", 4), &first);
 		buffer_putc(b, '[');
-		buffer_append(b, w->argv.data, w->argv.len);
+		if (w->argv.len)
+			buffer_append(b, w->argv.data, w->argv.len);
 		buffer_putc(b, ']');
 	}
 	if (annotate)
@@ -786,9 +774,12 @@ static void put_record_object(struct event_json *w, struct buffer *b,
 	buffer_putc(b, '}');
 }
 
+/* Records of an event: to write, written, or kept for DUPLICATE_RECORDS. */
+enum { PENDING = 0, WRITTEN = 1, DUPLICATE = 2 };
+
 /* EXECVE may span several records: one object, arguments joined in order. */
 static void put_execve(struct event_json *w, struct buffer *b,
-		       const struct event *e, uint32_t from, bool *done)
+		       const struct event *e, uint32_t from, unsigned char *done)
 {
 	struct execve_state st = { false, 0 };
 	struct object_state first;
@@ -803,14 +794,14 @@ static void put_execve(struct event_json *w, struct buffer *b,
 			continue;
 		event_record_view(e, i, &r);
 		put_record_fields(w, b, &r, &first, &st);
-		done[i] = true;
+		done[i] = WRITTEN;
 	}
 	execve_flush(w, &st);
 	for (i = from; i < e->nrecs; i++) {
 		if (e->recs[i].type != TYPE_EXECVE)
 			continue;
 		event_record_view(e, i, &r);
-		put_enriched(b, &r, &first);
+		put_enriched(w, b, &r, &first);
 	}
 	put_member_name(b, span_make("ARGV", 4), &first);
 	buffer_putc(b, '[');
@@ -888,10 +879,9 @@ static void group_chains(const struct event *e, uint32_t *next,
 void event_json_write(struct event_json *w, struct buffer *b,
 		      const struct event *e, const struct json_annotator *ann)
 {
-	bool done_small[64];
-	bool *done = done_small;
+	unsigned char done_small[64];
+	unsigned char *done = done_small;
 	bool extra_open = false;
-	bool object_written[3] = { false, false, false };
 	uint32_t *next = NULL;
 	struct record r, r2;
 	uint32_t i, j;
@@ -931,13 +921,6 @@ void event_json_write(struct event_json *w, struct buffer *b,
 		if (done[i])
 			continue;
 		event_record_view(e, i, &r);
-		if (is_object_type(r.type) && r.type != TYPE_EXECVE) {
-			unsigned k = r.type == TYPE_SYSCALL ? 0 :
-				     r.type == TYPE_CWD ? 1 : 2;
-			if (object_written[k])
-				continue;  /* kept for DUPLICATE_RECORDS */
-			object_written[k] = true;
-		}
 		buffer_putc(b, ',');
 		put_type_name(b, &r);
 		buffer_putc(b, ':');
@@ -945,9 +928,18 @@ void event_json_write(struct event_json *w, struct buffer *b,
 			put_execve(w, b, e, i, done);
 			continue;
 		}
-		done[i] = true;
-		if (is_object_type(r.type)) {
+		done[i] = WRITTEN;
+		if (is_single_record(&r)) {
 			put_record_object(w, b, &r, r.type == TYPE_SYSCALL);
+			/* more records of its type wait for DUPLICATE_RECORDS */
+			for (j = next ? next[i] : i + 1; j < e->nrecs;
+			     j = next ? next[j] : j + 1) {
+				if (done[j])
+					continue;
+				event_record_view(e, j, &r2);
+				if (same_group(&r, &r2))
+					done[j] = DUPLICATE;
+			}
 			continue;
 		}
 		buffer_putc(b, '[');
@@ -961,13 +953,13 @@ void event_json_write(struct event_json *w, struct buffer *b,
 				continue;
 			buffer_putc(b, ',');
 			put_record_object(w, b, &r2, false);
-			done[j] = true;
+			done[j] = WRITTEN;
 		}
 		buffer_putc(b, ']');
 	}
-	/* A second SYSCALL, CWD or PROCTITLE in one event is kept, apart. */
+	/* A second record of a type written as one object is kept, apart. */
 	for (i = 0; i < e->nrecs; i++) {
-		if (done[i])
+		if (done[i] != DUPLICATE)
 			continue;
 		event_record_view(e, i, &r);
 		buffer_puts(b, extra_open ? "," : ",\"DUPLICATE_RECORDS\":[");

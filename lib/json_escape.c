@@ -5,9 +5,11 @@
 
 static const char hexdigits[] = "0123456789ABCDEF";
 
-/* 0: copy; 1: needs a look (escape, control, '%', or non-ASCII). */
+/* 0: copy; 1: needs a look (escape, control, '%', '+' or non-ASCII).
+ * '+' is escaped as laurel does: a consumer that form-decodes the
+ * percent-escapes would read a bare '+' as a space. */
 static const unsigned char needs_care[256] = {
-	[0 ... 0x1f] = 1, ['"'] = 1, ['\\'] = 1, ['%'] = 1,
+	[0 ... 0x1f] = 1, ['"'] = 1, ['\\'] = 1, ['%'] = 1, ['+'] = 1,
 	[0x7f ... 0xff] = 1,
 };
 
@@ -45,7 +47,7 @@ static size_t utf8_len(const unsigned char *p, size_t n)
 #define HAS_ZERO(v) (((v) - ONES) & ~(v) & HIGHS)
 
 /* True when none of the 8 bytes needs care: all in 0x20..0x7E and none of
- * '"', '\\', '%'. Checking a word at a time halves the cost of the
+ * '"', '\\', '%', '+'. Checking a word at a time halves the cost of the
  * common, clean strings. */
 static inline bool word_is_clean(uint64_t x)
 {
@@ -56,6 +58,7 @@ static inline bool word_is_clean(uint64_t x)
 	bad |= HAS_ZERO(x ^ ('"' * ONES));
 	bad |= HAS_ZERO(x ^ ('\\' * ONES));
 	bad |= HAS_ZERO(x ^ ('%' * ONES));
+	bad |= HAS_ZERO(x ^ ('+' * ONES));
 	return bad == 0;
 }
 
@@ -74,6 +77,10 @@ static inline char *escape_one(char *d, const unsigned char *p, size_t n,
 		(*i)++;
 	} else {
 		size_t l = c >= 0x80 ? utf8_len(p + *i, n - *i) : 0;
+		/* U+FEFF (a byte order mark) is escaped too, as in laurel */
+		if (l == 3 && c == 0xef && p[*i + 1] == 0xbb &&
+		    p[*i + 2] == 0xbf)
+			l = 0;
 		if (l) {
 			memcpy(d, p + *i, l);
 			d += l;

@@ -2,7 +2,8 @@
  *
  * Printable ASCII and valid UTF-8 pass through; '"' and '\' get JSON's
  * backslash escapes; control bytes (0x00-0x1F, 0x7F), bytes that are not
- * part of valid UTF-8, and '%' itself are written as %XX (upper-case hex).
+ * part of valid UTF-8, the byte order mark U+FEFF, '%' itself and '+' (as
+ * laurel does) are written as %XX (upper-case hex).
  * Percent-decoding the parsed string gives back the original bytes. */
 #ifndef AUENRICH_JSON_ESCAPE_H
 #define AUENRICH_JSON_ESCAPE_H

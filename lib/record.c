@@ -113,6 +113,7 @@ void fields_begin(struct field_cursor *c, const struct record *r)
 	c->count = 0;
 	c->in_msg = false;
 	c->enriched = false;
+	c->keep_dropped = false;
 	c->no_brace_after = c->no_quote_after = NULL;
 	c->avc = (r->type == TYPE_AVC || r->type == TYPE_USER_AVC);
 }
@@ -124,6 +125,7 @@ void enriched_begin(struct field_cursor *c, const struct record *r)
 	c->count = 0;
 	c->in_msg = false;
 	c->enriched = true;
+	c->keep_dropped = false;
 	c->no_brace_after = c->no_quote_after = NULL;
 	c->avc = false;
 }
@@ -307,7 +309,8 @@ bool fields_next(struct field_cursor *c, struct field *f)
 			return false;
 		}
 		eq = find_eq(p, c->end);
-		if (eq && is_msg(p, eq, c->end) && eq[1] == 'a') {
+		if (eq && is_msg(p, eq, c->end) && eq[1] == 'a' &&
+		    !c->keep_dropped) {
 			/* msg=audit(...) headers repeated in a body are noise */
 			c->p = token_end(p, c->end, NULL);
 			continue;
@@ -337,7 +340,7 @@ bool fields_next(struct field_cursor *c, struct field *f)
 		f->raw = span_make(eq + 1, (size_t)(e - eq - 1));
 		/* auparse drops an empty value, but keeps one that its
 		 * trimming empties ("x=)" gives x="") */
-		if (f->raw.len == 0)
+		if (f->raw.len == 0 && !c->keep_dropped)
 			continue;
 		trim_value(&f->raw);
 		classify_value(f);
@@ -348,4 +351,28 @@ bool fields_next(struct field_cursor *c, struct field *f)
 		c->count++;
 		return true;
 	}
+}
+
+bool fields_take_paren_suffix(struct field_cursor *c, struct field *f)
+{
+	const char *p = c->p, *q;
+
+	if (f->value.p + f->value.len != p || c->end - p < 4 || p[0] != ' ' ||
+	    p[1] != '(')
+		return false;
+	q = p + 2;
+	if (!((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') ||
+	      *q == '_'))
+		return false;
+	while (q < c->end && ((*q >= 'a' && *q <= 'z') ||
+			      (*q >= 'A' && *q <= 'Z') ||
+			      (*q >= '0' && *q <= '9') || *q == '_'))
+		q++;
+	if (q >= c->end || *q != ')' || (q + 1 < c->end && q[1] != ' '))
+		return false;
+	q++;
+	f->value.len = (size_t)(q - f->value.p);
+	f->raw = f->value;
+	c->p = q;
+	return true;
 }

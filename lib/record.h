@@ -63,6 +63,9 @@ struct field_cursor {
 	bool avc;         /* SELinux avc body: unlabelled words become fields */
 	bool in_msg;      /* inside the msg='...' of a user-space record */
 	bool enriched;    /* iterating the 0x1D tail */
+	bool keep_dropped; /* also return what auparse drops and laurel
+			    * keeps: "name=" with nothing after the '=', and
+			    * msg=audit(...) repeated inside a body */
 	/* tail: no '}' / '"' follows these points (bounds hostile tails to
 	 * one scan each) */
 	const char *no_brace_after, *no_quote_after;
@@ -71,6 +74,10 @@ struct field_cursor {
 void fields_begin(struct field_cursor *c, const struct record *r);
 void enriched_begin(struct field_cursor *c, const struct record *r);
 bool fields_next(struct field_cursor *c, struct field *f);
+/* AppArmor writes subj=/usr/sbin/ntpd (enforce): when the field f just
+ * returned is followed by a space and a parenthesised word, its value is
+ * extended over them (the cursor moves past) and true is returned. */
+bool fields_take_paren_suffix(struct field_cursor *c, struct field *f);
 
 /* Event identity within a node. */
 static inline bool record_same_event(const struct record *a,

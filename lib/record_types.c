@@ -38,6 +38,38 @@ static bool parse_u32(const char *p, size_t n, unsigned *out)
 	return true;
 }
 
+/* Types newer kernels and auditd emit that our libaudit (3.0.9) does not
+ * name, named as laurel and audit 4.x name them (auditd 3.0.9 writes them
+ * as UNKNOWN[n]). */
+static const struct {
+	unsigned type;
+	const char *name;
+} newer_types[] = {
+	{ 1204, "DAEMON_RECONFIG" }, { 1301, "FS_WATCH" },
+	{ 1329, "REPLACE" }, { 1338, "DM_CTRL" }, { 1339, "DM_EVENT" },
+	{ 1420, "MAC_TASK_CONTEXTS" }, { 1421, "MAC_OBJ_CONTEXTS" },
+};
+
+static const char *newer_type_name(unsigned type)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(newer_types) / sizeof(newer_types[0]); i++)
+		if (newer_types[i].type == type)
+			return newer_types[i].name;
+	return NULL;
+}
+
+static int newer_type_number(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(newer_types) / sizeof(newer_types[0]); i++)
+		if (strcmp(name, newer_types[i].name) == 0)
+			return (int)newer_types[i].type;
+	return -1;
+}
+
 /* Names our libaudit (3.0.9) lacks but the patched kernels emit. */
 static bool lookup_own_name(struct span s, unsigned *type)
 {
@@ -81,6 +113,8 @@ bool record_type_from_text(struct span s, unsigned *type)
 	memcpy(name, s.p, s.len);
 	name[s.len] = 0;
 	t = audit_name_to_msg_type(name);
+	if (t <= 0)
+		t = newer_type_number(name);
 	*type = t > 0 ? (unsigned)t : 0;
 	slot->len = (unsigned char)s.len;
 	memcpy(slot->name, name, s.len + 1);
@@ -184,6 +218,8 @@ const char *record_type_name(unsigned type)
 	if (type < NUMBER_TABLE) {
 		if (!number_known[type]) {
 			number_names[type] = audit_msg_type_to_name((int)type);
+			if (!number_names[type])
+				number_names[type] = newer_type_name(type);
 			number_known[type] = 1;
 		}
 		return number_names[type];

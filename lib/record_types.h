@@ -8,6 +8,7 @@
 #include "span.h"
 
 enum {
+	TYPE_LOGIN = 1006,
 	TYPE_CONTAINER_OP = 1020,  /* registration of a contid (ghak90) */
 	TYPE_SYSCALL = 1300,
 	TYPE_PATH = 1302,

@@ -65,6 +65,12 @@ int main(void)
 	CHECK_STR(esc("\xe2\x82", 2), "\"%E2%82\"");               /* truncated */
 	CHECK_STR(esc("\xf0\x9f\x98\x80", 4), "\"\xf0\x9f\x98\x80\"");
 	CHECK_STR(esc("x\0y", 3), "\"x%00y\"");
+	/* laurel escapes '+' (form decoding reads it as a space) and U+FEFF,
+	 * in the eight-byte fast path as well as byte by byte */
+	CHECK_STR(esc("a+b", 3), "\"a%2Bb\"");
+	CHECK_STR(esc("abcdefg+hij", 11), "\"abcdefg%2Bhij\"");
+	CHECK_STR(esc("\xef\xbb\xbfx", 4), "\"%EF%BB%BFx\"");
+	CHECK_STR(esc("\xef\xbb\xbe", 3), "\"\xef\xbb\xbe\"");
 
 	for (i = 0; i < 256; i++)
 		all[i] = (unsigned char)i;
