@@ -1,14 +1,15 @@
-/* process_table.c - (node, pid) -> process, with shared strings, a seeded
- * hash, an LRU list of the living and a FIFO list of the dead. */
+/* process_table.c - (node, pid) -> process: entries in fixed chunks (never
+ * moved), indexed by the program's keyed hash table, on an LRU list of the
+ * living and a FIFO list of the dead; comm and exe strings shared. */
 #include "process_table.h"
 
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
-#include <time.h>
-#include <unistd.h>
 
-#define NIL UINT32_MAX
+#include "hash_table.h"
+#include "lru_list.h"
+
+enum { CHUNK = 512 };
 
 /* A comm or exe value, shared by every entry that names it. */
 struct pstr {
@@ -19,19 +20,15 @@ struct pstr {
 };
 
 struct proc {
+	struct hash_link link;
+	struct lru_link lru;       /* alive: by last seen; dead: by death */
 	uint32_t pid, ppid;
-	uint32_t hnext;            /* hash chain, or free list */
-	uint32_t prev, next;       /* in the alive or the dead list */
 	uint16_t node;
-	bool dead, used;
+	bool dead;
 	struct image_ref image, spawner;
 	uint32_t spawner_pid;
 	struct pstr *comm, *exe, *scomm, *sexe;
 	uint64_t last_ms, dead_ms;
-};
-
-struct list {
-	uint32_t head, tail;       /* head: oldest */
 };
 
 struct node_name {
@@ -42,13 +39,13 @@ struct node_name {
 
 struct process_table {
 	struct process_table_config cfg;
-	uint64_t seed;
 	/* entries */
-	struct proc *procs;
-	uint32_t nprocs, cap, count, free_head;
-	uint32_t *buckets;         /* index + 1; 0: empty */
-	uint32_t nbuckets;
-	struct list alive, dead;
+	struct proc **chunks;
+	uint32_t nchunks, allocated, count;
+	struct proc *free;         /* linked by lru.newer */
+	struct hash_table index;
+	bool indexed;
+	struct lru_list alive, dead;
 	/* strings */
 	struct pstr **strs;
 	uint32_t nstrs, nstr_buckets;
@@ -60,32 +57,6 @@ struct process_table {
 	struct process_table_counters n;
 	uint64_t generation;
 };
-
-static uint64_t mix64(uint64_t x)
-{
-	x ^= x >> 30;
-	x *= 0xbf58476d1ce4e5b9ULL;
-	x ^= x >> 27;
-	x *= 0x94d049bb133111ebULL;
-	x ^= x >> 31;
-	return x;
-}
-
-static uint64_t bytes_hash(uint64_t seed, const char *p, size_t n)
-{
-	uint64_t h = seed ^ (n * 0x9e3779b97f4a7c15ULL);
-	uint64_t w;
-
-	while (n >= 8) {
-		memcpy(&w, p, 8);
-		h = mix64(h ^ w);
-		p += 8;
-		n -= 8;
-	}
-	w = 0;
-	memcpy(&w, p, n);
-	return mix64(h ^ w ^ 0xff);
-}
 
 static void *xcalloc(size_t n, size_t size)
 {
@@ -103,7 +74,7 @@ static struct pstr *str_get(struct process_table *t, struct span s)
 		return NULL;
 	if (s.len > PROCESS_TEXT_MAX)
 		s.len = PROCESS_TEXT_MAX;
-	h = (uint32_t)bytes_hash(t->seed, s.p, s.len);
+	h = (uint32_t)hash_bytes(s.p, s.len);
 	if (t->nstrs >= t->nstr_buckets) {
 		uint32_t nb = t->nstr_buckets ? t->nstr_buckets * 2 : 256;
 		struct pstr **nt = xcalloc(nb, sizeof(*nt));
@@ -187,7 +158,7 @@ static long node_index(struct process_table *t, struct span node)
 		return 0;
 	if (last->len == node.len && memcmp(last->name, node.p, node.len) == 0)
 		return t->last_node;
-	h = bytes_hash(t->seed, node.p, node.len);
+	h = hash_bytes(node.p, node.len);
 	for (i = (uint32_t)h & m; t->node_slots[i]; i = (i + 1) & m) {
 		const struct node_name *nn = &t->nodes[t->node_slots[i] - 1];
 		if (nn->hash == h && nn->len == node.len &&
@@ -213,71 +184,35 @@ static long node_index(struct process_table *t, struct span node)
 
 /* ---- entries ---- */
 
-static uint32_t key_hash(const struct process_table *t, uint16_t node,
-			 uint32_t pid)
+static uint64_t key_hash(uint16_t node, uint32_t pid)
 {
-	return (uint32_t)mix64(t->seed ^ ((uint64_t)node << 32 | pid));
+	return hash_u64((uint64_t)node << 32 | pid);
 }
 
-static void list_unlink(struct process_table *t, struct list *l, uint32_t i)
-{
-	struct proc *p = &t->procs[i];
-
-	if (p->prev != NIL)
-		t->procs[p->prev].next = p->next;
-	else
-		l->head = p->next;
-	if (p->next != NIL)
-		t->procs[p->next].prev = p->prev;
-	else
-		l->tail = p->prev;
-	p->prev = p->next = NIL;
-}
-
-static void list_append(struct process_table *t, struct list *l, uint32_t i)
-{
-	struct proc *p = &t->procs[i];
-
-	p->next = NIL;
-	p->prev = l->tail;
-	if (l->tail != NIL)
-		t->procs[l->tail].next = i;
-	else
-		l->head = i;
-	l->tail = i;
-}
-
-static struct list *list_of(struct process_table *t, const struct proc *p)
+static struct lru_list *list_of(struct process_table *t, const struct proc *p)
 {
 	return p->dead ? &t->dead : &t->alive;
 }
 
-static long find_index(const struct process_table *t, uint16_t node,
-		       uint32_t pid)
+static struct proc *find(const struct process_table *t, uint16_t node,
+			 uint32_t pid)
 {
-	uint32_t i;
+	uint64_t h = key_hash(node, pid);
+	struct hash_link *l;
 
-	if (!t->nbuckets)
-		return -1;
-	for (i = t->buckets[key_hash(t, node, pid) & (t->nbuckets - 1)]; i;
-	     i = t->procs[i - 1].hnext) {
-		const struct proc *p = &t->procs[i - 1];
+	if (!t->indexed)
+		return NULL;
+	for (l = hash_table_first(&t->index, h); l; l = hash_table_next(l, h)) {
+		struct proc *p = hash_entry(l, struct proc, link);
 		if (p->pid == pid && p->node == node)
-			return (long)i - 1;
+			return p;
 	}
-	return -1;
+	return NULL;
 }
 
-static void hash_unlink(struct process_table *t, uint32_t idx)
+static struct proc *oldest(const struct lru_list *l)
 {
-	struct proc *p = &t->procs[idx];
-	uint32_t *pp = &t->buckets[key_hash(t, p->node, p->pid) &
-				   (t->nbuckets - 1)];
-
-	while (*pp && *pp != idx + 1)
-		pp = &t->procs[*pp - 1].hnext;
-	if (*pp)
-		*pp = p->hnext;
+	return l->oldest ? lru_entry(l->oldest, struct proc, lru) : NULL;
 }
 
 static void entry_clear_strings(struct process_table *t, struct proc *p)
@@ -289,140 +224,102 @@ static void entry_clear_strings(struct process_table *t, struct proc *p)
 	p->comm = p->exe = p->scomm = p->sexe = NULL;
 }
 
-static void entry_delete(struct process_table *t, uint32_t idx)
+static void entry_delete(struct process_table *t, struct proc *p)
 {
-	struct proc *p = &t->procs[idx];
-
-	hash_unlink(t, idx);
-	list_unlink(t, list_of(t, p), idx);
+	hash_table_remove(&t->index, &p->link);
+	lru_unlink(list_of(t, p), &p->lru);
 	entry_clear_strings(t, p);
-	p->used = false;
-	p->hnext = t->free_head;
-	t->free_head = idx;
+	p->lru.newer = t->free ? &t->free->lru : NULL;
+	t->free = p;
 	t->count--;
 	t->generation++;
 }
 
 /* Makes room for one more: the oldest death first, then the least
- * recently seen of the living. */
-static void evict_one(struct process_table *t, long keep)
+ * recently seen of the living; never keep. */
+static void evict_one(struct process_table *t, const struct proc *keep)
 {
-	uint32_t victim = t->dead.head;
+	struct proc *victim = oldest(&t->dead);
 
-	if (victim == NIL || (long)victim == keep)
-		victim = t->alive.head;
-	if (victim == NIL)
+	if (!victim || victim == keep)
+		victim = oldest(&t->alive);
+	if (victim && victim == keep)
+		victim = victim->lru.newer ?
+			 lru_entry(victim->lru.newer, struct proc, lru) : NULL;
+	if (!victim)
 		return;
-	if ((long)victim == keep) {
-		victim = t->procs[victim].next;
-		if (victim == NIL)
-			return;
-	}
 	entry_delete(t, victim);
 	t->n.evicted++;
 }
 
-static bool rehash(struct process_table *t, uint32_t nb)
+/* One more entry from the free list or a new chunk; NULL at the cap or
+ * without memory. */
+static struct proc *entry_alloc(struct process_table *t)
 {
-	uint32_t *b = xcalloc(nb, sizeof(*b)), i;
+	struct proc *p, *chunk, **chunks;
+	uint32_t i;
 
-	if (!b)
-		return false;
-	for (i = 0; i < t->nprocs; i++) {
-		struct proc *p = &t->procs[i];
-		uint32_t h;
-		if (!p->used)
-			continue;
-		h = key_hash(t, p->node, p->pid) & (nb - 1);
-		p->hnext = b[h];
-		b[h] = i + 1;
+	if (!t->free) {
+		if (t->allocated >= t->cfg.max_processes)
+			return NULL;
+		chunks = realloc(t->chunks, (t->nchunks + 1) * sizeof(*chunks));
+		if (!chunks)
+			return NULL;
+		t->chunks = chunks;
+		chunk = calloc(CHUNK, sizeof(*chunk));
+		if (!chunk)
+			return NULL;
+		t->chunks[t->nchunks++] = chunk;
+		t->allocated += CHUNK;
+		for (i = CHUNK; i-- > 0;) {
+			chunk[i].lru.newer = t->free ? &t->free->lru : NULL;
+			t->free = &chunk[i];
+		}
 	}
-	free(t->buckets);
-	t->buckets = b;
-	t->nbuckets = nb;
-	return true;
+	p = t->free;
+	t->free = p->lru.newer ? lru_entry(p->lru.newer, struct proc, lru)
+			       : NULL;
+	return p;
 }
 
 /* A new entry for (node, pid), none being there; NULL without memory. The
- * entry at index keep (if any) is not evicted to make room. */
+ * entry keep (may be NULL) is not evicted to make room. */
 static struct proc *entry_new(struct process_table *t, uint16_t node,
-			      uint32_t pid, long keep, uint32_t *out_idx)
+			      uint32_t pid, const struct proc *keep)
 {
-	uint32_t idx, h;
 	struct proc *p;
 
+	if (!t->indexed)
+		return NULL;
 	while (t->count >= t->cfg.max_processes && t->count)
 		evict_one(t, keep);
-	/* buckets first: a slot taken below is not initialised yet */
-	if (t->count + 1 > t->nbuckets / 2) {
-		uint32_t nb = t->nbuckets ? t->nbuckets * 2 : 512;
-		if (!rehash(t, nb) && !t->nbuckets)
-			return NULL;
-	}
-	if (t->free_head != NIL) {
-		idx = t->free_head;
-		t->free_head = t->procs[idx].hnext;
-	} else {
-		if (t->nprocs == t->cap) {
-			uint32_t nc = t->cap ? t->cap * 2 : 256;
-			struct proc *np;
-			if (nc > t->cfg.max_processes)
-				nc = t->cfg.max_processes;
-			if (nc <= t->cap)
-				return NULL;
-			np = realloc(t->procs, nc * sizeof(*np));
-			if (!np)
-				return NULL;
-			t->procs = np;
-			t->cap = nc;
-		}
-		idx = t->nprocs++;
-	}
-	p = &t->procs[idx];
+	p = entry_alloc(t);
+	if (!p)
+		return NULL;
 	memset(p, 0, sizeof(*p));
-	p->used = true;
 	p->pid = pid;
 	p->node = node;
-	h = key_hash(t, node, pid) & (t->nbuckets - 1);
-	p->hnext = t->buckets[h];
-	t->buckets[h] = idx + 1;
-	p->prev = p->next = NIL;
-	list_append(t, &t->alive, idx);
+	hash_table_insert(&t->index, &p->link, key_hash(node, pid));
+	lru_push_newest(&t->alive, &p->lru);
 	t->count++;
 	t->generation++;
-	*out_idx = idx;
 	return p;
 }
 
 /* Moves an entry to the living end of the alive list. */
-static void touch(struct process_table *t, uint32_t idx, uint64_t now_ms)
+static void touch(struct process_table *t, struct proc *p, uint64_t now_ms)
 {
-	struct proc *p = &t->procs[idx];
-
-	list_unlink(t, list_of(t, p), idx);
+	lru_unlink(list_of(t, p), &p->lru);
 	if (p->dead)
 		t->generation++;
 	p->dead = false;
 	p->dead_ms = 0;
 	if (now_ms > p->last_ms)
 		p->last_ms = now_ms;
-	list_append(t, &t->alive, idx);
+	lru_push_newest(&t->alive, &p->lru);
 }
 
 /* ---- public ---- */
-
-static uint64_t make_seed(void)
-{
-	uint64_t s = 0;
-	struct timespec ts;
-
-	if (getrandom(&s, sizeof(s), GRND_NONBLOCK) != (ssize_t)sizeof(s)) {
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		s = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 32) ^
-		    ((uint64_t)getpid() << 16);
-	}
-	return mix64(s);
-}
 
 static void clamp_config(struct process_table_config *c)
 {
@@ -438,18 +335,15 @@ struct process_table *process_table_new(const struct process_table_config *c)
 		return NULL;
 	t->cfg = *c;
 	clamp_config(&t->cfg);
-	t->seed = make_seed();
-	t->free_head = NIL;
-	t->alive.head = t->alive.tail = NIL;
-	t->dead.head = t->dead.tail = NIL;
+	lru_init(&t->alive);
+	lru_init(&t->dead);
+	t->indexed = hash_table_init(&t->index, 1024);
 	t->nodes = calloc(PROCESS_TABLE_MAX_NODES, sizeof(*t->nodes));
 	t->node_slots = calloc(node_slot_count(), sizeof(*t->node_slots));
-	if (!t->nodes || !t->node_slots) {
+	if (!t->indexed || !t->nodes || !t->node_slots) {
 		process_table_free(t);
 		return NULL;
 	}
-	t->nodes[0].name = NULL;
-	t->nodes[0].len = 0;
 	t->nnodes = 1;
 	return t;
 }
@@ -467,12 +361,16 @@ void process_table_free(struct process_table *t)
 			free(p);
 		}
 	free(t->strs);
-	for (i = 1; i < t->nnodes; i++)
-		free(t->nodes[i].name);
+	if (t->nodes)
+		for (i = 1; i < t->nnodes; i++)
+			free(t->nodes[i].name);
 	free(t->nodes);
 	free(t->node_slots);
-	free(t->procs);
-	free(t->buckets);
+	for (i = 0; i < t->nchunks; i++)
+		free(t->chunks[i]);
+	free(t->chunks);
+	if (t->indexed)
+		hash_table_destroy(&t->index);
 	free(t);
 }
 
@@ -482,15 +380,17 @@ void process_table_configure(struct process_table *t,
 	t->cfg = *c;
 	clamp_config(&t->cfg);
 	while (t->count > t->cfg.max_processes)
-		evict_one(t, -1);
+		evict_one(t, NULL);
 }
 
 void process_table_clear(struct process_table *t)
 {
-	while (t->dead.head != NIL)
-		entry_delete(t, t->dead.head);
-	while (t->alive.head != NIL)
-		entry_delete(t, t->alive.head);
+	struct proc *p;
+
+	while ((p = oldest(&t->dead)))
+		entry_delete(t, p);
+	while ((p = oldest(&t->alive)))
+		entry_delete(t, p);
 }
 
 static void set_strings(struct process_table *t, struct proc *p,
@@ -504,90 +404,80 @@ static void set_strings(struct process_table *t, struct proc *p,
 	p->exe = e;
 }
 
-/* Is anc an ancestor of the process at idx (its parent chain, bounded)? */
-static bool is_ancestor(const struct process_table *t, uint16_t node,
-			uint32_t idx, uint32_t anc)
+/* Is anc an ancestor of p (its parent chain, bounded)? */
+static bool is_ancestor(const struct process_table *t, const struct proc *p,
+			uint32_t anc)
 {
-	uint32_t pid = t->procs[idx].ppid;
+	uint32_t pid = p->ppid;
 	unsigned depth;
-	long at;
+	const struct proc *q;
 
 	for (depth = 0; depth < 64 && pid; depth++) {
 		if (pid == anc)
 			return true;
-		at = find_index(t, node, pid);
-		if (at < 0)
+		q = find(t, p->node, pid);
+		if (!q)
 			return false;
-		pid = t->procs[at].ppid;
+		pid = q->ppid;
 	}
 	return false;
 }
 
-/* Does a record saying ppid fit the entry at idx: its parent, or init or
- * an ancestor (a subreaper) that adopted it? ppid 0: not said. */
-static bool same_or_adopted(const struct process_table *t, uint16_t node,
-			    uint32_t idx, uint32_t ppid)
+/* Does a record saying ppid fit p: its parent, or init or an ancestor (a
+ * subreaper) that adopted it? ppid 0: not said. */
+static bool same_or_adopted(const struct process_table *t, const struct proc *p,
+			    uint32_t ppid)
 {
-	const struct proc *p = &t->procs[idx];
-
 	return !ppid || !p->ppid || p->ppid == ppid || ppid == 1 ||
-	       is_ancestor(t, node, idx, ppid);
+	       is_ancestor(t, p, ppid);
 }
 
 void process_table_exec(struct process_table *t, struct span node,
 			const struct process_exec *x, uint64_t now_ms)
 {
-	long ni = node_index(t, node), at, pat;
-	struct proc *p;
-	uint32_t idx;
+	long ni = node_index(t, node);
+	struct proc *p, *self, *parent;
 	struct image_ref prev_image = { IMAGE_NONE, { 0, 0, 0 }, 0 };
 	struct pstr *prev_comm = NULL, *prev_exe = NULL;
 	uint32_t spawner_pid = 0;
 
 	if (ni < 0 || !x->pid)
 		return;
-	at = find_index(t, (uint16_t)ni, x->pid);
+	self = find(t, (uint16_t)ni, x->pid);
 	/* an entry of a dead process, or of one with another parent that
 	 * did not adopt it: the pid was reused */
-	if (at >= 0 && (t->procs[at].dead ||
-			!same_or_adopted(t, (uint16_t)ni, (uint32_t)at,
-					 x->ppid))) {
-		entry_delete(t, (uint32_t)at);
+	if (self && (self->dead || !same_or_adopted(t, self, x->ppid))) {
+		entry_delete(t, self);
 		t->n.reused++;
-		at = -1;
+		self = NULL;
 	}
-	pat = x->ppid ? find_index(t, (uint16_t)ni, x->ppid) : -1;
-	if (at >= 0 && t->procs[at].image.origin != IMAGE_NONE) {
+	parent = x->ppid ? find(t, (uint16_t)ni, x->ppid) : NULL;
+	if (self && self->image.origin != IMAGE_NONE) {
 		/* exec over an image of its own: that image spawned this */
-		p = &t->procs[at];
-		prev_image = p->image;
-		prev_comm = str_ref(p->comm);
-		prev_exe = str_ref(p->exe);
+		prev_image = self->image;
+		prev_comm = str_ref(self->comm);
+		prev_exe = str_ref(self->exe);
 		spawner_pid = x->pid;
-	} else if (at >= 0) {
+	} else if (self) {
 		/* a fork child's first exec: who forked it, even when it has
 		 * been adopted since */
-		p = &t->procs[at];
-		prev_comm = str_ref(p->scomm);
-		prev_exe = str_ref(p->sexe);
-		prev_image = p->spawner;
-		spawner_pid = p->spawner_pid;
-	} else if (pat >= 0) {
-		p = &t->procs[pat];
-		prev_image = p->image;
-		prev_comm = str_ref(p->comm);
-		prev_exe = str_ref(p->exe);
+		prev_comm = str_ref(self->scomm);
+		prev_exe = str_ref(self->sexe);
+		prev_image = self->spawner;
+		spawner_pid = self->spawner_pid;
+	} else if (parent) {
+		prev_image = parent->image;
+		prev_comm = str_ref(parent->comm);
+		prev_exe = str_ref(parent->exe);
 		spawner_pid = x->ppid;
 	}
-	if (at >= 0 && x->ppid && t->procs[at].ppid &&
-	    t->procs[at].ppid != x->ppid)
+	if (self && x->ppid && self->ppid && self->ppid != x->ppid)
 		t->n.reparented++;
-	if (at >= 0) {
-		idx = (uint32_t)at;
-		p = &t->procs[idx];
-		touch(t, idx, now_ms);
+	if (self) {
+		p = self;
+		touch(t, p, now_ms);
 	} else {
-		p = entry_new(t, (uint16_t)ni, x->pid, pat, &idx);
+		p = entry_new(t, (uint16_t)ni, x->pid, parent);
 		if (!p) {
 			str_put(t, prev_comm);
 			str_put(t, prev_exe);
@@ -595,8 +485,8 @@ void process_table_exec(struct process_table *t, struct span node,
 		}
 		p->last_ms = now_ms;
 	}
-	if (pat >= 0)   /* the parent was active just now */
-		touch(t, (uint32_t)pat, now_ms);
+	if (parent)   /* the parent was active just now */
+		touch(t, parent, now_ms);
 	p->ppid = x->ppid;
 	p->image.origin = IMAGE_EXEC;
 	p->image.exec = x->event;
@@ -612,44 +502,41 @@ void process_table_exec(struct process_table *t, struct span node,
 }
 
 void process_table_fork(struct process_table *t, struct span node,
-			uint32_t parent, uint32_t child, struct span parent_comm,
+			uint32_t parent_pid, uint32_t child, struct span parent_comm,
 			struct span parent_exe, uint64_t now_ms)
 {
-	long ni = node_index(t, node), at, pat;
-	struct proc *p, *pp;
-	uint32_t idx;
+	long ni = node_index(t, node);
+	struct proc *p, *parent, *old;
 
-	if (ni < 0 || !child || child == parent)
+	if (ni < 0 || !child || child == parent_pid)
 		return;
-	pat = find_index(t, (uint16_t)ni, parent);
-	at = find_index(t, (uint16_t)ni, child);
+	parent = find(t, (uint16_t)ni, parent_pid);
+	old = find(t, (uint16_t)ni, child);
 	/* The child's own events (exec, exit) can be logged before the
 	 * clone's, whose time is when the call began: an entry of this
 	 * parent seen since then is that child. */
-	if (at >= 0 && t->procs[at].ppid == parent &&
-	    t->procs[at].last_ms >= now_ms) {
-		if (pat >= 0)
-			touch(t, (uint32_t)pat, now_ms);
+	if (old && old->ppid == parent_pid && old->last_ms >= now_ms) {
+		if (parent)
+			touch(t, parent, now_ms);
 		return;
 	}
-	if (at >= 0) {   /* the pid was another process: it is reused */
-		entry_delete(t, (uint32_t)at);
+	if (old) {   /* the pid was another process: it is reused */
+		entry_delete(t, old);
 		t->n.reused++;
 	}
-	p = entry_new(t, (uint16_t)ni, child, pat, &idx);
+	p = entry_new(t, (uint16_t)ni, child, parent);
 	if (!p)
 		return;
 	p->last_ms = now_ms;
-	p->ppid = parent;
-	p->spawner_pid = parent;
-	if (pat >= 0) {
-		pp = &t->procs[pat];
-		p->comm = str_ref(pp->comm);
-		p->exe = str_ref(pp->exe);
-		p->scomm = str_ref(pp->comm);
-		p->sexe = str_ref(pp->exe);
-		p->spawner = pp->image;
-		touch(t, (uint32_t)pat, now_ms);
+	p->ppid = parent_pid;
+	p->spawner_pid = parent_pid;
+	if (parent) {
+		p->comm = str_ref(parent->comm);
+		p->exe = str_ref(parent->exe);
+		p->scomm = str_ref(parent->comm);
+		p->sexe = str_ref(parent->exe);
+		p->spawner = parent->image;
+		touch(t, parent, now_ms);
 	} else {
 		p->comm = str_get(t, parent_comm);
 		p->exe = str_get(t, parent_exe);
@@ -661,43 +548,35 @@ void process_table_fork(struct process_table *t, struct span node,
 void process_table_exit(struct process_table *t, struct span node,
 			uint32_t pid, uint64_t now_ms)
 {
-	long ni = node_index(t, node), at;
+	long ni = node_index(t, node);
 	struct proc *p;
 
-	if (ni < 0)
+	if (ni < 0 || !(p = find(t, (uint16_t)ni, pid)))
 		return;
-	at = find_index(t, (uint16_t)ni, pid);
-	if (at < 0)
-		return;
-	p = &t->procs[at];
-	list_unlink(t, list_of(t, p), (uint32_t)at);
+	lru_unlink(list_of(t, p), &p->lru);
 	p->dead = true;
 	p->dead_ms = now_ms;
 	if (now_ms > p->last_ms)
 		p->last_ms = now_ms;
-	list_append(t, &t->dead, (uint32_t)at);
+	lru_push_newest(&t->dead, &p->lru);
 	t->generation++;
 }
 
 void process_table_seen(struct process_table *t, struct span node,
 			uint32_t pid, uint32_t ppid, uint64_t now_ms)
 {
-	long ni = node_index(t, node), at;
+	long ni = node_index(t, node);
 	struct proc *p;
 
-	if (ni < 0)
+	if (ni < 0 || !(p = find(t, (uint16_t)ni, pid)))
 		return;
-	at = find_index(t, (uint16_t)ni, pid);
-	if (at < 0)
-		return;
-	p = &t->procs[at];
 	if (ppid && p->ppid && ppid != p->ppid) {
-		if (same_or_adopted(t, (uint16_t)ni, (uint32_t)at, ppid)) {
+		if (same_or_adopted(t, p, ppid)) {
 			p->ppid = ppid;
 			t->n.reparented++;
 			t->generation++;
 		} else {
-			entry_delete(t, (uint32_t)at);
+			entry_delete(t, p);
 			t->n.reused++;
 			return;
 		}
@@ -705,21 +584,20 @@ void process_table_seen(struct process_table *t, struct span node,
 		p->ppid = ppid;
 		t->generation++;
 	}
-	touch(t, (uint32_t)at, now_ms);
+	touch(t, p, now_ms);
 }
 
 bool process_table_add(struct process_table *t, const struct process_info *in)
 {
-	long ni = node_index(t, in->node), at;
+	long ni = node_index(t, in->node);
 	struct proc *p;
-	uint32_t idx;
 
 	if (ni < 0 || !in->pid)
 		return false;
-	at = find_index(t, (uint16_t)ni, in->pid);
-	if (at >= 0)
-		entry_delete(t, (uint32_t)at);
-	p = entry_new(t, (uint16_t)ni, in->pid, -1, &idx);
+	p = find(t, (uint16_t)ni, in->pid);
+	if (p)
+		entry_delete(t, p);
+	p = entry_new(t, (uint16_t)ni, in->pid, NULL);
 	if (!p)
 		return false;
 	p->ppid = in->ppid;
@@ -732,10 +610,10 @@ bool process_table_add(struct process_table *t, const struct process_info *in)
 	p->sexe = str_get(t, in->spawner_exe);
 	p->last_ms = in->last_ms;
 	if (in->dead) {
-		list_unlink(t, &t->alive, idx);
+		lru_unlink(&t->alive, &p->lru);
 		p->dead = true;
 		p->dead_ms = in->dead_ms;
-		list_append(t, &t->dead, idx);
+		lru_push_newest(&t->dead, &p->lru);
 	}
 	return true;
 }
@@ -743,12 +621,10 @@ bool process_table_add(struct process_table *t, const struct process_info *in)
 void process_table_expire(struct process_table *t, uint64_t now_ms)
 {
 	uint64_t ttl = (uint64_t)t->cfg.dead_ttl_sec * 1000;
+	struct proc *p;
 
-	while (t->dead.head != NIL) {
-		struct proc *p = &t->procs[t->dead.head];
-		if (p->dead_ms + ttl > now_ms)
-			break;
-		entry_delete(t, t->dead.head);
+	while ((p = oldest(&t->dead)) && p->dead_ms + ttl <= now_ms) {
+		entry_delete(t, p);
 		t->n.expired++;
 	}
 }
@@ -776,14 +652,12 @@ static void fill_info(const struct process_table *t, const struct proc *p,
 bool process_table_find(struct process_table *t, struct span node,
 			uint32_t pid, struct process_info *out)
 {
-	long ni = node_index(t, node), at;
+	long ni = node_index(t, node);
+	struct proc *p;
 
-	if (ni < 0)
+	if (ni < 0 || !(p = find(t, (uint16_t)ni, pid)))
 		return false;
-	at = find_index(t, (uint16_t)ni, pid);
-	if (at < 0)
-		return false;
-	fill_info(t, &t->procs[at], out);
+	fill_info(t, p, out);
 	return true;
 }
 
@@ -804,13 +678,13 @@ void process_table_visit(const struct process_table *t,
 			 void *ctx)
 {
 	struct process_info info;
-	const struct list *lists[2] = { &t->dead, &t->alive };
-	uint32_t i;
-	unsigned l;
+	const struct lru_list *lists[2] = { &t->dead, &t->alive };
+	const struct lru_link *l;
+	unsigned i;
 
-	for (l = 0; l < 2; l++)
-		for (i = lists[l]->head; i != NIL; i = t->procs[i].next) {
-			fill_info(t, &t->procs[i], &info);
+	for (i = 0; i < 2; i++)
+		for (l = lists[i]->oldest; l; l = l->newer) {
+			fill_info(t, lru_entry(l, struct proc, lru), &info);
 			fn(ctx, &info);
 		}
 }
