@@ -37,7 +37,7 @@ enum call_kind { CALL_OTHER, CALL_EXEC, CALL_FORK, CALL_THREAD, CALL_EXIT };
 struct arch_calls {
 	uint64_t elf;
 	int machine;
-	int execve, execveat, clone, clone3, fork, vfork, exit, exit_group;
+	int execve, execveat, clone, clone3, fork, vfork, exit_group;
 };
 
 struct env_name {
@@ -143,7 +143,7 @@ static const struct arch_calls *arch_lookup(struct process_context *pc,
 	a->machine = elf <= 0xffffffffULL ?
 		     audit_elf_to_machine((unsigned)elf) : -1;
 	a->execve = a->execveat = a->clone = a->clone3 = a->fork = a->vfork =
-		a->exit = a->exit_group = -2;
+		a->exit_group = -2;
 	if (a->machine >= 0) {
 		a->execve = audit_name_to_syscall("execve", a->machine);
 		a->execveat = audit_name_to_syscall("execveat", a->machine);
@@ -151,7 +151,6 @@ static const struct arch_calls *arch_lookup(struct process_context *pc,
 		a->clone3 = audit_name_to_syscall("clone3", a->machine);
 		a->fork = audit_name_to_syscall("fork", a->machine);
 		a->vfork = audit_name_to_syscall("vfork", a->machine);
-		a->exit = audit_name_to_syscall("exit", a->machine);
 		a->exit_group = audit_name_to_syscall("exit_group",
 						      a->machine);
 	}
@@ -186,7 +185,7 @@ static enum call_kind classify(struct process_context *pc,
 		if (span_eq(c, "clone3") || span_eq(c, "fork") ||
 		    span_eq(c, "vfork"))
 			return CALL_FORK;
-		if (span_eq(c, "exit") || span_eq(c, "exit_group"))
+		if (span_eq(c, "exit_group"))
 			return CALL_EXIT;
 		return CALL_OTHER;
 	}
@@ -201,7 +200,9 @@ static enum call_kind classify(struct process_context *pc,
 							 : CALL_FORK;
 	if (n == a->clone3 || n == a->fork || n == a->vfork)
 		return CALL_FORK;
-	if (n == a->exit || n == a->exit_group)
+	/* exit ends a thread (pthread_exit); the process ends with
+	 * exit_group, which exit(3) and a return from main call */
+	if (n == a->exit_group)
 		return CALL_EXIT;
 	return CALL_OTHER;
 }
@@ -582,7 +583,8 @@ void process_context_observe(struct process_context *pc, const struct event *e)
 	/* an exec tells a reused pid apart itself (a dead entry is not
 	 * revived by it) */
 	if (kind != CALL_EXEC || !ok)
-		process_table_seen(pc->table, e->node, s.pid, s.ppid, now_ms);
+		pc->has_self = process_table_seen(pc->table, e->node, s.pid,
+						  s.ppid, now_ms, &pc->self);
 	if (kind == CALL_EXEC && ok && span_eq(s.success, "yes")) {
 		struct process_exec x;
 		read_names(pc, &c);
@@ -603,8 +605,10 @@ void process_context_observe(struct process_context *pc, const struct event *e)
 				   buf_span(&pc->comm), buf_span(&pc->exe),
 				   now_ms);
 	}
-	pc->has_self = process_table_find(pc->table, e->node, s.pid,
-					  &pc->self);
+	/* an exec or a clone changed the table; else seen() said it all */
+	if (kind == CALL_EXEC || kind == CALL_FORK)
+		pc->has_self = process_table_find(pc->table, e->node, s.pid,
+						  &pc->self);
 	pc->has_parent = s.ppid && process_table_find(pc->table, e->node,
 						      s.ppid, &pc->parent);
 	if (kind == CALL_EXIT) {
@@ -613,28 +617,32 @@ void process_context_observe(struct process_context *pc, const struct event *e)
 	}
 }
 
+/* "SEC.MMM:SERIAL" or "SEC.MMM" without printf (this is per event). */
+static void put_msec(struct buffer *b, uint64_t sec, uint32_t msec)
+{
+	buffer_put_u64(b, sec);
+	buffer_putc(b, '.');
+	buffer_putc(b, (char)('0' + msec / 100 % 10));
+	buffer_putc(b, (char)('0' + msec / 10 % 10));
+	buffer_putc(b, (char)('0' + msec % 10));
+}
+
 static void put_image_id(struct buffer *b, const struct image_ref *im,
 			 bool *comma)
 {
-	char text[80];
-	int n;
-
 	if (im->origin == IMAGE_EXEC) {
-		n = snprintf(text, sizeof(text), "%llu.%03u:%llu",
-			     (unsigned long long)im->exec.sec,
-			     im->exec.msec % 1000,
-			     (unsigned long long)im->exec.serial);
 		json_put_member(b, *comma, "EVENT_ID", 8);
+		buffer_putc(b, '"');
+		put_msec(b, im->exec.sec, im->exec.msec % 1000);
+		buffer_putc(b, ':');
+		buffer_put_u64(b, im->exec.serial);
 	} else if (im->origin == IMAGE_RUNNING) {
-		n = snprintf(text, sizeof(text), "%llu.%03u",
-			     (unsigned long long)(im->start_ms / 1000),
-			     (unsigned)(im->start_ms % 1000));
 		json_put_member(b, *comma, "START_TIME", 10);
+		buffer_putc(b, '"');
+		put_msec(b, im->start_ms / 1000, (uint32_t)(im->start_ms % 1000));
 	} else {
 		return;
 	}
-	buffer_putc(b, '"');
-	buffer_append(b, text, (size_t)n);
 	buffer_putc(b, '"');
 	*comma = true;
 }
@@ -793,7 +801,7 @@ static bool scan_one(struct process_context *pc, uint32_t pid, long hz,
 	if (process_table_find(pc->table, span_make(NULL, 0), pid, &info) &&
 	    start_ms <= info.last_ms + START_SLACK_MS) {
 		process_table_seen(pc->table, span_make(NULL, 0), pid,
-				   (uint32_t)ppid, now_ms);
+				   (uint32_t)ppid, now_ms, NULL);
 		if (process_table_find(pc->table, span_make(NULL, 0), pid,
 				       &info))
 			return true;

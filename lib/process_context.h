@@ -1,10 +1,10 @@
 /* process_context.h - who started the event's process, from which event.
  *
  * Each completed event's SYSCALL record feeds the process table
- * (process_table.h): execve/execveat, clone/clone3/fork/vfork, exit and
- * exit_group by number for the record's arch (or by name in interpreted
- * logs), and the (pid, ppid) of every event. Then the event's SYSCALL
- * object gets laurel's members:
+ * (process_table.h): execve/execveat, clone/clone3/fork/vfork and exit_group
+ * (exit ends a thread, not the process) by number for the record's arch
+ * (or by name in interpreted logs), and the (pid, ppid) of every event.
+ * Then the event's SYSCALL object gets laurel's members:
  *
  *   "PPID":{"EVENT_ID":"S.MMM:N","comm":"bash","exe":"/usr/bin/bash","ppid":1}
  *   "PID":{"EVENT_ID":"S.MMM:N"}

@@ -306,7 +306,20 @@ static struct proc *entry_new(struct process_table *t, uint16_t node,
 	return p;
 }
 
-/* Moves an entry to the living end of the alive list. */
+/* A parent named by its child's event: the most recently seen of the
+ * living; a dead one stays dead (its children outlive it). */
+static void touch_parent(struct process_table *t, struct proc *p,
+			 uint64_t now_ms)
+{
+	if (p->dead)
+		return;
+	if (now_ms > p->last_ms)
+		p->last_ms = now_ms;
+	lru_touch(&t->alive, &p->lru);
+}
+
+/* Moves an entry to the living end of the alive list (it was seen alive,
+ * even if its exit was logged: the pid is in use again). */
 static void touch(struct process_table *t, struct proc *p, uint64_t now_ms)
 {
 	lru_unlink(list_of(t, p), &p->lru);
@@ -486,7 +499,7 @@ void process_table_exec(struct process_table *t, struct span node,
 		p->last_ms = now_ms;
 	}
 	if (parent)   /* the parent was active just now */
-		touch(t, parent, now_ms);
+		touch_parent(t, parent, now_ms);
 	p->ppid = x->ppid;
 	p->image.origin = IMAGE_EXEC;
 	p->image.exec = x->event;
@@ -517,7 +530,7 @@ void process_table_fork(struct process_table *t, struct span node,
 	 * parent seen since then is that child. */
 	if (old && old->ppid == parent_pid && old->last_ms >= now_ms) {
 		if (parent)
-			touch(t, parent, now_ms);
+			touch_parent(t, parent, now_ms);
 		return;
 	}
 	if (old) {   /* the pid was another process: it is reused */
@@ -562,14 +575,35 @@ void process_table_exit(struct process_table *t, struct span node,
 	t->generation++;
 }
 
-void process_table_seen(struct process_table *t, struct span node,
-			uint32_t pid, uint32_t ppid, uint64_t now_ms)
+static void fill_info(const struct process_table *t, const struct proc *p,
+		      struct process_info *out)
+{
+	const struct node_name *nn = &t->nodes[p->node];
+
+	out->node = span_make(nn->name, nn->len);
+	out->pid = p->pid;
+	out->ppid = p->ppid;
+	out->image = p->image;
+	out->comm = str_span(p->comm);
+	out->exe = str_span(p->exe);
+	out->spawner = p->spawner;
+	out->spawner_pid = p->spawner_pid;
+	out->spawner_comm = str_span(p->scomm);
+	out->spawner_exe = str_span(p->sexe);
+	out->dead = p->dead;
+	out->last_ms = p->last_ms;
+	out->dead_ms = p->dead_ms;
+}
+
+bool process_table_seen(struct process_table *t, struct span node,
+			uint32_t pid, uint32_t ppid, uint64_t now_ms,
+			struct process_info *out)
 {
 	long ni = node_index(t, node);
 	struct proc *p;
 
 	if (ni < 0 || !(p = find(t, (uint16_t)ni, pid)))
-		return;
+		return false;
 	if (ppid && p->ppid && ppid != p->ppid) {
 		if (same_or_adopted(t, p, ppid)) {
 			p->ppid = ppid;
@@ -578,13 +612,16 @@ void process_table_seen(struct process_table *t, struct span node,
 		} else {
 			entry_delete(t, p);
 			t->n.reused++;
-			return;
+			return false;
 		}
 	} else if (ppid && !p->ppid) {
 		p->ppid = ppid;
 		t->generation++;
 	}
 	touch(t, p, now_ms);
+	if (out)
+		fill_info(t, p, out);
+	return true;
 }
 
 bool process_table_add(struct process_table *t, const struct process_info *in)
@@ -627,26 +664,6 @@ void process_table_expire(struct process_table *t, uint64_t now_ms)
 		entry_delete(t, p);
 		t->n.expired++;
 	}
-}
-
-static void fill_info(const struct process_table *t, const struct proc *p,
-		      struct process_info *out)
-{
-	const struct node_name *nn = &t->nodes[p->node];
-
-	out->node = span_make(nn->name, nn->len);
-	out->pid = p->pid;
-	out->ppid = p->ppid;
-	out->image = p->image;
-	out->comm = str_span(p->comm);
-	out->exe = str_span(p->exe);
-	out->spawner = p->spawner;
-	out->spawner_pid = p->spawner_pid;
-	out->spawner_comm = str_span(p->scomm);
-	out->spawner_exe = str_span(p->sexe);
-	out->dead = p->dead;
-	out->last_ms = p->last_ms;
-	out->dead_ms = p->dead_ms;
 }
 
 bool process_table_find(struct process_table *t, struct span node,

@@ -8,9 +8,9 @@
  * - a successful execve/execveat: the pid runs a new image;
  * - a successful clone/clone3/fork/vfork: the child pid is a new process
  *   running its parent's image (no exec event of its own);
- * - exit/exit_group: the process is dead; its entry stays for the
- *   children that still name it, and expires dead_ttl seconds of event
- *   time later unless the pid shows up alive again;
+ * - exit_group: the process is dead (exit ends one thread); its entry
+ *   stays for the children that still name it, and expires dead_ttl
+ *   seconds of event time later unless the pid shows up alive again;
  * - any event with (pid, ppid): a parent that changed to init or another
  *   ancestor is a re-parented orphan; to anything else, the pid was
  *   reused by a process we did not see start, and the old entry goes.
@@ -106,9 +106,11 @@ void process_table_fork(struct process_table *t, struct span node,
 void process_table_exit(struct process_table *t, struct span node,
 			uint32_t pid, uint64_t now_ms);
 /* A pid seen alive with this ppid (0: not known): touch, revive, and tell
- * a re-parented orphan from a reused pid. */
-void process_table_seen(struct process_table *t, struct span node,
-			uint32_t pid, uint32_t ppid, uint64_t now_ms);
+ * a re-parented orphan from a reused pid. True, with the process in out
+ * (may be NULL), when the table still knows it. */
+bool process_table_seen(struct process_table *t, struct span node,
+			uint32_t pid, uint32_t ppid, uint64_t now_ms,
+			struct process_info *out);
 /* A process found running (live start, or a restored state file). False
  * when the table cannot hold it (node limit, no memory). */
 bool process_table_add(struct process_table *t, const struct process_info *p);

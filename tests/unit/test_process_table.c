@@ -90,7 +90,7 @@ static void test_exit_and_expiry(void)
 	process_table_expire(t, 6999);   /* 5 s after death: not yet */
 	CHECK(has(t, "", 200));
 	/* seen alive again (an event of the pid): revived, no expiry */
-	process_table_seen(t, S(""), 200, 1, 3000);
+	process_table_seen(t, S(""), 200, 1, 3000, NULL);
 	CHECK(process_table_find(t, S(""), 200, &i) && !i.dead);
 	process_table_exit(t, S(""), 200, 4000);
 	process_table_expire(t, 9000);
@@ -100,6 +100,14 @@ static void test_exit_and_expiry(void)
 	CHECK(has(t, "", 201));
 	process_table_counters(t, &n);
 	CHECK(n.expired == 1 && n.processes == 1 && n.evicted == 0);
+	i.dead = false;
+	/* a child naming a dead parent does not revive it */
+	exec_(t, "", 300, 1, 30, "p", "/p", 60000);
+	process_table_exit(t, S(""), 300, 60001);
+	exec_(t, "", 301, 300, 31, "c", "/c", 62000);
+	CHECK(process_table_find(t, S(""), 300, &i) && i.dead);
+	process_table_expire(t, 66001);
+	CHECK(!has(t, "", 300) && has(t, "", 301));
 	/* event time going backwards expires nothing */
 	process_table_exit(t, S(""), 201, 50000);
 	process_table_expire(t, 10);
@@ -116,7 +124,7 @@ static void test_cap(void)
 	for (pid = 1000; pid < 1016; pid++)
 		exec_(t, "", pid, 1, pid, "x", "/x", pid);
 	process_table_exit(t, S(""), 1010, 2000);   /* the dead go first */
-	process_table_seen(t, S(""), 1000, 1, 2001); /* recently seen */
+	process_table_seen(t, S(""), 1000, 1, 2001, NULL); /* recently seen */
 	exec_(t, "", 2000, 1, 5, "y", "/y", 2002);
 	CHECK(!has(t, "", 1010));
 	CHECK(has(t, "", 1000));
@@ -153,15 +161,15 @@ static void test_reuse_and_orphans(void)
 	exec_(t, "", 30, 20, 3, "worker", "/w", 1000);
 	/* 20 dies; 30 is adopted by subreaper 10 (an ancestor): kept */
 	process_table_exit(t, S(""), 20, 2000);
-	process_table_seen(t, S(""), 30, 10, 2100);
+	process_table_seen(t, S(""), 30, 10, 2100, NULL);
 	CHECK(process_table_find(t, S(""), 30, &i) && i.ppid == 10);
 	CHECK(i.image.exec.serial == 3);
 	/* adopted by init: kept */
-	process_table_seen(t, S(""), 30, 1, 2200);
+	process_table_seen(t, S(""), 30, 1, 2200, NULL);
 	CHECK(process_table_find(t, S(""), 30, &i) && i.ppid == 1);
 	/* pid 30 shows up with an unrelated parent: another process */
 	exec_(t, "", 40, 1, 4, "other", "/o", 2300);
-	process_table_seen(t, S(""), 30, 40, 2400);
+	process_table_seen(t, S(""), 30, 40, 2400, NULL);
 	CHECK(!has(t, "", 30));
 	process_table_counters(t, &n);
 	CHECK(n.reused == 1 && n.reparented == 2);
