@@ -607,7 +607,8 @@ int main(int argc, char **argv)
 	       tt.laurel ? 100.0 * (tt.ok + tt.ok_but_bugs) / tt.laurel
 			 : 100.0,
 	       tt.unmatched + tt.skipped, tt.skipped);
-	qsort(patterns, npatterns, sizeof(*patterns), by_count);
+	if (npatterns)  /* qsort must not be given NULL, even for 0 items */
+		qsort(patterns, npatterns, sizeof(*patterns), by_count);
 	for (i = 0; i < npatterns && (verbose || i < top); i++)
 		printf("%8lu  %s  (e.g. %s)%s%s%s\n", patterns[i].count,
 		       patterns[i].text, patterns[i].example,
