@@ -87,6 +87,8 @@ bool contid_parse_list(struct span v, struct contid_list *out)
 	out->n = 0;
 	out->unset = false;
 	out->truncated = false;
+	if (v.len == 0)
+		return false;   /* contid= with no value: v.p may be NULL */
 	if (contid_parse_one(v, &one) && one == CONTID_UNSET) {
 		out->unset = true;
 		return true;

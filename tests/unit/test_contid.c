@@ -176,8 +176,20 @@ static void test_type_pin(void)
 	record_types_set_contid_patch(CONTID_PATCH_AUTO);
 }
 
+/* contid= with no value: the tokenizer's empty span has no pointer. */
+static void test_empty_value(void)
+{
+	struct contid_list l;
+
+	l.n = 7;
+	CHECK(!contid_parse_list(span_make(NULL, 0), &l));
+	CHECK(l.n == 0);
+	CHECK(!contid_parse_list(span_make("", 0), &l));
+}
+
 int main(void)
 {
+	test_empty_value();
 	test_single_and_lists();
 	test_unset();
 	test_nesting_v7_v8();
