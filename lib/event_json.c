@@ -9,6 +9,7 @@
 #include "hash_table.h"
 #include "json_escape.h"
 #include "record_types.h"
+#include "stats.h"
 
 static inline uint64_t name_hash(const char *p, size_t n)
 {
@@ -738,12 +739,26 @@ static void put_type_name(struct buffer *b, const struct record *r)
 	}
 }
 
+/* Is the record's member name made from its type number (as
+ * put_type_name() has it)? Only a type libaudit does not know, written as a
+ * name, is written as that name. */
+static bool type_written_as_number(struct span text, unsigned type)
+{
+	return type != 0 || text.len == 0 || (text.p[0] >= '0' &&
+	       text.p[0] <= '9') || span_starts(text, "UNKNOWN[");
+}
+
+/* Records of one group share one member name: "0", "00" and "UNKNOWN[0]"
+ * are all UNKNOWN[0]. */
 static bool same_group(const struct record *a, const struct record *b)
 {
-	if (a->type != b->type)
+	bool an = type_written_as_number(a->type_text, a->type);
+	bool bn = type_written_as_number(b->type_text, b->type);
+
+	if (a->type != b->type || an != bn)
 		return false;
-	if (a->type != 0)
-		return true;
+	if (an)
+		return a->type != 0 || a->wire_type == b->wire_type;
 	return a->type_text.len == b->type_text.len &&
 	       memcmp(a->type_text.p, b->type_text.p, a->type_text.len) == 0;
 }
@@ -844,36 +859,60 @@ static void put_time(struct event_json *w, struct buffer *b, uint64_t sec,
 static uint64_t group_hash(const struct event *e, uint32_t i)
 {
 	const struct event_record *er = &e->recs[i];
+	struct span text = span_make(e->text.data + er->type_off, er->type_len);
 
 	if (er->type)
 		return hash_u64(er->type);
-	return name_hash(e->text.data + er->type_off, er->type_len);
+	if (type_written_as_number(text, 0))
+		return hash_u64((uint64_t)er->wire_type << 32 | 1);
+	return hash_bytes(text.p, text.len);
 }
+
+struct type_group {
+	struct hash_link link;
+	uint32_t last;          /* the group's latest record so far */
+};
 
 /* For an event of many records: next[i] is the next record of i's group
  * (as same_group() has it), or nrecs. Following it keeps the grouping
  * linear; scanning would take records times groups (a hostile event of
- * 100,000 type names took half a minute). last is scratch of 2^k >= 2n. */
-static void group_chains(const struct event *e, uint32_t *next,
-			 uint32_t *last, uint32_t nlast)
+ * 100,000 type names took half a minute). False when out of memory. */
+static bool group_chains(const struct event *e, uint32_t *next)
 {
+	struct type_group *groups = malloc(e->nrecs * sizeof(*groups));
+	struct hash_table t;
+	struct hash_link *l;
 	struct record r, o;
-	uint32_t i, k;
+	uint32_t i, ngroups = 0;
 
-	memset(last, 0, nlast * sizeof(*last));
+	if (!groups || !hash_table_init(&t, e->nrecs)) {
+		free(groups);
+		return false;
+	}
 	for (i = 0; i < e->nrecs; i++) {
+		uint64_t h = group_hash(e, i);
+		struct type_group *g = NULL;
+
 		next[i] = e->nrecs;
 		event_record_view(e, i, &r);
-		for (k = group_hash(e, i) & (nlast - 1); last[k];
-		     k = (k + 1) & (nlast - 1)) {
-			event_record_view(e, last[k] - 1, &o);
+		for (l = hash_table_first(&t, h); l; l = hash_table_next(l, h)) {
+			g = hash_entry(l, struct type_group, link);
+			event_record_view(e, g->last, &o);
 			if (same_group(&r, &o))
 				break;
 		}
-		if (last[k])
-			next[last[k] - 1] = i;
-		last[k] = i + 1;
+		if (l) {
+			next[g->last] = i;
+			g->last = i;
+		} else {
+			g = &groups[ngroups++];
+			g->last = i;
+			hash_table_insert(&t, &g->link, h);
+		}
 	}
+	hash_table_destroy(&t);
+	free(groups);
+	return true;
 }
 
 void event_json_write(struct event_json *w, struct buffer *b,
@@ -884,18 +923,21 @@ void event_json_write(struct event_json *w, struct buffer *b,
 	bool extra_open = false;
 	uint32_t *next = NULL;
 	struct record r, r2;
+	size_t start = b->len;
 	uint32_t i, j;
 
 	if (e->nrecs > 64) {
-		uint32_t nlast = 128;
-
-		while (nlast < 2 * e->nrecs)
-			nlast *= 2;
 		done = calloc(e->nrecs, sizeof(*done));
-		next = malloc((e->nrecs + (size_t)nlast) * sizeof(*next));
-		if (!done || !next)
-			abort();
-		group_chains(e, next, next + e->nrecs, nlast);
+		next = malloc(e->nrecs * sizeof(*next));
+		if (!done) {
+			free(next);
+			stats.dropped++;
+			return;
+		}
+		if (next && !group_chains(e, next)) {
+			free(next);   /* the slower scan below is as right */
+			next = NULL;
+		}
 	} else {
 		memset(done_small, 0, sizeof(done_small));
 	}
@@ -978,4 +1020,9 @@ void event_json_write(struct event_json *w, struct buffer *b,
 	if (done != done_small)
 		free(done);
 	free(next);
+	if (b->failed) {   /* out of memory: no half event */
+		b->len = start;
+		b->failed = false;
+		stats.dropped++;
+	}
 }

@@ -39,7 +39,8 @@ struct event_json {
 
 void event_json_init(struct event_json *w);
 void event_json_free(struct event_json *w);
-/* Appends the event's JSON line, newline included. */
+/* Appends the event's JSON line, newline included; out of memory, nothing
+ * (the event is counted in stats.dropped). */
 void event_json_write(struct event_json *w, struct buffer *out,
 		      const struct event *e, const struct json_annotator *ann);
 
