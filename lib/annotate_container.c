@@ -405,15 +405,17 @@ void containers_report(const struct containers *c)
 	stats.netns_evicted = n.evicted_netns;
 	stats.container_records_unreadable = n.bad_records;
 	if (!n.evicted_containers && !n.evicted_tasks && !n.evicted_netns &&
-	    !n.bad_records)
+	    !n.bad_records && !n.nodes_refused)
 		return;
 	log_msg(LOG_WARNING, "container map: %llu containers, %llu tasks, "
 		"%llu netns held; evicted at the caps: %llu containers, %llu "
-		"tasks, %llu netns; %llu container records unreadable",
+		"tasks, %llu netns; %llu container records unreadable; "
+		"%llu events of node names over the caps",
 		(unsigned long long)n.containers, (unsigned long long)n.tasks,
 		(unsigned long long)n.netns,
 		(unsigned long long)n.evicted_containers,
 		(unsigned long long)n.evicted_tasks,
 		(unsigned long long)n.evicted_netns,
-		(unsigned long long)n.bad_records);
+		(unsigned long long)n.bad_records,
+		(unsigned long long)n.nodes_refused);
 }

@@ -8,7 +8,7 @@
 #include "serial_tracker.h"
 #include "stats.h"
 
-enum { RECENT_SLOTS = 4096, MAX_NODES = 4096, SWEEP_EVERY = 1024,
+enum { RECENT_SLOTS = 4096, SWEEP_EVERY = 1024,
        POOL_MAX = 256, KEEP_TEXT_CAP = 1 << 16 };
 
 struct node_state {
@@ -28,11 +28,12 @@ struct recent_key {
 	uint64_t sec, serial;
 	uint32_t msec;
 	uint64_t key_hash;        /* the event key's whole hash */
-	bool used, by_lookahead;
+	bool used, by_lookahead, by_size_cap;
 };
 
 struct assembler {
 	struct assembler_config cfg;
+	size_t max_event_bytes;
 	event_sink_fn sink;
 	void *ctx;
 	struct hash_table events;
@@ -43,7 +44,7 @@ struct assembler {
 	struct node_state local;       /* records without node= */
 	struct hash_table nodes;
 	unsigned nnodes;
-	struct node_state overflow;    /* beyond MAX_NODES */
+	struct node_state overflow;    /* node names over the caps */
 	struct recent_key recent[RECENT_SLOTS];
 	unsigned pushes;
 };
@@ -98,6 +99,7 @@ struct assembler *assembler_new(const struct assembler_config *cfg,
 	a->overflow.name = (char *)"";
 	a->local.name = (char *)"";
 	lru_init(&a->arrival);
+	a->max_event_bytes = ASSEMBLER_MAX_EVENT_BYTES;
 	if (!hash_table_init(&a->nodes, 64) ||
 	    !hash_table_init(&a->events, 1024)) {
 		hash_table_destroy(&a->nodes);
@@ -113,8 +115,14 @@ void assembler_configure(struct assembler *a, const struct assembler_config *cfg
 	a->cfg = *cfg;
 	if (a->cfg.max_events == 0)
 		a->cfg.max_events = 1;
+
 	/* A smaller limit takes effect as events arrive: the oldest go first;
 	 * the table grows with the events in flight. */
+}
+
+void assembler_set_max_event_bytes(struct assembler *a, size_t n)
+{
+	a->max_event_bytes = n ? n : ASSEMBLER_MAX_EVENT_BYTES;
 }
 
 static void free_event(struct event *e)
@@ -167,6 +175,10 @@ static struct node_state *node_lookup(struct assembler *a, struct span node)
 
 	if (node.len == 0)
 		return &a->local;
+	if (node.len > ASSEMBLER_MAX_NODE_NAME) {
+		stats.nodes_refused++;
+		return &a->overflow;
+	}
 	h = hash_bytes(node.p, node.len);
 	for (l = hash_table_first(&a->nodes, h); l; l = hash_table_next(l, h)) {
 		ns = hash_entry(l, struct node_state, link);
@@ -174,8 +186,11 @@ static struct node_state *node_lookup(struct assembler *a, struct span node)
 		    memcmp(ns->name, node.p, node.len) == 0)
 			return ns;
 	}
-	if (a->nnodes >= MAX_NODES)
+	if (a->nnodes >= ASSEMBLER_MAX_NODES ||
+	    node.len > ASSEMBLER_MAX_NODE_NAME) {
+		stats.nodes_refused++;
 		return &a->overflow;
+	}
 	ns = calloc(1, sizeof(*ns));
 	if (!ns || !(ns->name = malloc(node.len + 1))) {
 		free(ns);
@@ -202,11 +217,12 @@ static struct recent_key *recent_slot(struct assembler *a, uint64_t h)
 }
 
 static bool recently_written(struct assembler *a, const struct record *r,
-			     uint64_t h, bool *by_lookahead)
+			     uint64_t h, bool *by_lookahead, bool *by_size_cap)
 {
 	const struct recent_key *rk = recent_slot(a, h);
 
 	*by_lookahead = rk->by_lookahead;
+	*by_size_cap = rk->by_size_cap;
 	return rk->used && rk->serial == r->serial && rk->sec == r->sec &&
 	       rk->msec == r->msec && rk->key_hash == h;
 }
@@ -247,6 +263,7 @@ static void complete(struct assembler *a, struct event *e, enum event_close why)
 	rk->serial = e->serial;
 	rk->key_hash = e->link.hash;
 	rk->by_lookahead = (why == CLOSE_NEXT_EVENT);
+	rk->by_size_cap = (why == CLOSE_SIZE_CAP);
 	if (why == CLOSE_TIMEOUT)
 		stats.timed_out++;
 	else if (why == CLOSE_EVICTED)
@@ -308,14 +325,29 @@ static struct event *new_event(struct assembler *a, const struct record *r,
 	return e;
 }
 
+/* Would the record take the event past its size cap? An event's first
+ * record is always kept (a line is bounded by the line reader). */
+static bool over_size_cap(const struct assembler *a, const struct event *e,
+			  const struct record *r)
+{
+	return e->nrecs && (e->text.len >= a->max_event_bytes ||
+			    r->line.len + 1 > a->max_event_bytes - e->text.len);
+}
+
+/* False, with the event unchanged, when the record cannot be kept: out of
+ * memory, or past the 4 GiB that 32-bit offsets address. */
 static bool append_record(struct event *e, const struct record *r)
 {
 	struct event_record *er;
 	uint32_t base = (uint32_t)e->text.len;
 	const char *lp = r->line.p;
 
-	if (r->line.len > UINT32_MAX - base - 1)
+	if (e->text.len >= UINT32_MAX || r->line.len >= UINT32_MAX - e->text.len)
 		return false;
+	if (!buffer_try_reserve(&e->text, r->line.len + 1)) {
+		e->text.failed = false;
+		return false;
+	}
 	if (e->nrecs == e->rcap) {
 		uint32_t nc = e->rcap ? e->rcap * 2 : 8;
 		struct event_record *n = realloc(e->recs, nc * sizeof(*n));
@@ -380,7 +412,7 @@ void assembler_push(struct assembler *a, const struct record *r, double wall)
 	struct node_state *ns = node_lookup(a, r->node);
 	uint64_t h = key_hash(ns, r);
 	struct event *e;
-	bool by_lookahead;
+	bool by_lookahead, by_size_cap;
 
 	/* A record the timeout behind the clock means the clock was set back:
 	 * events after the step must not time out on their first record. */
@@ -412,12 +444,19 @@ void assembler_push(struct assembler *a, const struct record *r, double wall)
 		ns->eoe_seen = true;
 		if (e)
 			complete(a, e, CLOSE_EOE);
-		else if (!recently_written(a, r, h, &by_lookahead))
+		else if (!recently_written(a, r, h, &by_lookahead,
+					   &by_size_cap))
 			stats.spurious_eoe++;
 		goto out;
 	}
+	if (e && over_size_cap(a, e, r)) {
+		complete(a, e, CLOSE_SIZE_CAP);
+		stats.oversized++;
+		e = NULL;
+	}
 	if (!e) {
-		if (recently_written(a, r, h, &by_lookahead)) {
+		if (recently_written(a, r, h, &by_lookahead, &by_size_cap) &&
+		    !by_size_cap) {
 			stats.duplicates++;
 			if (by_lookahead)
 				ns->no_lookahead = true;
@@ -432,6 +471,10 @@ void assembler_push(struct assembler *a, const struct record *r, double wall)
 	}
 	if (!append_record(e, r)) {
 		stats.dropped++;
+		if (e->nrecs == 0) {   /* no event of nothing */
+			unlink_event(a, e);
+			recycle(a, e);
+		}
 		goto out;
 	}
 	e->last_wall = wall;

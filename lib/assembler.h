@@ -31,6 +31,7 @@ enum event_close {
 	CLOSE_TIMEOUT,
 	CLOSE_EVICTED,
 	CLOSE_END_OF_INPUT,
+	CLOSE_SIZE_CAP,    /* the next record would pass max_event_bytes */
 };
 
 struct node_state;
@@ -60,6 +61,13 @@ void event_record_view(const struct event *e, uint32_t i, struct record *r);
 
 typedef void (*event_sink_fn)(void *ctx, struct event *e);
 
+/* Bounds on what input can make the assembler keep. */
+enum {
+	ASSEMBLER_MAX_EVENT_BYTES = 32 << 20, /* default per-event size cap */
+	ASSEMBLER_MAX_NODES = 4096,           /* node names tracked */
+	ASSEMBLER_MAX_NODE_NAME = 255,        /* bytes of a tracked node name */
+};
+
 struct assembler_config {
 	unsigned timeout_sec;  /* event-time and wall-clock timeout */
 	unsigned max_events;   /* events in flight */
@@ -72,7 +80,14 @@ struct assembler *assembler_new(const struct assembler_config *cfg,
 				event_sink_fn sink, void *ctx);
 void assembler_free(struct assembler *a);
 void assembler_configure(struct assembler *a, const struct assembler_config *cfg);
-/* Adds one framed record; may complete events (the sink is called). */
+/* The cap on the text of one event (ASSEMBLER_MAX_EVENT_BYTES until set;
+ * 0 restores it). An event about to pass it is written (CLOSE_SIZE_CAP),
+ * counted in stats.oversized, and its later records form the next part. */
+void assembler_set_max_event_bytes(struct assembler *a, size_t n);
+/* Adds one framed record; may complete events (the sink is called). A
+ * record that cannot be kept (out of memory) is counted in stats.dropped;
+ * records of a node name over the caps are assembled apart from every
+ * tracked node and counted in stats.nodes_refused. */
 void assembler_push(struct assembler *a, const struct record *r, double wall);
 /* Completes events idle for the timeout by the wall clock. */
 void assembler_tick(struct assembler *a, double wall);

@@ -1,6 +1,7 @@
 /* buffer.c - growable byte buffer. */
 #include "buffer.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -9,6 +10,7 @@ void buffer_init(struct buffer *b)
 	b->data = NULL;
 	b->len = 0;
 	b->cap = 0;
+	b->failed = false;
 }
 
 void buffer_free(struct buffer *b)
@@ -17,25 +19,37 @@ void buffer_free(struct buffer *b)
 	buffer_init(b);
 }
 
-void buffer_grow(struct buffer *b, size_t n)
+bool buffer_grow(struct buffer *b, size_t n)
 {
-	size_t need = b->len + n;
-	size_t cap;
+	size_t need, cap;
 	char *p;
 
+	if (n > SIZE_MAX - b->len) {
+		b->failed = true;
+		return false;
+	}
+	need = b->len + n;
 	if (need <= b->cap)
-		return;
+		return true;
 	cap = b->cap ? b->cap : 256;
 	while (cap < need)
-		cap *= 2;
+		cap = cap > SIZE_MAX / 2 ? need : cap * 2;
 	p = realloc(b->data, cap);
 	if (p == NULL) {
-		/* Nothing sensible can continue without memory. */
-		fputs("auenrich: out of memory\n", stderr);
-		abort();
+		b->failed = true;
+		return false;
 	}
 	b->data = p;
 	b->cap = cap;
+	return true;
+}
+
+void buffer_reserve_or_abort(struct buffer *b, size_t n)
+{
+	if (!buffer_grow(b, n)) {
+		fputs("auenrich: out of memory\n", stderr);
+		abort();
+	}
 }
 
 void buffer_put_u64(struct buffer *b, unsigned long long v)

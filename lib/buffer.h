@@ -1,7 +1,16 @@
-/* buffer.h - a growable byte buffer; writers fill one, sinks drain it. */
+/* buffer.h - a growable byte buffer; writers fill one, sinks drain it.
+ *
+ * Out of memory (the policy of hash_table.h): appends never abort. An
+ * append that cannot grow the buffer drops its bytes and sets `failed`;
+ * the writer of a whole unit (one event's JSON, one record in an event)
+ * checks it, rolls the buffer back and counts the unit in stats.dropped.
+ * buffer_try_reserve() is for writers that fill the room themselves.
+ * buffer_reserve() is the one exception, kept for the sinks' framing of a
+ * message already in memory: it aborts when it cannot make the room. */
 #ifndef AUENRICH_BUFFER_H
 #define AUENRICH_BUFFER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -9,31 +18,41 @@ struct buffer {
 	char *data;
 	size_t len;
 	size_t cap;
+	bool failed;     /* an append was dropped: out of memory */
 };
 
 void buffer_init(struct buffer *b);
 void buffer_free(struct buffer *b);
-/* Makes room for n more bytes; aborts the process on out-of-memory. */
-void buffer_grow(struct buffer *b, size_t n);
+/* Makes room for n more bytes; false (and failed set) when it cannot. */
+bool buffer_grow(struct buffer *b, size_t n);
+
+static inline bool buffer_try_reserve(struct buffer *b, size_t n)
+{
+	return b->cap - b->len >= n || buffer_grow(b, n);
+}
+
+/* Makes room for n more bytes or aborts the process (see above). */
+void buffer_reserve_or_abort(struct buffer *b, size_t n);
 
 static inline void buffer_reserve(struct buffer *b, size_t n)
 {
 	if (b->cap - b->len < n)
-		buffer_grow(b, n);
+		buffer_reserve_or_abort(b, n);
 }
 
+/* p may be NULL when n is 0. */
 static inline void buffer_append(struct buffer *b, const void *p, size_t n)
 {
-	buffer_reserve(b, n);
-	memcpy(b->data + b->len, p, n);
-	b->len += n;
+	if (n && buffer_try_reserve(b, n)) {
+		memcpy(b->data + b->len, p, n);
+		b->len += n;
+	}
 }
 
 static inline void buffer_putc(struct buffer *b, char c)
 {
-	if (b->cap == b->len)
-		buffer_grow(b, 1);
-	b->data[b->len++] = c;
+	if (b->cap != b->len || buffer_grow(b, 1))
+		b->data[b->len++] = c;
 }
 
 static inline void buffer_puts(struct buffer *b, const char *s)

@@ -124,7 +124,8 @@ static char *escape_into(char *d, const unsigned char *p, size_t n)
 /* Worst case every byte becomes %XX: reserve once, write directly. */
 void json_put_escaped(struct buffer *b, const char *p, size_t n)
 {
-	buffer_reserve(b, n * 3);
+	if (!buffer_try_reserve(b, n * 3))
+		return;
 	b->len = (size_t)(escape_into(b->data + b->len,
 				      (const unsigned char *)p, n) - b->data);
 }
@@ -133,7 +134,8 @@ void json_put_member(struct buffer *b, bool comma, const char *p, size_t n)
 {
 	char *d;
 
-	buffer_reserve(b, n * 3 + 4);
+	if (!buffer_try_reserve(b, n * 3 + 4))
+		return;
 	d = b->data + b->len;
 	if (comma)
 		*d++ = ',';
@@ -148,7 +150,8 @@ void json_put_string(struct buffer *b, const char *p, size_t n)
 {
 	char *d;
 
-	buffer_reserve(b, n * 3 + 2);
+	if (!buffer_try_reserve(b, n * 3 + 2))
+		return;
 	d = b->data + b->len;
 	*d++ = '"';
 	d = escape_into(d, (const unsigned char *)p, n);
@@ -177,7 +180,8 @@ bool hex_decode(struct buffer *out, const char *p, size_t n)
 
 	if (n == 0 || n % 2)
 		return false;
-	buffer_reserve(out, n / 2);
+	if (!buffer_try_reserve(out, n / 2))
+		return false;
 	d = out->data + out->len;
 	for (i = 0; i < n; i += 2) {
 		int hi = hexval(p[i]), lo = hexval(p[i + 1]);

@@ -28,6 +28,8 @@ void stats_to_json(struct buffer *b)
 		{ "container_records_unreadable",
 		  stats.container_records_unreadable },
 		{ "processes_evicted", stats.processes_evicted },
+		{ "oversized", stats.oversized },
+		{ "nodes_refused", stats.nodes_refused },
 	};
 	size_t i;
 

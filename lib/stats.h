@@ -28,6 +28,13 @@ struct stats {
 				 * an event over 4 GiB), events a sink could
 				 * not take (spool full, syslog size cut,
 				 * a refused split name); each reported */
+	uint64_t oversized;     /* events written early in parts: over the
+				 * per-event size cap (each part after the
+				 * first counts once) */
+	uint64_t nodes_refused; /* records of a node name over the caps on
+				 * node names (length, count): kept apart
+				 * from every known node, no container
+				 * context */
 };
 
 extern struct stats stats;

@@ -14,7 +14,7 @@ struct seen {
 static void sink(void *ctx, struct event *e)
 {
 	struct seen *s = ctx;
-	static const char reason[] = "ENTXF";
+	static const char reason[] = "ENTXFS";
 
 	s->len += (size_t)snprintf(s->log + s->len, sizeof(s->log) - s->len,
 				   "%s%s%llu:%u:%c;", e->node.len ? "" : "",
@@ -217,8 +217,47 @@ static void test_nodes_and_loss(void)
 	assembler_free(a);
 }
 
+/* An event that never ends is written in parts of at most the cap, each
+ * part after the first counted, none taken for a duplicate. */
+static void test_size_cap(void)
+{
+	struct seen s;
+	struct assembler *a = make(&s, 100, false);
+	unsigned i;
+
+	assembler_set_max_event_bytes(a, 200);
+	for (i = 0; i < 10; i++)   /* 49 bytes and a newline each */
+		push(a, "type=PATH msg=audit(10.000:5): x=1 padding=abcdef", 0);
+	assembler_flush(a);
+	CHECK_STR(s.log, "5:4:S;5:4:S;5:2:F;");
+	CHECK(stats.oversized == 2);
+	CHECK(stats.duplicates == 0);
+	CHECK(stats.dropped == 0);
+	assembler_free(a);
+}
+
+/* A node name over the length cap is no tracked node: counted, its events
+ * still assembled and written with their node. */
+static void test_node_name_cap(void)
+{
+	struct seen s;
+	struct assembler *a = make(&s, 100, false);
+	char line[600];
+
+	snprintf(line, sizeof(line), "node=%0300d type=PATH "
+		 "msg=audit(10.000:6): x=1", 7);
+	push(a, line, 0);
+	push(a, line, 0);
+	assembler_flush(a);
+	CHECK_STR(s.log, "6:2:F;");
+	CHECK(stats.nodes_refused == 2);
+	assembler_free(a);
+}
+
 int main(void)
 {
+	test_size_cap();
+	test_node_name_cap();
 	test_eoe_interleaved();
 	test_lookahead_without_eoe();
 	test_late_record_disables_lookahead();

@@ -538,8 +538,63 @@ static void test_state_file(void)
 	rmdir(dir);
 }
 
+/* Past CMAP_MAX_NODES node names a new node is refused, not folded into
+ * the last one kept: a task of one far machine is no task of another. */
+static void test_node_cap(void)
+{
+	struct cmap_container_info ci;
+	struct cmap_task_info ti;
+	struct container_map_counters n;
+	char name[32];
+	unsigned i;
+
+	start(8192, 64);
+	memset(&ci, 0, sizeof(ci));
+	ci.parent = CONTID_UNSET;
+	for (i = 1; i < CMAP_MAX_NODES; i++) {
+		snprintf(name, sizeof(name), "n%u", i);
+		ci.node = span_make(name, strlen(name));
+		ci.contid = 1;
+		CHECK(container_map_restore_container(map, &ci));
+	}
+	ci.node = span_make("far-a", 5);
+	ci.contid = 99;
+	CHECK(!container_map_restore_container(map, &ci));
+	memset(&ti, 0, sizeof(ti));
+	ti.node = span_make("far-a", 5);
+	ti.pid = 4242;
+	ti.contid = 99;
+	CHECK(!container_map_restore_task(map, &ti));
+	line("node=far-b type=SYSCALL msg=audit(1001.000:1): arch=c000003e "
+	     "syscall=257 success=yes exit=3 ppid=1 pid=4242 auid=0 uid=0");
+	line("node=far-b type=EOE msg=audit(1001.000:1): ");
+	done();
+	CHECK(strstr(said, "99") == NULL);
+	container_map_counters(map, &n);
+	CHECK(n.nodes_refused >= 2);
+}
+
+/* A node name over the length cap is refused, under the count cap too. */
+static void test_node_name_cap(void)
+{
+	struct cmap_container_info ci;
+	char name[CMAP_MAX_NODE_NAME + 1];
+
+	start(64, 64);
+	memset(&ci, 0, sizeof(ci));
+	memset(name, 'x', sizeof(name));
+	ci.parent = CONTID_UNSET;
+	ci.contid = 5;
+	ci.node = span_make(name, sizeof(name));
+	CHECK(!container_map_restore_container(map, &ci));
+	ci.node = span_make(name, sizeof(name) - 1);
+	CHECK(container_map_restore_container(map, &ci));
+}
+
 int main(void)
 {
+	test_node_cap();
+	test_node_name_cap();
 	test_v5_set_then_map();
 	test_op_orders_and_results();
 	test_drop();
