@@ -179,12 +179,12 @@ static void test_type_pin(void)
 /* contid= with no value: the tokenizer's empty span has no pointer. */
 static void test_empty_value(void)
 {
-	struct contid_list l;
+	struct contid_list list;
 
-	l.n = 7;
-	CHECK(!contid_parse_list(span_make(NULL, 0), &l));
-	CHECK(l.n == 0);
-	CHECK(!contid_parse_list(span_make("", 0), &l));
+	list.n = 7;
+	CHECK(!contid_parse_list(span_make(NULL, 0), &list));
+	CHECK(list.n == 0);
+	CHECK(!contid_parse_list(span_make("", 0), &list));
 }
 
 int main(void)
