@@ -2,6 +2,8 @@
 #include "input_set.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,26 +23,42 @@ static int add_path(struct input_set *s, const char *path)
 	return 0;
 }
 
+/* DIR/audit.log, or DIR/audit.log.N when n > 0; false when it does not
+ * fit (a cut name could be another file: audit.log.1 cut to audit.log made
+ * the count below endless). */
+static bool rotated_name(char *path, size_t size, const char *dir,
+			 unsigned n)
+{
+	int l = n ? snprintf(path, size, "%s/audit.log.%u", dir, n) :
+		    snprintf(path, size, "%s/audit.log", dir);
+
+	return l > 0 && (size_t)l < size;
+}
+
 static int add_rotated_dir(struct input_set *s, const char *dir, char *err,
 			   size_t errlen)
 {
-	char path[4096];
+	char path[PATH_MAX];
 	struct stat st;
 	unsigned n = 0, i;
 
+	if (!rotated_name(path, sizeof(path), dir, UINT_MAX)) {
+		snprintf(err, errlen, "%.200s...: path too long", dir);
+		return -1;
+	}
 	/* Count audit.log.1, .2, ... up to the first gap. */
-	for (;;) {
-		snprintf(path, sizeof(path), "%s/audit.log.%u", dir, n + 1);
+	while (n < UINT_MAX) {
+		rotated_name(path, sizeof(path), dir, n + 1);
 		if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
 			break;
 		n++;
 	}
 	for (i = n; i >= 1; i--) {
-		snprintf(path, sizeof(path), "%s/audit.log.%u", dir, i);
+		rotated_name(path, sizeof(path), dir, i);
 		if (add_path(s, path))
 			return -1;
 	}
-	snprintf(path, sizeof(path), "%s/audit.log", dir);
+	rotated_name(path, sizeof(path), dir, 0);
 	if (stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
 		if (add_path(s, path))
 			return -1;
