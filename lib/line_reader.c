@@ -79,6 +79,10 @@ bool line_reader_next(struct line_reader *lr, const char **line, size_t *len,
 			}
 			*line = s;
 			*len = l;
+			if (l > lr->max_line) {  /* it arrived whole: cut it */
+				*len = lr->max_line;
+				*truncated = true;
+			}
 			return true;
 		}
 		lr->scanned = avail;
@@ -99,7 +103,7 @@ bool line_reader_next(struct line_reader *lr, const char **line, size_t *len,
 		}
 		if (lr->eof && avail > 0) {
 			*line = s;
-			*len = avail;
+			*len = avail;   /* below max_line, or cut above */
 			lr->start = lr->end;
 			lr->scanned = 0;
 			return true;

@@ -41,8 +41,37 @@ static void run(const char *text, size_t n, size_t max_line, char *out,
 	line_reader_free(&lr);
 }
 
+/* A long line that arrives whole, newline and all, in one read is cut as
+ * well: the cap must not depend on how the bytes arrived. */
+static void test_long_line_in_one_read(void)
+{
+	struct line_reader lr;
+	char text[3000];
+	const char *line;
+	size_t len;
+	bool tr;
+	int fds[2];
+
+	memset(text, 'a', sizeof(text));
+	text[2000] = '\n';
+	text[2999] = '\n';
+	CHECK(pipe(fds) == 0);
+	CHECK(write(fds[1], text, sizeof(text)) == (ssize_t)sizeof(text));
+	close(fds[1]);
+	CHECK(line_reader_init(&lr, fds[0]));
+	lr.max_line = 1000;
+	CHECK(line_reader_fill(&lr) == (ssize_t)sizeof(text));
+	CHECK(line_reader_next(&lr, &line, &len, &tr));
+	CHECK(len == 1000 && tr);
+	CHECK(line_reader_next(&lr, &line, &len, &tr));
+	CHECK(len == 998 && !tr);
+	close(fds[0]);
+	line_reader_free(&lr);
+}
+
 int main(void)
 {
+	test_long_line_in_one_read();
 	char out[256];
 	unsigned truncs;
 	char *big;
