@@ -328,6 +328,18 @@ void containers_json_write(struct containers *c, struct buffer *b,
 	buffer_putc(b, '}');
 }
 
+/* Was item i's container listed (depth 0) earlier in the list? The list
+ * is bounded (CONTID_LIST_MAX), so the scan is too. */
+static bool listed_before(const struct contid_list *l, unsigned i)
+{
+	unsigned k;
+
+	for (k = 0; k < i; k++)
+		if (l->item[k].depth == 0 && l->item[k].id == l->item[i].id)
+			return true;
+	return false;
+}
+
 size_t containers_event_ids(struct containers *c, const struct event *e,
 			    struct span *ids, size_t max)
 {
@@ -344,8 +356,8 @@ size_t containers_event_ids(struct containers *c, const struct event *e,
 		return 1;
 	}
 	for (i = 0; i < l->n && n < max; i++) {
-		if (l->item[i].depth)
-			continue;
+		if (l->item[i].depth || listed_before(l, i))
+			continue;   /* an ancestor, or a contid listed twice */
 		ids[n] = span_make(c->idtext[n],
 				   contid_format(l->item[i].id, c->idtext[n]));
 		n++;
