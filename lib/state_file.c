@@ -41,7 +41,9 @@ static void put_line(struct saver *s, json_t *o)
 	json_decref(o);
 }
 
-/* Node names are valid UTF-8 in practice; any other bytes go as hex. */
+/* Node names are valid UTF-8 in practice; any other bytes, and a NUL
+ * (which jansson writes as \u0000 but refuses to read back, making the
+ * whole file unreadable), go as hex. */
 static void set_node(json_t *o, struct span node)
 {
 	static const char hex[] = "0123456789abcdef";
@@ -50,7 +52,8 @@ static void set_node(json_t *o, struct span node)
 
 	if (node.len == 0)
 		return;
-	if (json_object_set_new(o, "node", json_stringn(node.p, node.len)) == 0)
+	if (!memchr(node.p, 0, node.len) &&
+	    json_object_set_new(o, "node", json_stringn(node.p, node.len)) == 0)
 		return;
 	h = malloc(node.len * 2 + 1);
 	if (!h)

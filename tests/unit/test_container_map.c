@@ -591,8 +591,46 @@ static void test_node_name_cap(void)
 	CHECK(container_map_restore_container(map, &ci));
 }
 
+/* A node name with a NUL byte is saved so that the file still reads back:
+ * jansson refuses \u0000 on loading, so one such entry made the whole file
+ * unreadable at the next start (every node's map forgotten). */
+static void test_state_node_with_nul(void)
+{
+	char dir[] = "/tmp/test_container_map.XXXXXX";
+	char path[64], err[512];
+	struct state_file_check chk = { false, 0, 5000 };
+	struct container_map_config mc = { 64, 64, 64, false, false };
+	struct cmap_container_info ci, got;
+	struct container_map *back;
+	int rc;
+
+	start(64, 64);
+	memset(&ci, 0, sizeof(ci));
+	ci.parent = CONTID_UNSET;
+	ci.contid = 7;
+	ci.node = span_make("a\0b", 3);
+	CHECK(container_map_restore_container(map, &ci));
+	ci.contid = 8;
+	ci.node = span_make("plain", 5);
+	CHECK(container_map_restore_container(map, &ci));
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/state", dir);
+	CHECK(state_file_save(map, NULL, path, false, 5000, err,
+			      sizeof(err)) == 0);
+	back = container_map_new(&mc);
+	CHECK(state_file_load(back, NULL, path, &chk, err, sizeof(err)) ==
+	      STATE_LOADED);
+	CHECK(container_map_container(back, span_make("a\0b", 3), 7, &got));
+	CHECK(container_map_container(back, span_make("plain", 5), 8, &got));
+	container_map_free(back);
+	unlink(path);
+	rc = rmdir(dir);
+	CHECK(rc == 0);
+}
+
 int main(void)
 {
+	test_state_node_with_nul();
 	test_node_cap();
 	test_node_name_cap();
 	test_v5_set_then_map();
