@@ -355,6 +355,8 @@ size_t containers_event_ids(struct containers *c, const struct event *e,
 		ids[0] = span_make(c->cg.ids[0], strlen(c->cg.ids[0]));
 		return 1;
 	}
+	if (l->truncated)
+		stats.contids_truncated++;
 	for (i = 0; i < l->n && n < max; i++) {
 		if (l->item[i].depth || listed_before(l, i))
 			continue;   /* an ancestor, or a contid listed twice */

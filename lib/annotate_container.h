@@ -50,7 +50,8 @@ void containers_json_write(struct containers *c, struct buffer *b,
 /* The containers of the event last observed, as text (decimal contids, or
  * a runtime's container id for SOURCE cgroup), the event's own first. The
  * spans stay valid until the next event is observed. Returns the count
- * (at most max); 0 for an event in no known container. */
+ * (at most max); 0 for an event in no known container. Call it once per
+ * event: a list cut at CONTID_LIST_MAX counts in stats.contids_truncated. */
 size_t containers_event_ids(struct containers *c, const struct event *e,
 			    struct span *ids, size_t max);
 /* "kernel", "map" or "cgroup" for that event; NULL when it has none. */

@@ -30,6 +30,7 @@ void stats_to_json(struct buffer *b)
 		{ "processes_evicted", stats.processes_evicted },
 		{ "oversized", stats.oversized },
 		{ "nodes_refused", stats.nodes_refused },
+		{ "contids_truncated", stats.contids_truncated },
 	};
 	size_t i;
 

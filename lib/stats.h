@@ -35,6 +35,9 @@ struct stats {
 				 * node names (length, count): kept apart
 				 * from every known node, no container
 				 * context */
+	uint64_t contids_truncated; /* events listing over 256 contids and
+				 * ancestors: the rest reach neither the
+				 * JSON nor their split logs */
 };
 
 extern struct stats stats;

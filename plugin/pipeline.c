@@ -6,6 +6,7 @@
 #include <syslog.h>
 
 #include "annotate_container.h"
+#include "contid.h"
 #include "assembler.h"
 #include "event_audit.h"
 #include "event_json.h"
@@ -19,7 +20,6 @@
 enum {
 	OUTPUT_FLUSH_AT = 256 * 1024,
 	AUDITD_MAX_LINE = 8970,
-	EVENT_CONTIDS_MAX = 64,
 	/* CONTAINER_ID's number in patch versions v9-v11, for a record that
 	 * came by name when the configuration does not pin the version */
 	CONTAINER_ID_LATEST = 1336,
@@ -87,7 +87,8 @@ static void write_event(void *ctx, struct event *e)
 {
 	struct pipeline *p = ctx;
 	struct json_annotator ann = { annotate_event, p, annotate_record };
-	struct span ids[EVENT_CONTIDS_MAX];
+	/* every container the list can hold reaches its split log */
+	struct span ids[CONTID_LIST_MAX];
 	struct audit_container_note note;
 	size_t start = p->out.len;
 
@@ -96,7 +97,7 @@ static void write_event(void *ctx, struct event *e)
 		process_context_observe(p->processes, e);
 	note.ids = ids;
 	note.nids = containers_event_ids(p->containers, e, ids,
-					 EVENT_CONTIDS_MAX);
+					 CONTID_LIST_MAX);
 	note.source = containers_event_source(p->containers, e);
 	if (p->cfg.format == FORMAT_AUDIT)
 		event_audit_write(&p->out, e, container_id_type(p), &note);
