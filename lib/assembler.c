@@ -99,7 +99,6 @@ struct assembler *assembler_new(const struct assembler_config *cfg,
 	a->overflow.name = (char *)"";
 	a->local.name = (char *)"";
 	lru_init(&a->arrival);
-	a->max_event_bytes = ASSEMBLER_MAX_EVENT_BYTES;
 	if (!hash_table_init(&a->nodes, 64) ||
 	    !hash_table_init(&a->events, 1024)) {
 		hash_table_destroy(&a->nodes);
@@ -115,14 +114,11 @@ void assembler_configure(struct assembler *a, const struct assembler_config *cfg
 	a->cfg = *cfg;
 	if (a->cfg.max_events == 0)
 		a->cfg.max_events = 1;
+	a->max_event_bytes = cfg->max_event_bytes ? cfg->max_event_bytes :
+			     ASSEMBLER_MAX_EVENT_BYTES;
 
 	/* A smaller limit takes effect as events arrive: the oldest go first;
 	 * the table grows with the events in flight. */
-}
-
-void assembler_set_max_event_bytes(struct assembler *a, size_t n)
-{
-	a->max_event_bytes = n ? n : ASSEMBLER_MAX_EVENT_BYTES;
 }
 
 static void free_event(struct event *e)

@@ -71,6 +71,11 @@ enum {
 struct assembler_config {
 	unsigned timeout_sec;  /* event-time and wall-clock timeout */
 	unsigned max_events;   /* events in flight */
+	size_t max_event_bytes;  /* one event's text; 0: the default cap. An
+				  * event about to pass it is written
+				  * (CLOSE_SIZE_CAP), counted in
+				  * stats.oversized, and its later records
+				  * form the next part. */
 	bool live;             /* wall-clock timeout on */
 };
 
@@ -80,10 +85,6 @@ struct assembler *assembler_new(const struct assembler_config *cfg,
 				event_sink_fn sink, void *ctx);
 void assembler_free(struct assembler *a);
 void assembler_configure(struct assembler *a, const struct assembler_config *cfg);
-/* The cap on the text of one event (ASSEMBLER_MAX_EVENT_BYTES until set;
- * 0 restores it). An event about to pass it is written (CLOSE_SIZE_CAP),
- * counted in stats.oversized, and its later records form the next part. */
-void assembler_set_max_event_bytes(struct assembler *a, size_t n);
 /* Adds one framed record; may complete events (the sink is called). A
  * record that cannot be kept (out of memory) is counted in stats.dropped;
  * records of a node name over the caps are assembled apart from every

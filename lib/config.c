@@ -64,6 +64,7 @@ static const struct config_key {
 	{ "drain_timeout", KEY_UNSIGNED, FIELD(drain_timeout), 0, 3600 },
 	{ "event_timeout", KEY_UNSIGNED, FIELD(event_timeout), 1, 3600 },
 	{ "max_events", KEY_UNSIGNED, FIELD(max_events), 16, 1 << 20 },
+	{ "max_event_size", KEY_SIZE, FIELD(max_event_size), 65536, 1ULL << 30 },
 	{ "kernel_hz", KEY_UNSIGNED, FIELD(kernel_hz), 24, 10000 },
 };
 
@@ -86,6 +87,7 @@ void config_defaults(struct config *c)
 	c->live = true;
 	c->event_timeout = 2;
 	c->max_events = 4096;
+	c->max_event_size = 32ULL << 20;
 	c->kernel_hz = 250;  /* Debian's CONFIG_HZ */
 	c->state_interval = 60;
 	c->state_max_age = 86400;
@@ -257,7 +259,8 @@ static int set_value(struct config *c, const struct config_key *k,
 		return parse_unsigned(v, (unsigned)k->lo, (unsigned)k->hi,
 				      slot);
 	case KEY_SIZE:
-		if (parse_size(v, &size) || (k->hi && size > k->hi))
+		if (parse_size(v, &size) || (k->hi && size > k->hi) ||
+		    size < k->lo)
 			return -1;
 		*(unsigned long long *)slot = size;
 		return 0;

@@ -17,6 +17,7 @@ struct config {
 	bool live;             /* consult /proc and NSS */
 	unsigned event_timeout;/* seconds */
 	unsigned max_events;   /* events in flight */
+	unsigned long long max_event_size;  /* bytes of one event's text */
 	unsigned kernel_hz;    /* CONFIG_HZ of the logging kernel (NTP offset) */
 	char *user;            /* run as this user once set up (NULL: stay) */
 	char *group;           /* and this group (NULL: the user's) */

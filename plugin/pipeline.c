@@ -116,6 +116,7 @@ static void assembler_config_from(const struct config *cfg, bool live,
 {
 	ac->timeout_sec = cfg->event_timeout;
 	ac->max_events = cfg->max_events;
+	ac->max_event_bytes = cfg->max_event_size;
 	ac->live = live;
 }
 

@@ -27,7 +27,9 @@ static inline void feed_run(const uint8_t *data, size_t size,
 			    event_sink_fn sink, void *ctx,
 			    struct feed_totals *t)
 {
-	struct assembler_config cfg = { 2, 16, false };
+	struct assembler_config cfg = {
+		.timeout_sec = 2, .max_events = 16, .live = false
+	};
 	const char *p = (const char *)data, *end = p + size;
 	struct assembler *a;
 	double wall = 1000.0;

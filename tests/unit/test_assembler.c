@@ -25,7 +25,9 @@ static void sink(void *ctx, struct event *e)
 
 static struct assembler *make(struct seen *s, unsigned max, bool live)
 {
-	struct assembler_config cfg = { 2, max, live };
+	struct assembler_config cfg = {
+		.timeout_sec = 2, .max_events = max, .live = live
+	};
 
 	memset(s, 0, sizeof(*s));
 	memset(&stats, 0, sizeof(stats));
@@ -222,10 +224,13 @@ static void test_nodes_and_loss(void)
 static void test_size_cap(void)
 {
 	struct seen s;
+	struct assembler_config cfg = {
+		.timeout_sec = 2, .max_events = 100, .max_event_bytes = 200
+	};
 	struct assembler *a = make(&s, 100, false);
 	unsigned i;
 
-	assembler_set_max_event_bytes(a, 200);
+	assembler_configure(a, &cfg);
 	for (i = 0; i < 10; i++)   /* 49 bytes and a newline each */
 		push(a, "type=PATH msg=audit(10.000:5): x=1 padding=abcdef", 0);
 	assembler_flush(a);

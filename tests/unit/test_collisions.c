@@ -112,7 +112,9 @@ static void write_json(void *ctx, struct event *e)
 
 static struct assembler *new_assembler(event_sink_fn fn, void *ctx)
 {
-	struct assembler_config cfg = { 2, 2 * NAMES, false };
+	struct assembler_config cfg = {
+		.timeout_sec = 2, .max_events = 2 * NAMES, .live = false
+	};
 
 	return assembler_new(&cfg, fn, ctx);
 }

@@ -57,6 +57,13 @@ int main(void)
 	CHECK(c.relp_queue_size == 64 * 1024);
 	CHECK(config_set(&c, "relp_queue_size", "2G", err, sizeof(err)) == -1);
 	CHECK(c.relp_queue_size == 64 * 1024);
+	/* The per-event cap: 64 KiB to 1 GiB. */
+	CHECK(c.max_event_size == 32ULL << 20);
+	CHECK(config_set(&c, "max_event_size", "1M", err, sizeof(err)) == 0);
+	CHECK(c.max_event_size == 1 << 20);
+	CHECK(config_set(&c, "max_event_size", "60K", err, sizeof(err)) == -1);
+	CHECK(config_set(&c, "max_event_size", "2G", err, sizeof(err)) == -1);
+	CHECK(c.max_event_size == 1 << 20);
 	CHECK(config_set(&c, "line_prefix", "\"@cee: \"", err,
 			 sizeof(err)) == 0);
 	CHECK_STR(c.line_prefix, "@cee: ");

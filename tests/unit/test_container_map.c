@@ -57,7 +57,9 @@ static void start(unsigned max_containers, unsigned max_tasks)
 {
 	struct container_map_config mc = { max_containers, max_tasks, 64,
 					   false, false };
-	struct assembler_config ac = { 2, 1000, false };
+	struct assembler_config ac = {
+		.timeout_sec = 2, .max_events = 1000, .live = false
+	};
 
 	container_map_free(map);
 	assembler_free(asm_);

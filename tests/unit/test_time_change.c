@@ -20,7 +20,9 @@ static void sink(void *ctx, struct event *e)
 /* The members time_change_write appends for one event made of lines. */
 static const char *annotate(unsigned hz, const char *const *lines)
 {
-	struct assembler_config cfg = { 2, 100, false };
+	struct assembler_config cfg = {
+		.timeout_sec = 2, .max_events = 100, .live = false
+	};
 	struct assembler *a = assembler_new(&cfg, sink, NULL);
 	struct record r;
 
