@@ -74,6 +74,10 @@ static void load_state(struct containers *c,
 				sizeof(err))) {
 	case STATE_ABSENT:
 		break;
+	case STATE_PARTIAL:
+		/* what could be read is kept */
+		log_msg(LOG_WARNING, "container state: %s", err);
+		/* fall through */
 	case STATE_LOADED:
 		container_map_counters(c->map, &n);
 		log_msg(LOG_INFO, "container state restored from %s: %llu "

@@ -377,8 +377,13 @@ static const char *check_header(json_t *h, const struct state_file_check *chk,
 	return NULL;
 }
 
-static const char *check_end(json_t *o, unsigned long c, unsigned long t,
-			     unsigned long n, unsigned long p)
+struct state_counts {
+	unsigned long containers, tasks, netns, processes;
+};
+
+/* The end line counts the entries saved: a mismatch means lines were lost
+ * or added in the middle. */
+static const char *check_end(json_t *o, const struct state_counts *n)
 {
 	uint64_t ec, et, en, ep = 0;
 
@@ -387,11 +392,57 @@ static const char *check_end(json_t *o, unsigned long c, unsigned long t,
 	    !get_uint(o, "netns", UINT64_MAX, &en) ||
 	    (json_object_get(o, "processes") &&
 	     !get_uint(o, "processes", UINT64_MAX, &ep)) ||
-	    ec != c || et != t || en != n || ep != p)
+	    ec != n->containers || et != n->tasks || en != n->netns ||
+	    ep != n->processes)
 		return "end line does not match the entries";
 	return NULL;
 }
 
+/* One entry (a line after the header): NULL when loaded, else why not. */
+static const char *load_entry(struct container_map *m,
+			      struct process_table *pt, json_t *o,
+			      struct state_counts *n, bool *ended)
+{
+	const char *kind, *bad;
+	struct span node;
+	char *nodebuf = NULL;
+
+	if (*ended)
+		return "entries after the end line";
+	if (!json_is_string(json_object_get(o, "kind")))
+		return "entry without a kind";
+	if (!get_node(o, &node, &nodebuf))
+		return "bad node";
+	kind = json_string_value(json_object_get(o, "kind"));
+	if (!strcmp(kind, "container")) {
+		bad = load_container(m, o, node);
+		n->containers++;
+	} else if (!strcmp(kind, "task")) {
+		bad = load_task(m, o, node);
+		n->tasks++;
+	} else if (!strcmp(kind, "netns")) {
+		bad = load_netns(m, o, node);
+		n->netns++;
+	} else if (!strcmp(kind, "process")) {
+		/* kept when the reader has no table */
+		bad = pt ? process_state_load(pt, o, node) : NULL;
+		n->processes++;
+	} else if (!strcmp(kind, "end")) {
+		bad = check_end(o, n);
+		*ended = true;
+	} else {
+		bad = "unknown kind of entry";
+	}
+	free(nodebuf);
+	return bad;
+}
+
+/*
+ * A header that does not fit (another format, stale, another boot) makes
+ * the whole file unusable. Past it, each entry stands alone: one that
+ * cannot be read is skipped and counted, so a damaged line (a disk error,
+ * a hand edit, a value a newer version wrote) costs that entry, not the map.
+ */
 enum state_load state_file_load(struct container_map *m,
 				struct process_table *pt, const char *path,
 				const struct state_file_check *chk,
@@ -399,9 +450,11 @@ enum state_load state_file_load(struct container_map *m,
 {
 	FILE *f = fopen(path, "re");
 	char *line = NULL, why[JSON_ERROR_TEXT_LENGTH + 32];
+	char first_bad[JSON_ERROR_TEXT_LENGTH + 64] = "";
 	size_t cap = 0;
 	ssize_t len;
-	unsigned long lineno = 0, nc = 0, nt = 0, nn = 0, np = 0;
+	unsigned long lineno = 0, skipped = 0;
+	struct state_counts n = { 0, 0, 0, 0 };
 	const char *bad = NULL;
 	bool ended = false;
 
@@ -411,55 +464,35 @@ enum state_load state_file_load(struct container_map *m,
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return STATE_IGNORED;
 	}
-	while (!bad && (len = getline(&line, &cap, f)) >= 0) {
+	while ((len = getline(&line, &cap, f)) >= 0) {
 		json_error_t jerr;
-		json_t *o;
-		const char *kind;
-		struct span node;
-		char *nodebuf = NULL;
+		json_t *o = NULL;
+		const char *entry_bad;
 
 		lineno++;
 		if (len > MAX_LINE) {
-			bad = "line too long";
-			break;
-		}
-		o = json_loadb(line, (size_t)len, 0, &jerr);
-		if (!json_is_object(o)) {
-			snprintf(why, sizeof(why), "not JSON: %s", jerr.text);
-			bad = why;
-		} else if (lineno == 1) {
-			bad = check_header(o, chk, why, sizeof(why));
-		} else if (ended) {
-			bad = "entries after the end line";
-		} else if (!json_is_string(json_object_get(o, "kind"))) {
-			bad = "entry without a kind";
-		} else if (!get_node(o, &node, &nodebuf)) {
-			bad = "bad node";
+			entry_bad = "line too long";
 		} else {
-			kind = json_string_value(json_object_get(o, "kind"));
-			if (!strcmp(kind, "container")) {
-				bad = load_container(m, o, node);
-				nc++;
-			} else if (!strcmp(kind, "task")) {
-				bad = load_task(m, o, node);
-				nt++;
-			} else if (!strcmp(kind, "netns")) {
-				bad = load_netns(m, o, node);
-				nn++;
-			} else if (!strcmp(kind, "process")) {
-				/* kept when the reader has no table */
-				bad = pt ? process_state_load(pt, o, node)
-					 : NULL;
-				np++;
-			} else if (!strcmp(kind, "end")) {
-				bad = check_end(o, nc, nt, nn, np);
-				ended = true;
+			o = json_loadb(line, (size_t)len, 0, &jerr);
+			if (!json_is_object(o)) {
+				snprintf(why, sizeof(why), "not JSON: %s",
+					 jerr.text);
+				entry_bad = why;
+			} else if (lineno == 1) {
+				entry_bad = check_header(o, chk, why,
+							 sizeof(why));
 			} else {
-				bad = "unknown kind of entry";
+				entry_bad = load_entry(m, pt, o, &n, &ended);
 			}
 		}
-		free(nodebuf);
 		json_decref(o);
+		if (entry_bad && lineno == 1) {
+			bad = entry_bad;
+			break;
+		}
+		if (entry_bad && skipped++ == 0)
+			snprintf(first_bad, sizeof(first_bad), "line %lu: %s",
+				 lineno, entry_bad);
 	}
 	free(line);
 	if (!bad && ferror(f))
@@ -467,10 +500,17 @@ enum state_load state_file_load(struct container_map *m,
 	fclose(f);
 	if (!bad && lineno == 0)
 		bad = "empty file";
-	else if (!bad && !ended)
-		bad = "truncated: no end line";
-	if (!bad)
+	if (bad) {
+		snprintf(err, errlen, "%s:%lu: %s", path, lineno, bad);
+		return STATE_IGNORED;
+	}
+	if (!skipped && ended)
 		return STATE_LOADED;
-	snprintf(err, errlen, "%s:%lu: %s", path, lineno, bad);
-	return STATE_IGNORED;
+	if (skipped)
+		snprintf(err, errlen, "%s: %lu entries skipped (first: %s)%s",
+			 path, skipped, first_bad,
+			 ended ? "" : "; truncated: no end line");
+	else
+		snprintf(err, errlen, "%s: truncated: no end line", path);
+	return STATE_PARTIAL;
 }

@@ -36,11 +36,14 @@ int state_file_save(const struct container_map *m,
 enum state_load {
 	STATE_LOADED,
 	STATE_ABSENT,         /* no file yet: a first start */
-	STATE_IGNORED,        /* stale or corrupt: err says why */
+	STATE_IGNORED,        /* stale, or its header unreadable: err says why */
+	STATE_PARTIAL,        /* loaded, but entries were skipped or the end
+			       * line is missing: err says how many and why */
 };
 
 /* Restores into m and pt (may be NULL), which must be empty; on
- * STATE_IGNORED they may hold part of the file and must be discarded. */
+ * STATE_IGNORED they may hold part of the file and must be discarded; on
+ * STATE_PARTIAL they hold every entry that could be read. */
 enum state_load state_file_load(struct container_map *m,
 				struct process_table *pt, const char *path,
 				const struct state_file_check *check,

@@ -502,8 +502,10 @@ static void test_state_file(void)
 	fclose(f);
 	back = container_map_new(&mc);
 	CHECK(state_file_load(back, NULL, bad, &chk, err, sizeof(err)) ==
-	      STATE_IGNORED);
+	      STATE_PARTIAL);
 	CHECK(strstr(err, "no end line") != NULL);
+	/* what was read before the cut is kept */
+	CHECK(container_map_container(back, span_make("", 0), 9, &ci));
 	container_map_free(back);
 
 	/* garbage in the middle */
@@ -516,8 +518,33 @@ static void test_state_file(void)
 	fclose(f);
 	back = container_map_new(&mc);
 	CHECK(state_file_load(back, NULL, bad, &chk, err, sizeof(err)) ==
-	      STATE_IGNORED);
-	CHECK(strstr(err, ":2: task of an unknown container") != NULL);
+	      STATE_PARTIAL);
+	CHECK(strstr(err, "1 entries skipped (first: line 2: task of an "
+		      "unknown container)") != NULL);
+	container_map_free(back);
+
+	/* one bad entry does not poison the rest: a damaged line, an entry
+	 * of an unknown kind and a task with bad fields are skipped and
+	 * counted; the entries around them load */
+	f = fopen(bad, "w");
+	fputs("{\"auenrich_state\":1,\"saved\":5000,\"live\":false}\n"
+	      "{\"kind\":\"container\",\"contid\":\"9\",\"owner\":1,"
+	      "\"first_ms\":1,\"last_ms\":2}\n"
+	      "{\"kind\":\"task\",\"pid\":5,\"ppid\":1,\"con\xff\n"
+	      "{\"kind\":\"gadget\"}\n"
+	      "{\"kind\":\"task\",\"pid\":\"x\",\"contid\":\"9\"}\n"
+	      "{\"kind\":\"task\",\"pid\":6,\"ppid\":1,\"contid\":\"9\","
+	      "\"first_ms\":1,\"last_ms\":2}\n"
+	      "{\"kind\":\"end\",\"containers\":1,\"tasks\":2,\"netns\":0}\n",
+	      f);
+	fclose(f);
+	back = container_map_new(&mc);
+	CHECK(state_file_load(back, NULL, bad, &chk, err, sizeof(err)) ==
+	      STATE_PARTIAL);
+	CHECK(strstr(err, "3 entries skipped (first: line 3: not JSON") != NULL);
+	CHECK(container_map_container(back, span_make("", 0), 9, &ci));
+	CHECK(container_map_task(back, span_make("", 0), 6, &ti) &&
+	      ti.contid == 9);
 	container_map_free(back);
 
 	f = fopen(bad, "w");
