@@ -69,9 +69,8 @@ static void load_state(struct containers *c,
 	struct container_map_counters n;
 	char err[512];
 
-	switch (state_file_load(c->map, c->opt.processes, c->state_file, &chk,
-				err,
-				sizeof(err))) {
+	switch (state_file_load(c->map, c->opt.processes, c->opt.saved_events,
+				c->state_file, &chk, err, sizeof(err))) {
 	case STATE_ABSENT:
 		break;
 	case STATE_PARTIAL:
@@ -96,6 +95,11 @@ static void load_state(struct containers *c,
 	}
 	if (c->map)
 		c->saved_generation = state_generation(c);
+	if (c->opt.saved_events && c->opt.saved_events->skipped)
+		log_msg(LOG_WARNING, "%s: %lu entries of events in flight "
+			"skipped (first: %s)", c->state_file,
+			c->opt.saved_events->skipped,
+			c->opt.saved_events->why);
 }
 
 static int set_state_file(struct containers *c, const char *path)
@@ -126,6 +130,7 @@ struct containers *containers_new(const struct container_options *o)
 		goto fail;
 	if (c->state_file)
 		load_state(c, &mc);
+	c->opt.saved_events = NULL;
 	if (!c->map)
 		goto fail;
 	c->last_save = c->last_write = wall_clock();
@@ -377,7 +382,8 @@ const char *containers_event_source(const struct containers *c,
 	return is_observed(c, e) ? source_name(c->id.source) : NULL;
 }
 
-void containers_save(struct containers *c)
+static int save(struct containers *c, const struct assembler *in_flight,
+		unsigned long *nevents)
 {
 	uint64_t gen = state_generation(c);
 	double now = wall_clock();
@@ -385,13 +391,13 @@ void containers_save(struct containers *c)
 
 	c->last_save = now;
 	if (!c->state_file)
-		return;
-	if (state_file_save(c->map, c->opt.processes, c->state_file,
-			    c->opt.live, now, err, sizeof(err))) {
-		if (!c->save_failing)
+		return -1;
+	if (state_file_save(c->map, c->opt.processes, in_flight, c->state_file,
+			    c->opt.live, now, nevents, err, sizeof(err))) {
+		if (!c->save_failing || in_flight)
 			log_msg(LOG_ERR, "saving the container state: %s", err);
 		c->save_failing = true;
-		return;
+		return -1;
 	}
 	if (c->save_failing)
 		log_msg(LOG_INFO, "container state saved again to %s",
@@ -399,6 +405,18 @@ void containers_save(struct containers *c)
 	c->save_failing = false;
 	c->saved_generation = gen;
 	c->last_write = now;
+	return 0;
+}
+
+void containers_save(struct containers *c)
+{
+	save(c, NULL, NULL);
+}
+
+int containers_save_in_flight(struct containers *c, const struct assembler *a,
+			      unsigned long *n)
+{
+	return save(c, a, n);
 }
 
 void containers_tick(struct containers *c, double now)

@@ -19,6 +19,7 @@
 #include <stddef.h>
 #include "assembler.h"
 #include "buffer.h"
+#include "event_state.h"
 #include "process_table.h"
 #include "span.h"
 
@@ -29,6 +30,9 @@ struct container_options {
 	unsigned state_interval;    /* seconds between saves; 0: none */
 	unsigned state_max_age;     /* seconds; 0: a saved map never stales */
 	struct process_table *processes;  /* saved along; may be NULL */
+	/* containers_new only: receives the state file's events in flight
+	 * (event_state.h); NULL: they are passed over */
+	struct saved_events *saved_events;
 };
 
 struct containers;
@@ -60,6 +64,10 @@ const char *containers_event_source(const struct containers *c,
 
 /* Saves the map now (logs a failure). */
 void containers_save(struct containers *c);
+/* At exit: the map and a's events in flight (their count in *n); 0, or
+ * -1 (logged) when they could not be saved or no state file is set. */
+int containers_save_in_flight(struct containers *c, const struct assembler *a,
+			      unsigned long *n);
 /* Periodic save, every state_interval seconds of wall clock when the map
  * changed, and before an unchanged file would pass state_max_age. */
 void containers_tick(struct containers *c, double now);

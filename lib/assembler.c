@@ -47,6 +47,7 @@ struct assembler {
 	struct node_state overflow;    /* node names over the caps */
 	struct recent_key recent[RECENT_SLOTS];
 	unsigned pushes;
+	bool restoring;                /* pushing records of a state file */
 };
 
 /* The keyed hash of (sec, msec, serial), told apart by node with the keyed
@@ -301,6 +302,7 @@ static struct event *new_event(struct assembler *a, const struct record *r,
 	e->msec = r->msec;
 	e->serial = r->serial;
 	e->has_syscall = false;
+	e->restored = a->restoring;
 	e->ns = ns;
 	if (r->node.len <= sizeof(e->node_buf)) {
 		if (r->node.len)
@@ -503,13 +505,60 @@ static void finish_node(struct hash_link *l, void *ctx)
 	stats.lost += serial_tracker_finish(&ns->serials);
 }
 
+static void finish_serials(struct assembler *a)
+{
+	stats.lost += serial_tracker_finish(&a->local.serials);
+	stats.lost += serial_tracker_finish(&a->overflow.serials);
+	hash_table_each(&a->nodes, finish_node, NULL);
+}
+
 void assembler_flush(struct assembler *a)
 {
 	struct event *e;
 
 	while ((e = oldest(a)))
 		complete(a, e, CLOSE_END_OF_INPUT);
-	stats.lost += serial_tracker_finish(&a->local.serials);
-	stats.lost += serial_tracker_finish(&a->overflow.serials);
-	hash_table_each(&a->nodes, finish_node, NULL);
+	finish_serials(a);
+}
+
+void assembler_push_restored(struct assembler *a, const struct record *r,
+			     double wall)
+{
+	a->restoring = true;
+	assembler_push(a, r, wall);
+	a->restoring = false;
+}
+
+void assembler_visit(const struct assembler *a,
+		     void (*fn)(void *ctx, const struct event *e), void *ctx)
+{
+	const struct event *e;
+
+	for (e = oldest(a); e; e = newer(e))
+		fn(ctx, e);
+}
+
+void assembler_flush_larger(struct assembler *a, size_t max_text)
+{
+	struct event *e, *n;
+
+	for (e = oldest(a); e; e = n) {
+		n = newer(e);
+		if (e->text.len > max_text)
+			complete(a, e, CLOSE_END_OF_INPUT);
+	}
+}
+
+/* The events are saved elsewhere: they leave unwritten, uncounted. */
+void assembler_discard(struct assembler *a)
+{
+	struct event *e;
+
+	while ((e = oldest(a))) {
+		unlink_event(a, e);
+		if (e->ns->pending == e)
+			e->ns->pending = NULL;
+		recycle(a, e);
+	}
+	finish_serials(a);
 }

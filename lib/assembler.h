@@ -46,6 +46,8 @@ struct event {
 	uint32_t nrecs, rcap;
 	enum event_close closed_by;
 	bool has_syscall;
+	bool restored;                 /* begun by an earlier process (its
+					* state file), completed by this one */
 	double last_wall;              /* wall clock of the newest record */
 	/* bookkeeping private to the assembler */
 	struct node_state *ns;
@@ -95,5 +97,18 @@ void assembler_tick(struct assembler *a, double wall);
 /* Completes every event in flight (end of input, shutdown). */
 void assembler_flush(struct assembler *a);
 unsigned assembler_in_flight(const struct assembler *a);
+
+/* Keeping events in flight across a restart (event_state.h). */
+/* A record an earlier process had taken, back from its state file: as
+ * assembler_push, and the event is marked restored. */
+void assembler_push_restored(struct assembler *a, const struct record *r,
+			     double wall);
+/* Calls fn for each event in flight, oldest first. */
+void assembler_visit(const struct assembler *a,
+		     void (*fn)(void *ctx, const struct event *e), void *ctx);
+/* Completes the events in flight whose text is over max_text bytes. */
+void assembler_flush_larger(struct assembler *a, size_t max_text);
+/* Shutdown once the events in flight are saved: drops them unwritten. */
+void assembler_discard(struct assembler *a);
 
 #endif

@@ -31,7 +31,7 @@ static void read_boot_id(char out[BOOT_ID_LEN + 1])
 struct saver {
 	FILE *f;
 	bool failed;
-	unsigned long containers, tasks, netns, processes;
+	unsigned long containers, tasks, netns, processes, events;
 };
 
 static void put_line(struct saver *s, json_t *o)
@@ -144,7 +144,8 @@ static void save_netns(void *ctx, const struct cmap_netns_info *n)
 }
 
 static void write_all(struct saver *s, const struct container_map *m,
-		      const struct process_table *pt, bool live, double now)
+		      const struct process_table *pt,
+		      const struct assembler *in_flight, bool live, double now)
 {
 	struct cmap_visitor v = { save_container, save_task, save_netns, s };
 	char boot_id[BOOT_ID_LEN + 1];
@@ -160,20 +161,26 @@ static void write_all(struct saver *s, const struct container_map *m,
 	container_map_visit(m, &v);
 	if (pt)
 		process_state_save(pt, s->f, &s->processes, &s->failed);
+	if (in_flight)
+		event_state_save(in_flight, s->f, &s->events, &s->failed);
 	json_object_set_new(end, "kind", json_string("end"));
 	json_object_set_new(end, "containers", number(s->containers));
 	json_object_set_new(end, "tasks", number(s->tasks));
 	json_object_set_new(end, "netns", number(s->netns));
 	if (pt)
 		json_object_set_new(end, "processes", number(s->processes));
+	if (in_flight)
+		json_object_set_new(end, "events", number(s->events));
 	put_line(s, end);
 }
 
 int state_file_save(const struct container_map *m,
-		    const struct process_table *pt, const char *path,
-		    bool live, double now, char *err, size_t errlen)
+		    const struct process_table *pt,
+		    const struct assembler *in_flight, const char *path,
+		    bool live, double now, unsigned long *nevents,
+		    char *err, size_t errlen)
 {
-	struct saver s = { NULL, false, 0, 0, 0, 0 };
+	struct saver s = { NULL, false, 0, 0, 0, 0, 0 };
 	size_t n = strlen(path);
 	char *tmp = malloc(n + 8);
 	int fd, rc = -1;
@@ -197,7 +204,9 @@ int state_file_save(const struct container_map *m,
 		close(fd);
 		goto out;
 	}
-	write_all(&s, m, pt, live, now);
+	write_all(&s, m, pt, in_flight, live, now);
+	if (nevents)
+		*nevents = s.events;
 	if (fflush(s.f) || fsync(fileno(s.f)))
 		s.failed = true;
 	if (fclose(s.f))
@@ -378,42 +387,84 @@ static const char *check_header(json_t *h, const struct state_file_check *chk,
 }
 
 struct state_counts {
-	unsigned long containers, tasks, netns, processes;
+	unsigned long containers, tasks, netns, processes, events;
 };
 
 /* The end line counts the entries saved: a mismatch means lines were lost
  * or added in the middle. */
 static const char *check_end(json_t *o, const struct state_counts *n)
 {
-	uint64_t ec, et, en, ep = 0;
+	uint64_t ec, et, en, ep = 0, ee = 0;
 
 	if (!get_uint(o, "containers", UINT64_MAX, &ec) ||
 	    !get_uint(o, "tasks", UINT64_MAX, &et) ||
 	    !get_uint(o, "netns", UINT64_MAX, &en) ||
 	    (json_object_get(o, "processes") &&
 	     !get_uint(o, "processes", UINT64_MAX, &ep)) ||
+	    (json_object_get(o, "events") &&
+	     !get_uint(o, "events", UINT64_MAX, &ee)) ||
 	    ec != n->containers || et != n->tasks || en != n->netns ||
-	    ep != n->processes)
+	    ep != n->processes || ee != n->events)
 		return "end line does not match the entries";
 	return NULL;
 }
 
-/* One entry (a line after the header): NULL when loaded, else why not. */
+/* An event in flight: taken whatever the map's fate; a bad one is counted
+ * in events->skipped, not among the map's entries. */
+static void load_event(struct saved_events *events, json_t *o,
+		       struct state_counts *n)
+{
+	const char *skip;
+
+	n->events++;
+	if (events && (skip = saved_events_take(events, o)) &&
+	    !events->why[0])
+		snprintf(events->why, sizeof(events->why), "%s", skip);
+}
+
+/* A line that is not JSON may have been an event's: counted as one. */
+static void skip_unreadable(struct saved_events *events, const char *why)
+{
+	if (!events)
+		return;
+	events->skipped++;
+	if (!events->why[0])
+		snprintf(events->why, sizeof(events->why), "%.120s", why);
+}
+
+/* The first line names a state file of this version (stale or not). */
+static bool is_header(json_t *h)
+{
+	json_t *v = json_object_get(h, "auenrich_state");
+
+	return json_is_integer(v) && json_integer_value(v) == STATE_VERSION &&
+	       json_is_integer(json_object_get(h, "saved"));
+}
+
+/* One entry (a line after the header): NULL when loaded, else why not.
+ * With m NULL (the map is refused) only events are taken. */
 static const char *load_entry(struct container_map *m,
-			      struct process_table *pt, json_t *o,
+			      struct process_table *pt,
+			      struct saved_events *events, json_t *o,
 			      struct state_counts *n, bool *ended)
 {
 	const char *kind, *bad;
 	struct span node;
 	char *nodebuf = NULL;
 
-	if (*ended)
-		return "entries after the end line";
 	if (!json_is_string(json_object_get(o, "kind")))
 		return "entry without a kind";
+	kind = json_string_value(json_object_get(o, "kind"));
+	if (!strcmp(kind, "event")) {
+		load_event(events, o, n);
+		return *ended ? "entries after the end line" : NULL;
+	}
+	if (!m)
+		return NULL;
+	if (*ended)
+		return "entries after the end line";
 	if (!get_node(o, &node, &nodebuf))
 		return "bad node";
-	kind = json_string_value(json_object_get(o, "kind"));
 	if (!strcmp(kind, "container")) {
 		bad = load_container(m, o, node);
 		n->containers++;
@@ -444,7 +495,8 @@ static const char *load_entry(struct container_map *m,
  * a hand edit, a value a newer version wrote) costs that entry, not the map.
  */
 enum state_load state_file_load(struct container_map *m,
-				struct process_table *pt, const char *path,
+				struct process_table *pt,
+				struct saved_events *events, const char *path,
 				const struct state_file_check *chk,
 				char *err, size_t errlen)
 {
@@ -454,8 +506,9 @@ enum state_load state_file_load(struct container_map *m,
 	size_t cap = 0;
 	ssize_t len;
 	unsigned long lineno = 0, skipped = 0;
-	struct state_counts n = { 0, 0, 0, 0 };
+	struct state_counts n = { 0, 0, 0, 0, 0 };
 	const char *bad = NULL;
+	char bad_text[sizeof(why)];
 	bool ended = false;
 
 	if (!f) {
@@ -478,11 +531,21 @@ enum state_load state_file_load(struct container_map *m,
 				snprintf(why, sizeof(why), "not JSON: %s",
 					 jerr.text);
 				entry_bad = why;
+				if (lineno > 1)
+					skip_unreadable(events, why);
 			} else if (lineno == 1) {
 				entry_bad = check_header(o, chk, why,
 							 sizeof(why));
+				/* a stale map: its events still count */
+				if (entry_bad && events && is_header(o)) {
+					snprintf(bad_text, sizeof(bad_text),
+						 "%s", entry_bad);
+					bad = bad_text;
+					entry_bad = NULL;
+				}
 			} else {
-				entry_bad = load_entry(m, pt, o, &n, &ended);
+				entry_bad = load_entry(bad ? NULL : m, pt,
+						       events, o, &n, &ended);
 			}
 		}
 		json_decref(o);
@@ -490,7 +553,7 @@ enum state_load state_file_load(struct container_map *m,
 			bad = entry_bad;
 			break;
 		}
-		if (entry_bad && skipped++ == 0)
+		if (entry_bad && !bad && skipped++ == 0)
 			snprintf(first_bad, sizeof(first_bad), "line %lu: %s",
 				 lineno, entry_bad);
 	}
@@ -501,7 +564,8 @@ enum state_load state_file_load(struct container_map *m,
 	if (!bad && lineno == 0)
 		bad = "empty file";
 	if (bad) {
-		snprintf(err, errlen, "%s:%lu: %s", path, lineno, bad);
+		snprintf(err, errlen, "%s:%lu: %s", path,
+			 bad == bad_text ? 1 : lineno, bad);
 		return STATE_IGNORED;
 	}
 	if (!skipped && ended)

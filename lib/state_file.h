@@ -7,18 +7,25 @@
  *   {"kind":"task","pid":N,"contid":"N",...}
  *   {"kind":"netns","key":"N","contids":[...],...}
  *   {"kind":"process","pid":N,...}          process_state.h
- *   {"kind":"end","containers":N,"tasks":N,"netns":N[,"processes":N]}
+ *   {"kind":"event","wall":W,"text":"..."}  event_state.h: at exit only
+ *   {"kind":"end","containers":N,"tasks":N,"netns":N[,"processes":N]
+ *    [,"events":N]}
  * Written to a temporary file in the same directory, flushed to disk, then
  * renamed over the old one: a reader sees the old map or the new, whole. A
  * file without its end line, with a line that does not parse, from another
  * boot (when both runs are live) or older than the maximum age is ignored
- * as a whole, and the reason said. */
+ * as a whole, and the reason said. The events in flight are not: each
+ * "event" line that reads is restored (a stale map notwithstanding: those
+ * events were never written), each that does not is skipped and counted;
+ * a file whose first line is not a state header gives none. */
 #ifndef AUENRICH_STATE_FILE_H
 #define AUENRICH_STATE_FILE_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include "assembler.h"
 #include "container_map.h"
+#include "event_state.h"
 #include "process_table.h"
 
 struct state_file_check {
@@ -28,10 +35,13 @@ struct state_file_check {
 };
 
 /* 0, or -1 with the reason in err. pt (may be NULL): the process table,
- * saved along. */
+ * saved along; in_flight (may be NULL): its events in flight are saved,
+ * their count in *nevents. */
 int state_file_save(const struct container_map *m,
-		    const struct process_table *pt, const char *path,
-		    bool live, double now, char *err, size_t errlen);
+		    const struct process_table *pt,
+		    const struct assembler *in_flight, const char *path,
+		    bool live, double now, unsigned long *nevents,
+		    char *err, size_t errlen);
 
 enum state_load {
 	STATE_LOADED,
@@ -43,9 +53,12 @@ enum state_load {
 
 /* Restores into m and pt (may be NULL), which must be empty; on
  * STATE_IGNORED they may hold part of the file and must be discarded; on
- * STATE_PARTIAL they hold every entry that could be read. */
+ * STATE_PARTIAL they hold every entry that could be read. events (may be
+ * NULL: event lines are passed over) receives the events in flight, also
+ * when the map is ignored as stale; events->skipped counts the bad ones. */
 enum state_load state_file_load(struct container_map *m,
-				struct process_table *pt, const char *path,
+				struct process_table *pt,
+				struct saved_events *events, const char *path,
 				const struct state_file_check *check,
 				char *err, size_t errlen);
 

@@ -31,6 +31,10 @@ void stats_to_json(struct buffer *b)
 		{ "oversized", stats.oversized },
 		{ "nodes_refused", stats.nodes_refused },
 		{ "contids_truncated", stats.contids_truncated },
+		{ "events_saved", stats.events_saved },
+		{ "events_restored", stats.events_restored },
+		{ "restored_incomplete", stats.restored_incomplete },
+		{ "state_events_skipped", stats.state_events_skipped },
 	};
 	size_t i;
 

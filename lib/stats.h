@@ -24,6 +24,12 @@ struct stats {
 	uint64_t netns_evicted;
 	uint64_t container_records_unreadable;
 	uint64_t processes_evicted;   /* process table at max_processes */
+	/* events in flight across a plugin restart (event_state.h) */
+	uint64_t events_saved;        /* kept in the state file at exit */
+	uint64_t events_restored;     /* read back from it at start */
+	uint64_t restored_incomplete; /* of those, completed by the timeout:
+				       * their other records never came */
+	uint64_t state_events_skipped;/* state file entries not restored */
 	uint64_t dropped;       /* records that could not be kept (no memory,
 				 * an event over 4 GiB), events a sink could
 				 * not take (spool full, syslog size cut,

@@ -12,7 +12,8 @@
 #include "log.h"
 #include "stats.h"
 
-enum { CHUNKS_PER_WAKEUP = 8, CHUNKS_BEFORE_AGING = 256 };
+enum { CHUNKS_PER_WAKEUP = 8, CHUNKS_BEFORE_AGING = 256,
+       CHUNKS_AT_STOP = 1024 };
 
 struct live {
 	struct pipeline *p;
@@ -90,10 +91,18 @@ static void on_aging(struct ev_loop *loop, ev_timer *w, int revents)
 	pipeline_flush_output(l->p);
 }
 
+/*
+ * What was sent before the signal is read first (a bounded amount, should
+ * the sender go on): an event is then completed by this process or kept
+ * whole for the next one, never cut where the pipe happened to be.
+ */
 static void on_stop(struct ev_loop *loop, ev_signal *w, int revents)
 {
-	log_msg(LOG_INFO, "signal %d: writing events in flight and exiting",
-		w->signum);
+	struct live *l = w->data;
+
+	log_msg(LOG_INFO, "signal %d: exiting", w->signum);
+	if (!l->stopping)
+		read_available(l, loop, CHUNKS_AT_STOP);
 	ev_break(loop, EVBREAK_ALL);
 }
 
@@ -159,6 +168,8 @@ int live_loop_run(struct pipeline *p, int fd, reload_fn reload, void *ctx)
 	ev_signal_init(&l.sighup, on_reload, SIGHUP);
 	ev_signal_init(&l.sigusr1, on_report, SIGUSR1);
 	l.sighup.data = &l;
+	l.sigterm.data = &l;
+	l.sigint.data = &l;
 	ev_signal_start(loop, &l.sigterm);
 	ev_signal_start(loop, &l.sigint);
 	ev_signal_start(loop, &l.sighup);

@@ -1,8 +1,10 @@
 /* live_loop.h - plugin mode: an auditd plugin stream on stdin, libev loop.
  *
  * stdin is read without blocking; a timer ages events by the wall clock and
- * saves the container map now and then; SIGTERM (and SIGINT) and end of
- * input write out everything in flight and the map, and end the loop; SIGHUP
+ * saves the container map now and then; SIGTERM (and SIGINT) reads what is
+ * waiting in the input, then, like end of input, ends the loop:
+ * pipeline_finish then keeps the events in flight for the next process, or
+ * writes them (pipeline.h), and saves the map; SIGHUP
  * saves the map, then re-reads the configuration without losing events in
  * flight; SIGUSR1 writes the counters to syslog. */
 #ifndef AUENRICH_LIVE_LOOP_H

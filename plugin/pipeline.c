@@ -1,15 +1,22 @@
 /* pipeline.c - wires the lib/ stages together. */
 #include "pipeline.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
 #include <syslog.h>
+#include <time.h>
 
 #include "annotate_container.h"
 #include "contid.h"
 #include "assembler.h"
 #include "event_audit.h"
 #include "event_json.h"
+#include "event_state.h"
 #include "log.h"
 #include "output.h"
 #include "process_context.h"
@@ -20,6 +27,7 @@
 enum {
 	OUTPUT_FLUSH_AT = 256 * 1024,
 	AUDITD_MAX_LINE = 8970,
+	STATE_LOCK_WAIT_MS = 10000,
 	/* CONTAINER_ID's number in patch versions v9-v11, for a record that
 	 * came by name when the configuration does not pin the version */
 	CONTAINER_ID_LATEST = 1336,
@@ -35,7 +43,20 @@ struct pipeline {
 	struct time_change time_change;
 	struct containers *containers;
 	struct process_context *processes;
+	/* events in flight across a restart (event_state.h) */
+	unsigned restored_pending;  /* restored events not written yet */
+	bool restoring;             /* their records are being pushed */
+	bool resave_state;          /* all written: the file still has them */
+	int state_lock;             /* held while this process owns the file */
 };
+
+/* The events in flight outlive the process (kept in the state file at
+ * exit, completed by the next) as a live plugin with a state file; a
+ * replay, or --no-live, writes them at the end of input as ever. */
+static bool keeps_in_flight(const struct pipeline *p)
+{
+	return p->live_input && p->cfg.live && p->cfg.state_file;
+}
 
 /* The members later stages add to an event's JSON object. */
 static void annotate_event(void *ctx, struct buffer *b, const struct event *e)
@@ -92,6 +113,13 @@ static void write_event(void *ctx, struct event *e)
 	struct audit_container_note note;
 	size_t start = p->out.len;
 
+	if (e->restored && !p->restoring && p->restored_pending) {
+		if (e->closed_by == CLOSE_TIMEOUT)
+			stats.restored_incomplete++;
+		/* once none is left, the file must stop offering them */
+		if (--p->restored_pending == 0)
+			p->resave_state = true;
+	}
 	containers_observe(p->containers, e);
 	if (p->cfg.format == FORMAT_JSON)
 		process_context_observe(p->processes, e);
@@ -109,6 +137,14 @@ static void write_event(void *ctx, struct event *e)
 	stats.events++;
 	if (p->out.len >= OUTPUT_FLUSH_AT)
 		pipeline_flush_output(p);
+}
+
+static double wall_clock(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 static void assembler_config_from(const struct config *cfg, bool live,
@@ -132,6 +168,7 @@ static void container_options_from(const struct config *cfg,
 	co->state_file = cfg->state_file;
 	co->state_interval = cfg->state_interval;
 	co->state_max_age = cfg->state_max_age;
+	co->saved_events = NULL;
 }
 
 /* /proc is read in plugin mode only: a replayed log may come from
@@ -146,6 +183,63 @@ static void process_options_from(const struct config *cfg, bool live_input,
 	po->execve_env = cfg->execve_env;
 }
 
+/*
+ * The state file has one owner at a time: a new plugin waits for the one
+ * it replaces to save its events in flight (auditd 3.0 and 4.0 restart a
+ * plugin whose program changed without waiting for it to end). The lock
+ * is STATE_FILE.lock, held until exit; after 10 s the new one goes on
+ * without it (logged).
+ */
+static int lock_state_file(const char *state_file)
+{
+	size_t n = strlen(state_file);
+	char *path = malloc(n + 6);
+	int fd, waited;
+
+	if (!path)
+		return -1;
+	memcpy(path, state_file, n);
+	memcpy(path + n, ".lock", 6);
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		log_msg(LOG_WARNING, "%s: %s", path, strerror(errno));
+		free(path);
+		return -1;
+	}
+	for (waited = 0; flock(fd, LOCK_EX | LOCK_NB); waited += 10) {
+		if (errno != EWOULDBLOCK || waited >= STATE_LOCK_WAIT_MS) {
+			log_msg(LOG_WARNING, "%s: still locked by another "
+				"process after %d s: going on without it",
+				path, STATE_LOCK_WAIT_MS / 1000);
+			break;
+		}
+		usleep(10000);
+	}
+	free(path);
+	return fd;
+}
+
+/* The events an earlier process kept in flight, before any input. */
+static void restore_in_flight(struct pipeline *p, struct saved_events *se)
+{
+	unsigned long skipped = se->skipped;
+	size_t n;
+
+	p->restoring = true;
+	n = saved_events_restore(se, p->asm_, wall_clock());
+	p->restoring = false;
+	p->restored_pending = assembler_in_flight(p->asm_);
+	stats.events_restored += n;
+	stats.state_events_skipped += se->skipped;
+	if (se->skipped > skipped)
+		log_msg(LOG_WARNING, "%s: %lu lines of events in flight do "
+			"not frame as records: skipped", p->cfg.state_file,
+			se->skipped - skipped);
+	if (n)
+		log_msg(LOG_INFO, "%zu events in flight restored from %s",
+			n, p->cfg.state_file);
+}
+
 struct pipeline *pipeline_new(const struct config *cfg, bool live_input,
 			      char *err, size_t errlen)
 {
@@ -153,6 +247,7 @@ struct pipeline *pipeline_new(const struct config *cfg, bool live_input,
 	struct assembler_config ac;
 	struct container_options co;
 	struct process_options po;
+	struct saved_events se;
 
 	if (!p || config_copy(&p->cfg, cfg)) {
 		snprintf(err, errlen, "out of memory");
@@ -160,8 +255,12 @@ struct pipeline *pipeline_new(const struct config *cfg, bool live_input,
 		return NULL;
 	}
 	p->live_input = live_input;
+	p->state_lock = keeps_in_flight(p) ?
+			lock_state_file(cfg->state_file) : -1;
 	p->output = output_new(cfg, live_input, NULL, err, errlen);
 	if (!p->output) {
+		if (p->state_lock >= 0)
+			close(p->state_lock);
 		config_free(&p->cfg);
 		free(p);
 		return NULL;
@@ -171,14 +270,20 @@ struct pipeline *pipeline_new(const struct config *cfg, bool live_input,
 	process_options_from(cfg, live_input, &po);
 	p->processes = process_context_new(&po);
 	container_options_from(cfg, p->processes, &co);
+	saved_events_init(&se, cfg->max_events);
+	if (keeps_in_flight(p))
+		co.saved_events = &se;
 	p->containers = p->processes ? containers_new(&co) : NULL;
 	p->asm_ = p->containers && p->processes ?
 		  assembler_new(&ac, write_event, p) : NULL;
 	if (!p->asm_) {
+		saved_events_free(&se);
 		snprintf(err, errlen, "out of memory");
 		process_context_free(p->processes);
 		containers_free(p->containers);
 		output_free(p->output);
+		if (p->state_lock >= 0)
+			close(p->state_lock);
 		config_free(&p->cfg);
 		free(p);
 		return NULL;
@@ -189,6 +294,8 @@ struct pipeline *pipeline_new(const struct config *cfg, bool live_input,
 	event_json_init(&p->json);
 	time_change_init(&p->time_change, cfg->kernel_hz);
 	buffer_init(&p->out);
+	restore_in_flight(p, &se);
+	saved_events_free(&se);
 	return p;
 }
 
@@ -287,17 +394,47 @@ void pipeline_flush_output(struct pipeline *p)
 	if (p->out.len)
 		output_write(p->output, &p->out);
 	output_flush(p->output);
+	if (p->resave_state) {
+		p->resave_state = false;
+		containers_save(p->containers);
+	}
+}
+
+/* Saves the events in flight with the map instead of writing them in
+ * part; true when they are saved (and dropped here). */
+static bool save_in_flight(struct pipeline *p)
+{
+	unsigned long n = 0;
+
+	if (!keeps_in_flight(p) || !assembler_in_flight(p->asm_))
+		return false;
+	/* one that cannot be a state file line is written as it is */
+	assembler_flush_larger(p->asm_, EVENT_STATE_MAX_TEXT);
+	pipeline_flush_output(p);
+	if (containers_save_in_flight(p->containers, p->asm_, &n)) {
+		log_msg(LOG_ERR, "%u events in flight written in part: they "
+			"could not be saved", assembler_in_flight(p->asm_));
+		return false;
+	}
+	stats.events_saved += n;
+	log_msg(LOG_INFO, "%lu events in flight kept in %s for the next start",
+		n, p->cfg.state_file);
+	assembler_discard(p->asm_);
+	return true;
 }
 
 void pipeline_finish(struct pipeline *p)
 {
-	assembler_flush(p->asm_);
+	bool saved = save_in_flight(p);
+
+	if (!saved)
+		assembler_flush(p->asm_);
 	pipeline_flush_output(p);
 	if (p->output)
 		output_finish(p->output);
 	/* The state file is the plugin's: a replay reads it but must not
 	 * overwrite what the running plugin keeps there. */
-	if (p->live_input)
+	if (p->live_input && !saved)
 		containers_save(p->containers);
 	containers_report(p->containers);
 	process_context_report(p->processes);
@@ -314,6 +451,8 @@ void pipeline_free(struct pipeline *p)
 	process_context_free(p->processes);
 	buffer_free(&p->out);
 	output_free(p->output);
+	if (p->state_lock >= 0)
+		close(p->state_lock);
 	config_free(&p->cfg);
 	free(p);
 }

@@ -22,7 +22,10 @@ void pipeline_tick(struct pipeline *p, double wall);
 void pipeline_save_state(struct pipeline *p);
 /* Writes out what the writers have buffered. */
 void pipeline_flush_output(struct pipeline *p);
-/* End of input: completes every event in flight and writes it out. */
+/* End of input: completes every event in flight and writes it out; as a
+ * live plugin with a state file, keeps them in it instead (each written
+ * once, whole, by the next process, which reads them back at start), and
+ * writes them only when they cannot be saved. */
 void pipeline_finish(struct pipeline *p);
 void pipeline_free(struct pipeline *p);
 

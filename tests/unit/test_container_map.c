@@ -465,9 +465,9 @@ static void test_state_file(void)
 	snprintf(path, sizeof(path), "%s/state", dir);
 	snprintf(bad, sizeof(bad), "%s/bad", dir);
 	chk.now = 5000;
-	CHECK(state_file_save(map, NULL, path, false, 5000, err, sizeof(err)) == 0);
+	CHECK(state_file_save(map, NULL, NULL, path, false, 5000, NULL, err, sizeof(err)) == 0);
 	back = container_map_new(&mc);
-	CHECK(state_file_load(back, NULL, path, &chk, err, sizeof(err)) ==
+	CHECK(state_file_load(back, NULL, NULL, path, &chk, err, sizeof(err)) ==
 	      STATE_LOADED);
 	CHECK(container_map_task(back, span_make("", 0), 2002, &ti) &&
 	      ti.contid == 123452 && ti.ppid == 0 && ti.first_ms == 1002000);
@@ -488,7 +488,7 @@ static void test_state_file(void)
 	/* stale */
 	chk.now = 5000 + 3601;
 	back = container_map_new(&mc);
-	CHECK(state_file_load(back, NULL, path, &chk, err, sizeof(err)) ==
+	CHECK(state_file_load(back, NULL, NULL, path, &chk, err, sizeof(err)) ==
 	      STATE_IGNORED);
 	CHECK(strstr(err, "stale") != NULL);
 	container_map_free(back);
@@ -501,7 +501,8 @@ static void test_state_file(void)
 	      "\"first_ms\":1,\"last_ms\":2}\n", f);
 	fclose(f);
 	back = container_map_new(&mc);
-	CHECK(state_file_load(back, NULL, bad, &chk, err, sizeof(err)) ==
+	CHECK(state_file_load(back, NULL, NULL, bad, &chk, err,
+			      sizeof(err)) ==
 	      STATE_PARTIAL);
 	CHECK(strstr(err, "no end line") != NULL);
 	/* what was read before the cut is kept */
@@ -517,7 +518,8 @@ static void test_state_file(void)
 	      f);
 	fclose(f);
 	back = container_map_new(&mc);
-	CHECK(state_file_load(back, NULL, bad, &chk, err, sizeof(err)) ==
+	CHECK(state_file_load(back, NULL, NULL, bad, &chk, err,
+			      sizeof(err)) ==
 	      STATE_PARTIAL);
 	CHECK(strstr(err, "1 entries skipped (first: line 2: task of an "
 		      "unknown container)") != NULL);
@@ -539,7 +541,8 @@ static void test_state_file(void)
 	      f);
 	fclose(f);
 	back = container_map_new(&mc);
-	CHECK(state_file_load(back, NULL, bad, &chk, err, sizeof(err)) ==
+	CHECK(state_file_load(back, NULL, NULL, bad, &chk, err,
+			      sizeof(err)) ==
 	      STATE_PARTIAL);
 	CHECK(strstr(err, "3 entries skipped (first: line 3: not JSON") != NULL);
 	CHECK(container_map_container(back, span_make("", 0), 9, &ci));
@@ -551,14 +554,14 @@ static void test_state_file(void)
 	fputs("\x01\x02 not json\n", f);
 	fclose(f);
 	back = container_map_new(&mc);
-	CHECK(state_file_load(back, NULL, bad, &chk, err, sizeof(err)) ==
+	CHECK(state_file_load(back, NULL, NULL, bad, &chk, err, sizeof(err)) ==
 	      STATE_IGNORED);
 	CHECK(strstr(err, ":1: not JSON") != NULL);
 	container_map_free(back);
 
 	back = container_map_new(&mc);
 	snprintf(bad, sizeof(bad), "%s/none", dir);
-	CHECK(state_file_load(back, NULL, bad, &chk, err, sizeof(err)) ==
+	CHECK(state_file_load(back, NULL, NULL, bad, &chk, err, sizeof(err)) ==
 	      STATE_ABSENT);
 	container_map_free(back);
 	unlink(path);
@@ -647,7 +650,8 @@ static void test_state_node_with_nul(void)
 	CHECK(state_file_save(map, NULL, path, false, 5000, err,
 			      sizeof(err)) == 0);
 	back = container_map_new(&mc);
-	CHECK(state_file_load(back, NULL, path, &chk, err, sizeof(err)) ==
+	CHECK(state_file_load(back, NULL, NULL, path, &chk, err,
+			      sizeof(err)) ==
 	      STATE_LOADED);
 	CHECK(container_map_container(back, span_make("a\0b", 3), 7, &got));
 	CHECK(container_map_container(back, span_make("plain", 5), 8, &got));
