@@ -7,6 +7,7 @@
 #include <signal.h>
 #include <string.h>
 #include <syslog.h>
+#include <unistd.h>
 
 #include "line_reader.h"
 #include "log.h"
@@ -94,15 +95,28 @@ static void on_aging(struct ev_loop *loop, ev_timer *w, int revents)
 /*
  * What was sent before the signal is read first (a bounded amount, should
  * the sender go on): an event is then completed by this process or kept
- * whole for the next one, never cut where the pipe happened to be.
+ * whole for the next one, never cut where the pipe happened to be. Then
+ * the input is closed at once (/dev/null takes its place): auditd's next
+ * write fails, and auditd restarts the plugin and sends that record to the
+ * new process, instead of filling a pipe nobody reads while this one
+ * saves its state. Only what auditd writes between the last read and the
+ * close is lost, a window of microseconds; auditd's own stops close the
+ * input first and lose nothing.
  */
 static void on_stop(struct ev_loop *loop, ev_signal *w, int revents)
 {
 	struct live *l = w->data;
+	int nul;
 
 	log_msg(LOG_INFO, "signal %d: exiting", w->signum);
-	if (!l->stopping)
-		read_available(l, loop, CHUNKS_AT_STOP);
+	if (!l->stopping && read_available(l, loop, CHUNKS_AT_STOP)) {
+		ev_io_stop(loop, &l->input);
+		nul = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		if (nul >= 0 && dup2(nul, l->input.fd) >= 0)
+			l->stopping = true;
+		if (nul >= 0 && nul != l->input.fd)
+			close(nul);
+	}
 	ev_break(loop, EVBREAK_ALL);
 }
 
