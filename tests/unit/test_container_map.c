@@ -465,9 +465,11 @@ static void test_state_file(void)
 	snprintf(path, sizeof(path), "%s/state", dir);
 	snprintf(bad, sizeof(bad), "%s/bad", dir);
 	chk.now = 5000;
-	CHECK(state_file_save(map, NULL, NULL, path, false, 5000, NULL, err, sizeof(err)) == 0);
+	CHECK(state_file_save(map, NULL, NULL, path, false, 5000, NULL, err,
+			      sizeof(err)) == 0);
 	back = container_map_new(&mc);
-	CHECK(state_file_load(back, NULL, NULL, path, &chk, err, sizeof(err)) ==
+	CHECK(state_file_load(back, NULL, NULL, path, &chk, err,
+			      sizeof(err)) ==
 	      STATE_LOADED);
 	CHECK(container_map_task(back, span_make("", 0), 2002, &ti) &&
 	      ti.contid == 123452 && ti.ppid == 0 && ti.first_ms == 1002000);
@@ -488,7 +490,8 @@ static void test_state_file(void)
 	/* stale */
 	chk.now = 5000 + 3601;
 	back = container_map_new(&mc);
-	CHECK(state_file_load(back, NULL, NULL, path, &chk, err, sizeof(err)) ==
+	CHECK(state_file_load(back, NULL, NULL, path, &chk, err,
+			      sizeof(err)) ==
 	      STATE_IGNORED);
 	CHECK(strstr(err, "stale") != NULL);
 	container_map_free(back);
@@ -554,14 +557,16 @@ static void test_state_file(void)
 	fputs("\x01\x02 not json\n", f);
 	fclose(f);
 	back = container_map_new(&mc);
-	CHECK(state_file_load(back, NULL, NULL, bad, &chk, err, sizeof(err)) ==
+	CHECK(state_file_load(back, NULL, NULL, bad, &chk, err,
+			      sizeof(err)) ==
 	      STATE_IGNORED);
 	CHECK(strstr(err, ":1: not JSON") != NULL);
 	container_map_free(back);
 
 	back = container_map_new(&mc);
 	snprintf(bad, sizeof(bad), "%s/none", dir);
-	CHECK(state_file_load(back, NULL, NULL, bad, &chk, err, sizeof(err)) ==
+	CHECK(state_file_load(back, NULL, NULL, bad, &chk, err,
+			      sizeof(err)) ==
 	      STATE_ABSENT);
 	container_map_free(back);
 	unlink(path);
@@ -647,7 +652,7 @@ static void test_state_node_with_nul(void)
 	CHECK(container_map_restore_container(map, &ci));
 	CHECK(mkdtemp(dir) != NULL);
 	snprintf(path, sizeof(path), "%s/state", dir);
-	CHECK(state_file_save(map, NULL, path, false, 5000, err,
+	CHECK(state_file_save(map, NULL, NULL, path, false, 5000, NULL, err,
 			      sizeof(err)) == 0);
 	back = container_map_new(&mc);
 	CHECK(state_file_load(back, NULL, NULL, path, &chk, err,

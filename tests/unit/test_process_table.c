@@ -335,9 +335,11 @@ static void test_state_file(void)
 		run.last_ms = 1500;
 		CHECK(process_table_add(t, &run));
 	}
-	CHECK(state_file_save(m, t, NULL, path, false, 5000, NULL, err, sizeof(err)) == 0);
+	CHECK(state_file_save(m, t, NULL, path, false, 5000, NULL, err,
+			      sizeof(err)) == 0);
 	m2 = container_map_new(&mc);
-	CHECK(state_file_load(m2, u, NULL, path, &chk, err, sizeof(err)) ==
+	CHECK(state_file_load(m2, u, NULL, path, &chk, err,
+			      sizeof(err)) ==
 	      STATE_LOADED);
 	CHECK(process_table_find(u, S(""), 101, &i));
 	CHECK(i.dead && i.dead_ms == 1400 && i.image.exec.serial == 8);
@@ -352,7 +354,8 @@ static void test_state_file(void)
 	/* a reader without a table still takes the file */
 	container_map_free(m2);
 	m2 = container_map_new(&mc);
-	CHECK(state_file_load(m2, NULL, NULL, path, &chk, err, sizeof(err)) ==
+	CHECK(state_file_load(m2, NULL, NULL, path, &chk, err,
+			      sizeof(err)) ==
 	      STATE_LOADED);
 	/* a process line with a bad pid: ignored as a whole */
 	f = fopen(path, "w");
@@ -364,7 +367,8 @@ static void test_state_file(void)
 	fclose(f);
 	container_map_free(m2);
 	m2 = container_map_new(&mc);
-	CHECK(state_file_load(m2, u, NULL, path, &chk, err, sizeof(err)) ==
+	CHECK(state_file_load(m2, u, NULL, path, &chk, err,
+			      sizeof(err)) ==
 	      STATE_IGNORED);
 	CHECK(strstr(err, "process") != NULL);
 	/* the end line counts the process lines */
@@ -373,7 +377,8 @@ static void test_state_file(void)
 	fputs("{\"kind\":\"end\",\"containers\":0,\"tasks\":0,"
 	      "\"netns\":0,\"processes\":1}\n", f);
 	fclose(f);
-	CHECK(state_file_load(m2, u, NULL, path, &chk, err, sizeof(err)) ==
+	CHECK(state_file_load(m2, u, NULL, path, &chk, err,
+			      sizeof(err)) ==
 	      STATE_IGNORED);
 	unlink(path);
 	container_map_free(m);
