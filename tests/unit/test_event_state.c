@@ -22,7 +22,7 @@ struct seen {
 static void sink(void *ctx, struct event *e)
 {
 	struct seen *s = ctx;
-	static const char reason[] = "ENTXF";
+	static const char reason[] = "ENTXFS";
 
 	s->len += (size_t)snprintf(s->log + s->len, sizeof(s->log) - s->len,
 				   "%llu:%u:%c:%c;",
@@ -33,7 +33,9 @@ static void sink(void *ctx, struct event *e)
 
 static struct assembler *make(struct seen *s, unsigned max)
 {
-	struct assembler_config cfg = { 2, max, true };
+	struct assembler_config cfg = {
+		.timeout_sec = 2, .max_events = max, .live = true
+	};
 
 	memset(s, 0, sizeof(*s));
 	return assembler_new(&cfg, sink, s);
@@ -176,7 +178,7 @@ static void test_hostile(void)
 
 	/* cut in the middle of the second event: the first is kept */
 	put_file(HEAD EV("7") "{\"kind\":\"event\",\"wall\":1990.5,\"te");
-	CHECK(load(&se, 100, err) == STATE_IGNORED);
+	CHECK(load(&se, 100, err) == STATE_PARTIAL);
 	CHECK(se.n == 1 && se.skipped == 1);
 	CHECK(strstr(se.why, "not JSON") != NULL);
 	saved_events_free(&se);
@@ -250,9 +252,10 @@ static void test_hostile(void)
 	CHECK(se.n == 0);
 	saved_events_free(&se);
 
-	/* an end line whose count disagrees: the map goes, the event stays */
+	/* an end line whose count disagrees: the map is partial, the event
+	 * stays */
 	put_file(HEAD EV("5") END("4"));
-	CHECK(load(&se, 100, err) == STATE_IGNORED);
+	CHECK(load(&se, 100, err) == STATE_PARTIAL);
 	CHECK(strstr(err, "end line does not match") != NULL);
 	CHECK(se.n == 1);
 	saved_events_free(&se);
