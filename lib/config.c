@@ -23,6 +23,7 @@ enum key_kind {
 	KEY_FORMAT,
 	KEY_FRAMING,
 	KEY_CONTID_PATCH,
+	KEY_INTERPRET,
 };
 
 #define FIELD(f) offsetof(struct config, f)
@@ -37,6 +38,7 @@ static const struct config_key {
 	{ "output", KEY_DESTS, FIELD(output), 0, 0 },
 	{ "split_dir", KEY_STRING, FIELD(split_dir), 0, 0 },
 	{ "live", KEY_BOOL, FIELD(live), 0, 0 },
+	{ "interpret", KEY_INTERPRET, FIELD(interpret), 0, 0 },
 	{ "user", KEY_STRING, FIELD(user), 0, 0 },
 	{ "group", KEY_STRING, FIELD(group), 0, 0 },
 	{ "state_file", KEY_STRING, FIELD(state_file), 0, 0 },
@@ -85,6 +87,7 @@ void config_defaults(struct config *c)
 	c->format = FORMAT_JSON;
 	c->output = strdup("-");
 	c->live = true;
+	c->interpret = INTERPRET_AUDITD;
 	c->event_timeout = 2;
 	c->max_events = 4096;
 	c->max_event_size = 32ULL << 20;
@@ -286,6 +289,8 @@ static int set_value(struct config *c, const struct config_key *k,
 		return 0;
 	case KEY_CONTID_PATCH:
 		return contid_patch_from_text(v, slot) ? 0 : -1;
+	case KEY_INTERPRET:
+		return interpret_level_from_text(v, slot) ? 0 : -1;
 	}
 	return -1;
 }

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "interpret.h"
 #include "record_types.h"
 #include "sink.h"
 
@@ -15,6 +16,7 @@ struct config {
 	char *output;          /* destinations (see output.h) */
 	char *split_dir;       /* NULL: no per-container split */
 	bool live;             /* consult /proc and NSS */
+	enum interpret_level interpret;  /* records without auditd's tail */
 	unsigned event_timeout;/* seconds */
 	unsigned max_events;   /* events in flight */
 	unsigned long long max_event_size;  /* bytes of one event's text */

@@ -410,6 +410,21 @@ static void put_enriched(struct event_json *w, struct buffer *b,
 	}
 }
 
+/* The tail, or for a record without one what auditd's would have held. */
+static void put_tail(struct event_json *w, struct buffer *b,
+		     const struct record *r, struct object_state *first)
+{
+	struct record made;
+
+	if (r->enriched.len || !w->interp) {
+		put_enriched(w, b, r, first);
+		return;
+	}
+	made = *r;
+	if (interpret_tail(w->interp, r, &made.enriched))
+		put_enriched(w, b, &made, first);
+}
+
 static void argv_add(struct event_json *w, const char *p, size_t n)
 {
 	if (w->argv.len)
@@ -774,7 +789,7 @@ static void put_record_object(struct event_json *w, struct buffer *b,
 	w->argv.len = 0;
 	put_record_fields(w, b, r, &first, &st);
 	execve_flush(w, &st);
-	put_enriched(w, b, r, &first);
+	put_tail(w, b, r, &first);
 	/* laurel writes ARGV for every SYSCALL, empty without arguments */
 	if (w->argv.len || r->type == TYPE_SYSCALL) {
 		put_member_name(b, span_make("ARGV", 4), &first);
@@ -816,7 +831,7 @@ static void put_execve(struct event_json *w, struct buffer *b,
 		if (e->recs[i].type != TYPE_EXECVE)
 			continue;
 		event_record_view(e, i, &r);
-		put_enriched(w, b, &r, &first);
+		put_tail(w, b, &r, &first);
 	}
 	put_member_name(b, span_make("ARGV", 4), &first);
 	buffer_putc(b, '[');

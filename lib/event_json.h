@@ -9,6 +9,7 @@
 
 #include "assembler.h"
 #include "buffer.h"
+#include "interpret.h"
 
 struct object_state;
 
@@ -35,6 +36,7 @@ struct event_json {
 	/* the event under way, for json_annotator.record */
 	const struct json_annotator *ann;
 	const struct event *event;
+	struct interpreter *interp;  /* tails for records without; or NULL */
 };
 
 void event_json_init(struct event_json *w);

@@ -48,6 +48,7 @@ struct pipeline {
 	bool restoring;             /* their records are being pushed */
 	bool resave_state;          /* all written: the file still has them */
 	int state_lock;             /* held while this process owns the file */
+	struct interpreter *interp;
 };
 
 /* The events in flight outlive the process (kept in the state file at
@@ -240,6 +241,13 @@ static void restore_in_flight(struct pipeline *p, struct saved_events *se)
 			n, p->cfg.state_file);
 }
 
+static void interpret_options_from(const struct config *cfg,
+				   struct interpret_options *io)
+{
+	io->level = cfg->interpret;
+	io->live = cfg->live;
+}
+
 struct pipeline *pipeline_new(const struct config *cfg, bool live_input,
 			      char *err, size_t errlen)
 {
@@ -248,6 +256,7 @@ struct pipeline *pipeline_new(const struct config *cfg, bool live_input,
 	struct container_options co;
 	struct process_options po;
 	struct saved_events se;
+	struct interpret_options io;
 
 	if (!p || config_copy(&p->cfg, cfg)) {
 		snprintf(err, errlen, "out of memory");
@@ -274,11 +283,14 @@ struct pipeline *pipeline_new(const struct config *cfg, bool live_input,
 	if (keeps_in_flight(p))
 		co.saved_events = &se;
 	p->containers = p->processes ? containers_new(&co) : NULL;
-	p->asm_ = p->containers && p->processes ?
+	interpret_options_from(cfg, &io);
+	p->interp = interpreter_new(&io);
+	p->asm_ = p->containers && p->processes && p->interp ?
 		  assembler_new(&ac, write_event, p) : NULL;
 	if (!p->asm_) {
 		saved_events_free(&se);
 		snprintf(err, errlen, "out of memory");
+		interpreter_free(p->interp);
 		process_context_free(p->processes);
 		containers_free(p->containers);
 		output_free(p->output);
@@ -292,6 +304,7 @@ struct pipeline *pipeline_new(const struct config *cfg, bool live_input,
 		log_msg(LOG_INFO, "process table: %u processes running at start",
 			process_context_scan_proc(p->processes));
 	event_json_init(&p->json);
+	p->json.interp = p->interp;
 	time_change_init(&p->time_change, cfg->kernel_hz);
 	buffer_init(&p->out);
 	restore_in_flight(p, &se);
@@ -305,6 +318,7 @@ int pipeline_reconfigure(struct pipeline *p, const struct config *cfg,
 	struct assembler_config ac;
 	struct container_options co;
 	struct process_options po;
+	struct interpret_options io;
 	struct output *out;
 	struct config n;
 
@@ -329,6 +343,8 @@ int pipeline_reconfigure(struct pipeline *p, const struct config *cfg,
 	record_types_set_contid_patch(p->cfg.contid_patch);
 	container_options_from(&p->cfg, p->processes, &co);
 	containers_configure(p->containers, &co);
+	interpret_options_from(&p->cfg, &io);
+	interpreter_configure(p->interp, &io);
 	process_options_from(&p->cfg, p->live_input, &po);
 	if (process_context_configure(p->processes, &po))
 		log_msg(LOG_ERR, "out of memory: execve_env unchanged");
@@ -446,6 +462,7 @@ void pipeline_free(struct pipeline *p)
 		return;
 	assembler_free(p->asm_);
 	event_json_free(&p->json);
+	interpreter_free(p->interp);
 	time_change_free(&p->time_change);
 	containers_free(p->containers);
 	process_context_free(p->processes);

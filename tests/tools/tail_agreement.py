@@ -1,0 +1,140 @@
+#!/usr/bin/env python3
+"""tail_agreement.py - compares the tail members of two auenrich JSON outputs.
+
+  tail_agreement.py [--min PCT] [--allow-withheld MEMBER,...]
+                    [--names-absent] [--foreign NODE] [--allow-extra]
+                    ORACLE.json OURS.json
+
+ORACLE.json is auenrich's output for records that carry auditd's tail (after
+0x1D); OURS.json its output for the same records with the tails cut, so that
+auenrich had to compute them. The members compared are the upper-case ones a
+tail adds to a record object (ARCH, SYSCALL, AUID, SADDR, ...; not ARGV).
+Each oracle member is: agreed (same name, same value, same record), withheld
+(absent from ours) or contradicted (ours has that member with another value);
+a member only ours has is extra.
+
+Prints the counts, the agreement per member name, and up to 10 examples of
+each disagreement. Exit 1 when agreement < --min (default 100) percent, when
+anything is contradicted or extra, or (without --allow-withheld) when
+a member not listed in --allow-withheld (ALL: any) is withheld.
+--names-absent: user and group names (uid/gid members whose value is neither
+"unset" nor "root") must not appear in OURS at all; --foreign NODE: nor in
+the records of NODE. Such names are then not counted in the agreement.
+--allow-extra: members only ours has do not fail (records the oracle could
+not parse, such as a timestamp of 0, get none from it)."""
+import collections, json, sys
+
+ID_MEMBERS = {"AUID", "UID", "EUID", "SUID", "FSUID", "OUID", "OAUID",
+              "OLD-AUID", "IUID", "ID", "INODE_UID", "SAUID", "OBJ_UID",
+              "OBJ_GID", "GID", "EGID", "SGID", "FSGID", "OGID", "IGID",
+              "INODE_GID", "NEW_GID"}
+SKIP = {"ID", "NODE", "TIME", "CONTAINER", "TIME_CHANGE"}
+
+
+def is_tail_member(name):
+    return name != "ARGV" and name == name.upper() and \
+        any(c.isalpha() for c in name)
+
+
+def base(name):
+    """AUID_2 (a repeated name) counts as AUID."""
+    head, _, tail = name.rpartition("_")
+    return head if head and tail.isdigit() and head in ID_MEMBERS else name
+
+
+def records(path):
+    """(event id, record key, index) -> {member: json value}."""
+    out = {}
+    with open(path, "rb") as f:
+        for line in f:
+            e = json.loads(line)
+            for k, v in e.items():
+                if k in SKIP:
+                    continue
+                if k == "DUPLICATE_RECORDS":
+                    objs = [("DUP:" + str(d["TYPE"]), d["RECORD"]) for d in v]
+                else:
+                    objs = [(k, o) for o in (v if isinstance(v, list) else [v])]
+                for i, (key, o) in enumerate(objs):
+                    out[(e["ID"], e.get("NODE"), key, i)] = {
+                        m: json.dumps(mv, sort_keys=True)
+                        for m, mv in o.items() if is_tail_member(m)}
+    return out
+
+
+def is_name(member, value):
+    return base(member) in ID_MEMBERS and value not in ('"unset"', '"root"')
+
+
+def main(argv):
+    min_pct, allow_withheld, names_absent, files = 100.0, set(), False, []
+    foreign, allow_extra = set(), False
+    it = iter(argv)
+    for a in it:
+        if a == "--min":
+            min_pct = float(next(it))
+        elif a == "--allow-withheld":
+            allow_withheld = set(next(it).split(","))
+        elif a == "--allow-extra":
+            allow_extra = True
+        elif a == "--foreign":
+            foreign.add(next(it))
+        elif a == "--names-absent":
+            names_absent = True
+        else:
+            files.append(a)
+    oracle, ours = records(files[0]), records(files[1])
+    counts = collections.Counter()
+    per = collections.defaultdict(collections.Counter)
+    examples = collections.defaultdict(list)
+    for key, members in oracle.items():
+        mine = ours.get(key, {})
+        for m, v in members.items():
+            if (names_absent or key[1] in foreign) and is_name(m, v):
+                counts["names_expected_absent"] += 1
+                if m in mine:
+                    counts["names_present"] += 1
+                    examples["name present"].append((key, m, mine[m]))
+                continue
+            counts["members"] += 1
+            if m not in mine:
+                verdict = "withheld"
+            elif mine[m] == v:
+                verdict = "agreed"
+            else:
+                verdict = "contradicted"
+            counts[verdict] += 1
+            per[base(m)][verdict] += 1
+            if verdict == "withheld" and not ({"ALL", base(m)} &
+                                              allow_withheld):
+                counts["withheld_not_allowed"] += 1
+            if verdict != "agreed":
+                examples[verdict].append((key, m, v, mine.get(m)))
+        for m, v in mine.items():
+            if m not in members:
+                counts["extra"] += 1
+                examples["extra"].append((key, m, v))
+    total = counts["members"]
+    pct = 100.0 * counts["agreed"] / total if total else 100.0
+    print("members %d, agreed %d (%.3f%%), withheld %d, contradicted %d, "
+          "extra %d" % (total, counts["agreed"], pct, counts["withheld"],
+                        counts["contradicted"], counts["extra"]))
+    if names_absent or foreign:
+        print("user/group names left out as required: %d of %d" %
+              (counts["names_expected_absent"] - counts["names_present"],
+               counts["names_expected_absent"]))
+    for m in sorted(per):
+        c = per[m]
+        print("  %-10s agreed %d/%d" % (m, c["agreed"], sum(c.values())))
+    for kind, ex in examples.items():
+        print("%s (%d):" % (kind, len(ex)))
+        for x in ex[:10]:
+            print("   ", x)
+    bad = pct < min_pct or counts["contradicted"] or \
+        (counts["extra"] and not allow_extra) or \
+        counts["names_present"] or counts["withheld_not_allowed"]
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
