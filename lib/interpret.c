@@ -274,6 +274,16 @@ static void put_encoded(struct buffer *b, const char *text)
 	}
 }
 
+static void put_signed(struct buffer *b, long long v)
+{
+	if (v < 0) {
+		buffer_putc(b, '-');
+		buffer_put_u64(b, 0ULL - (unsigned long long)v);
+		return;
+	}
+	buffer_put_u64(b, (unsigned long long)v);
+}
+
 static void put_upper_name(struct buffer *b, struct span n)
 {
 	size_t i, len = n.len < 63 ? n.len : 63;
@@ -404,7 +414,7 @@ static bool put_syscall(struct buffer *b, const struct syscall_context *sc,
 	name = audit_syscall_to_name(nr, machine);
 	if (!name) {
 		buffer_puts(b, "unknown-syscall(");
-		buffer_put_i64(b, nr);
+		put_signed(b, nr);
 		buffer_putc(b, ')');
 		return true;
 	}
@@ -514,7 +524,7 @@ static void put_sockaddr_text(struct buffer *b, const unsigned char *sa,
 		break;
 	case 8:  /* AF_ATMPVC: sap_addr is 8-aligned, itf a short at 4 */
 		buffer_puts(b, " int=");
-		buffer_put_i64(b, (int16_t)get16(sa + 4));
+		put_signed(b, (int16_t)get16(sa + 4));
 		break;
 	case 9:  /* AF_X25 */
 		buffer_puts(b, " laddr=");
