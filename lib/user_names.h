@@ -9,8 +9,8 @@
 
 struct user_names;
 
-/* A cache of at most 2 * slots entries (one table for users, one for
- * groups); slots is rounded up to a power of two. NULL on out of memory. */
+/* A cache of at most slots users and slots groups (1 to 2^20), the least
+ * recently used name forgotten first. NULL on out of memory. */
 struct user_names *user_names_new(unsigned slots);
 void user_names_free(struct user_names *u);
 /* Forgets every name: the user database changed. */

@@ -193,6 +193,24 @@ static void test_cache_bounded(void)
 	user_names_flush(u);
 	user_names_uid(u, 0);
 	CHECK(user_names_lookups(u) == before + 2001);
+	/* 16 users fit; the least recently used one goes first */
+	user_names_flush(u);
+	before = user_names_lookups(u);
+	for (id = 200000; id < 200016; id++)
+		user_names_uid(u, id);
+	for (id = 200000; id < 200016; id++)
+		user_names_uid(u, id);
+	CHECK(user_names_lookups(u) == before + 16);
+	user_names_uid(u, 200000);             /* now the newest */
+	user_names_uid(u, 300000);             /* evicts 200001 */
+	CHECK(user_names_lookups(u) == before + 17);
+	user_names_uid(u, 200000);
+	CHECK(user_names_lookups(u) == before + 17);
+	user_names_uid(u, 200001);
+	CHECK(user_names_lookups(u) == before + 18);
+	/* a group and a user of the same id are two entries */
+	user_names_gid(u, 200000);
+	CHECK(user_names_lookups(u) == before + 19);
 	user_names_free(u);
 }
 
