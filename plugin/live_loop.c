@@ -106,7 +106,6 @@ static bool read_available(struct live *l, struct ev_loop *loop,
 static void on_input(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct live *l = w->data;
-
 	const struct timespec window = { 0, BATCH_WINDOW_NS };
 
 	read_available(l, loop, CHUNKS_PER_WAKEUP);
