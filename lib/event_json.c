@@ -410,19 +410,31 @@ static void put_enriched(struct event_json *w, struct buffer *b,
 	}
 }
 
-/* The tail, or for a record without one what auditd's would have held. */
+/* The tail, or for a record without one what auditd's would have held;
+ * then, with interpret = full, what ausearch -i shows for the rest. */
 static void put_tail(struct event_json *w, struct buffer *b,
 		     const struct record *r, struct object_state *first)
 {
+	const struct span *names, *values;
 	struct record made;
+	unsigned n, i;
 
-	if (r->enriched.len || !w->interp) {
+	if (!w->interp) {
 		put_enriched(w, b, r, first);
 		return;
 	}
-	made = *r;
-	if (interpret_tail(w->interp, r, &made.enriched))
-		put_enriched(w, b, &made, first);
+	if (r->enriched.len) {
+		put_enriched(w, b, r, first);
+	} else {
+		made = *r;
+		if (interpret_tail(w->interp, r, &made.enriched))
+			put_enriched(w, b, &made, first);
+	}
+	n = interpret_fields(w->interp, r, &names, &values);
+	for (i = 0; i < n; i++) {
+		put_member_name(b, names[i], first);
+		json_put_string(b, values[i].p, values[i].len);
+	}
 }
 
 static void argv_add(struct event_json *w, const char *p, size_t n)

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "buffer.h"
+#include "interpret_full.h"
 #include "user_names.h"
 
 enum {
@@ -38,6 +39,7 @@ struct pending {
 struct interpreter {
 	struct interpret_options opt;
 	struct user_names *names;
+	struct full_interp *full;    /* interpret = full */
 	struct buffer tail;
 	char host[HOST_NAME_TEXT];   /* gethostname() */
 	size_t host_len, short_len;  /* short: up to the first dot */
@@ -50,6 +52,8 @@ bool interpret_level_from_text(const char *text, enum interpret_level *out)
 		*out = INTERPRET_NO;
 	else if (strcmp(text, "auditd") == 0)
 		*out = INTERPRET_AUDITD;
+	else if (strcmp(text, "full") == 0)
+		*out = INTERPRET_FULL;
 	else
 		return false;
 	return true;
@@ -75,7 +79,10 @@ struct interpreter *interpreter_new(const struct interpret_options *o)
 	if (!in)
 		return NULL;
 	in->names = user_names_new(NAME_CACHE_SLOTS);
-	if (!in->names) {
+	in->full = full_interp_new();
+	if (!in->names || !in->full) {
+		user_names_free(in->names);
+		full_interp_free(in->full);
 		free(in);
 		return NULL;
 	}
@@ -98,6 +105,7 @@ void interpreter_free(struct interpreter *in)
 	if (!in)
 		return;
 	user_names_free(in->names);
+	full_interp_free(in->full);
 	buffer_free(&in->tail);
 	free(in);
 }
@@ -361,18 +369,6 @@ static bool put_arch(struct buffer *b, const struct syscall_context *sc,
 	return true;
 }
 
-static const char *socketcall_name(uint64_t op)
-{
-	static const char *const ops[] = {
-		NULL, "socket", "bind", "connect", "listen", "accept",
-		"getsockname", "getpeername", "socketpair", "send", "recv",
-		"sendto", "recvfrom", "shutdown", "setsockopt", "getsockopt",
-		"sendmsg", "recvmsg", "accept4", "recvmmsg", "sendmmsg",
-	};
-
-	return op < sizeof(ops) / sizeof(ops[0]) ? ops[op] : NULL;
-}
-
 static const char *ipc_call_name(uint64_t op)
 {
 	switch (op) {
@@ -421,7 +417,7 @@ static bool put_syscall(struct buffer *b, const struct syscall_context *sc,
 	buffer_puts(b, name);
 	if (sc->have_a0 && sc->a0 <= INT32_MAX) {
 		if (strcmp(name, "socketcall") == 0)
-			op = socketcall_name(sc->a0);
+			op = interpret_socketcall_name(sc->a0);
 		else if (strcmp(name, "ipc") == 0)
 			op = ipc_call_name(sc->a0);
 	}
@@ -431,21 +427,6 @@ static bool put_syscall(struct buffer *b, const struct syscall_context *sc,
 		buffer_putc(b, ')');
 	}
 	return true;
-}
-
-static const char *family_name(unsigned fam)
-{
-	static const char *const names[] = {
-		NULL, "local", "inet", "ax25", "ipx", "appletalk", "netrom",
-		"bridge", "atmpvc", "x25", "inet6", "rose", "decnet",
-		"netbeui", "security", "key", "netlink", "packet", "ash",
-		"econet", "atmsvc", "rds", "sna", "irda", "pppox", "wanpipe",
-		"llc", NULL, NULL, "can", "tipc", "bluetooth", "iucv", "rxrpc",
-		"isdn", "phonet", "ieee802154", "caif", "alg", "nfc", "vsock",
-		"kcm", "qipcrtr", "smc", "xdp",
-	};
-
-	return fam < sizeof(names) / sizeof(names[0]) ? names[fam] : NULL;
 }
 
 static uint16_t get16(const unsigned char *p)
@@ -483,7 +464,7 @@ static void put_sockaddr_text(struct buffer *b, const unsigned char *sa,
 {
 	char addr[INET6_ADDRSTRLEN + IF_NAMESIZE + 2];
 	unsigned fam = get16(sa);
-	const char *fname = family_name(fam);
+	const char *fname = interpret_family_name(fam);
 	size_t i;
 
 	if (!fname) {
@@ -698,4 +679,13 @@ bool interpret_tail(struct interpreter *in, const struct record *r,
 		user_names_flush(in->names);
 	*tail = span_make(b->data, b->len);
 	return b->len != 0;
+}
+
+unsigned interpret_fields(struct interpreter *in, const struct record *r,
+			  const struct span **names,
+			  const struct span **values)
+{
+	if (in->opt.level != INTERPRET_FULL)
+		return 0;
+	return full_interp_record(in->full, r, names, values);
 }

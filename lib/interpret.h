@@ -20,6 +20,7 @@
 enum interpret_level {
 	INTERPRET_NO,       /* records without a tail stay as they are */
 	INTERPRET_AUDITD,   /* what auditd's ENRICHED format would add */
+	INTERPRET_FULL,     /* and what ausearch -i shows (interpret_full.h) */
 };
 
 struct interpret_options {
@@ -27,7 +28,7 @@ struct interpret_options {
 	bool live;          /* may consult this machine's user database */
 };
 
-/* "no" or "auditd"; false for anything else. */
+/* "no", "auditd" or "full"; false for anything else. */
 bool interpret_level_from_text(const char *text, enum interpret_level *out);
 
 struct interpreter;
@@ -43,6 +44,13 @@ void interpreter_free(struct interpreter *in);
  * auditd would have added nothing, or interpretation is off. */
 bool interpret_tail(struct interpreter *in, const struct record *r,
 		    struct span *tail);
+
+/* For interpret = full, for any record (tail or not): the members
+ * interpret_full.h describes, how many, names[i] and values[i] valid until
+ * the next call; 0 at the other levels. */
+unsigned interpret_fields(struct interpreter *in, const struct record *r,
+			  const struct span **names,
+			  const struct span **values);
 
 /* Whether a record of this node is this machine's (for tests). */
 bool interpret_node_is_local(const struct interpreter *in, struct span node);
