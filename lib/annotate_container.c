@@ -10,6 +10,8 @@
 
 #include "cgroup_identity.h"
 #include "container_map.h"
+#include "container_metadata.h"
+#include "record_types.h"
 #include "json_escape.h"
 #include "log.h"
 #include "stats.h"
@@ -22,11 +24,14 @@ struct containers {
 	char *state_file;
 	struct container_map *map;
 	struct cgroup_identity *cgroups;
+	struct container_metadata *meta;
 	/* the event last observed and what it said */
 	const struct event *event;
 	uint64_t event_serial;
 	struct container_identity id;
 	struct cgroup_container cg;
+	uint32_t cg_from;                 /* cg is this parent's: pid gone */
+	const struct container_meta *cmeta;  /* name, image, pod of cg */
 	char idtext[CONTID_LIST_MAX][CONTID_TEXT_MAX];
 	/* saving */
 	uint64_t saved_generation;
@@ -44,12 +49,14 @@ static void map_config(const struct container_options *o,
 	mc->want_subject = o->live;
 }
 
-/* The saved state: the container map and the process table it carries. */
+/* The saved state: the container map, the process table it carries and
+ * the names of runtime containers. */
 static uint64_t state_generation(const struct containers *c)
 {
 	return container_map_generation(c->map) +
 	       (c->opt.processes ? process_table_generation(c->opt.processes)
-				 : 0);
+				 : 0) +
+	       (c->meta ? container_metadata_generation(c->meta) : 0);
 }
 
 static double wall_clock(void)
@@ -69,8 +76,9 @@ static void load_state(struct containers *c,
 	struct container_map_counters n;
 	char err[512];
 
-	switch (state_file_load(c->map, c->opt.processes, c->opt.saved_events,
-				c->state_file, &chk, err, sizeof(err))) {
+	switch (state_file_load_all(c->map, c->opt.processes, c->meta,
+				    c->opt.saved_events, c->state_file, &chk,
+				    err, sizeof(err))) {
 	case STATE_ABSENT:
 		break;
 	case STATE_PARTIAL:
@@ -126,7 +134,9 @@ struct containers *containers_new(const struct container_options *o)
 	if (!c->map || set_state_file(c, o->state_file))
 		goto fail;
 	c->opt.state_file = c->state_file;
-	if (o->live && !(c->cgroups = cgroup_identity_new(CGROUP_TTL_SEC)))
+	if (o->live && (!(c->cgroups = cgroup_identity_new(CGROUP_TTL_SEC)) ||
+			!(c->meta = container_metadata_new(NULL,
+							   o->max_containers))))
 		goto fail;
 	if (c->state_file)
 		load_state(c, &mc);
@@ -146,6 +156,7 @@ void containers_free(struct containers *c)
 		return;
 	container_map_free(c->map);
 	cgroup_identity_free(c->cgroups);
+	container_metadata_free(c->meta);
 	free(c->state_file);
 	free(c);
 }
@@ -159,6 +170,8 @@ void containers_configure(struct containers *c,
 	container_map_configure(c->map, &mc);
 	if (o->live && !c->cgroups)
 		c->cgroups = cgroup_identity_new(CGROUP_TTL_SEC);
+	if (o->live && !c->meta)
+		c->meta = container_metadata_new(NULL, o->max_containers);
 	if (set_state_file(c, o->state_file))
 		log_msg(LOG_ERR, "out of memory: state file unchanged");
 	c->opt = *o;
@@ -171,25 +184,82 @@ static bool is_observed(const struct containers *c, const struct event *e)
 	return c->event == e && c->event_serial == e->serial;
 }
 
-void containers_observe(struct containers *c, const struct event *e)
+/* The ppid= of the event's SYSCALL record, 0 when it has none. */
+static uint32_t event_ppid(const struct event *e)
+{
+	struct field_cursor fc;
+	struct field f;
+	struct record r;
+	uint32_t i;
+
+	for (i = 0; i < e->nrecs; i++) {
+		if (e->recs[i].type != TYPE_SYSCALL)
+			continue;
+		event_record_view(e, i, &r);
+		fields_begin(&fc, &r);
+		while (fields_next(&fc, &f)) {
+			uint64_t v = 0;
+			size_t k;
+			if (!span_eq(f.name, "ppid"))
+				continue;
+			for (k = 0; k < f.value.len && k < 10 &&
+			     f.value.p[k] >= '0' && f.value.p[k] <= '9'; k++)
+				v = v * 10 + (uint64_t)(f.value.p[k] - '0');
+			return k && k == f.value.len && v <= UINT32_MAX ?
+			       (uint32_t)v : 0;
+		}
+		return 0;
+	}
+	return 0;
+}
+
+/* The event's task by its cgroup; a task gone before it could be read is
+ * in its parent's container (the parent that created it, or its ppid). */
+static void observe_cgroup(struct containers *c, const struct event *e)
 {
 	struct container_identity *id = &c->id;
 	const struct cgroup_container *cg;
+	struct cgroup_how how;
+	uint32_t ppid;
+
+	cg = cgroup_identity_lookup(c->cgroups, id->pid, e->last_wall, &how);
+	c->cg_from = how.from_pid;
+	if (!cg && how.gone && (ppid = event_ppid(e)) != 0) {
+		cg = cgroup_identity_lookup(c->cgroups, ppid, e->last_wall,
+					    NULL);
+		c->cg_from = ppid;
+	}
+	if (!cg) {
+		if (id->child_pid)
+			cgroup_identity_forget(c->cgroups, id->child_pid);
+		return;
+	}
+	c->cg = *cg;
+	id->source = CONTAINER_SOURCE_CGROUP;
+	c->cmeta = c->meta ? container_metadata_get(c->meta, c->cg.ids[0],
+						    c->cg.runtime, c->cg.ns,
+						    e->last_wall) : NULL;
+	if (id->child_pid)
+		cgroup_identity_inherit(c->cgroups, id->child_pid, id->pid,
+					&c->cg, e->last_wall);
+}
+
+void containers_observe(struct containers *c, const struct event *e)
+{
+	struct container_identity *id = &c->id;
 
 	c->event = e;
 	c->event_serial = e->serial;
+	c->cmeta = NULL;
 	container_map_observe(c->map, e, id);
 	if (!c->opt.live || !c->cgroups || !id->local)
 		return;
-	if (id->child_pid)
-		cgroup_identity_forget(c->cgroups, id->child_pid);
-	if (id->source != CONTAINER_SOURCE_NONE || !id->pid)
+	if (id->source != CONTAINER_SOURCE_NONE || !id->pid) {
+		if (id->child_pid)
+			cgroup_identity_forget(c->cgroups, id->child_pid);
 		return;
-	cg = cgroup_identity_lookup(c->cgroups, id->pid, e->last_wall);
-	if (cg) {
-		c->cg = *cg;
-		id->source = CONTAINER_SOURCE_CGROUP;
 	}
+	observe_cgroup(c, e);
 }
 
 static const char *source_name(enum container_source s)
@@ -229,14 +299,41 @@ static void put_contid_array(struct buffer *b, const uint64_t *ids, size_t n)
 	buffer_putc(b, ']');
 }
 
-static void write_cgroup(struct buffer *b, const struct cgroup_container *cg)
+static void put_member(struct buffer *b, const char *name, const char *v)
 {
+	if (!v[0])
+		return;
+	buffer_puts(b, name);
+	json_put_string(b, v, strlen(v));
+}
+
+static void write_cgroup(struct buffer *b, const struct cgroup_container *cg,
+			 const struct container_meta *m, uint32_t from)
+{
+	const char *rt = cg->runtime;
 	unsigned i;
 
+	/* only the pod told the cgroup: the bundle tells the runtime */
+	if (m && m->runtime[0] && strcmp(rt, "kubernetes") == 0)
+		rt = m->runtime;
 	buffer_puts(b, ",\"CONTAINER\":{\"CONTIDS\":[");
 	json_put_string(b, cg->ids[0], strlen(cg->ids[0]));
 	buffer_puts(b, "],\"SOURCE\":\"cgroup\",\"RUNTIME\":");
-	json_put_string(b, cg->runtime, strlen(cg->runtime));
+	json_put_string(b, rt, strlen(rt));
+	if (m) {
+		put_member(b, ",\"NAME\":", m->name);
+		put_member(b, ",\"IMAGE\":", m->image);
+		put_member(b, ",\"POD\":", m->pod);
+		put_member(b, ",\"NAMESPACE\":", m->pod_namespace);
+		if (!cg->pod_uid[0])
+			put_member(b, ",\"POD_UID\":", m->pod_uid);
+		if (m->sandbox)
+			buffer_puts(b, ",\"SANDBOX\":true");
+	}
+	if (from) {
+		buffer_puts(b, ",\"FROM_PARENT\":");
+		buffer_put_u64(b, from);
+	}
 	buffer_puts(b, ",\"NESTING\":[");
 	for (i = 0; i < cg->nids; i++) {
 		if (i)
@@ -278,6 +375,22 @@ static void put_parents(struct buffer *b, const struct contid_list *l)
 		buffer_putc(b, '}');
 }
 
+/* NAME[first, its parent, ...] */
+static void put_nesting(struct buffer *b, const char *name,
+			const struct contid_list *l)
+{
+	unsigned i;
+
+	buffer_puts(b, name);
+	buffer_putc(b, '[');
+	put_contid(b, l->item[0].id);
+	for (i = 1; i < l->n && l->item[i].depth; i++) {
+		buffer_putc(b, ',');
+		put_contid(b, l->item[i].id);
+	}
+	buffer_putc(b, ']');
+}
+
 void containers_json_write(struct containers *c, struct buffer *b,
 			   const struct event *e)
 {
@@ -289,29 +402,29 @@ void containers_json_write(struct containers *c, struct buffer *b,
 	if (!is_observed(c, e) || id->source == CONTAINER_SOURCE_NONE)
 		return;
 	if (id->source == CONTAINER_SOURCE_CGROUP) {
-		write_cgroup(b, &c->cg);
+		write_cgroup(b, &c->cg, c->cmeta, c->cg_from);
 		return;
 	}
-	if (l->n == 0)
+	if (l->n == 0 && !id->op)
 		return;
-	buffer_puts(b, ",\"CONTAINER\":{\"CONTIDS\":[");
-	for (i = 0; i < l->n; i++) {
-		if (l->item[i].depth)
-			continue;
-		if (!first)
-			buffer_putc(b, ',');
-		first = false;
-		put_contid(b, l->item[i].id);
+	buffer_puts(b, ",\"CONTAINER\":{");
+	if (l->n) {
+		buffer_puts(b, "\"CONTIDS\":[");
+		for (i = 0; i < l->n; i++) {
+			if (l->item[i].depth)
+				continue;
+			if (!first)
+				buffer_putc(b, ',');
+			first = false;
+			put_contid(b, l->item[i].id);
+		}
+		buffer_puts(b, "],");
 	}
-	buffer_puts(b, "],\"SOURCE\":\"");
+	buffer_puts(b, "\"SOURCE\":\"");
 	buffer_puts(b, source_name(id->source));
-	buffer_puts(b, "\",\"NESTING\":[");
-	put_contid(b, l->item[0].id);
-	for (i = 1; i < l->n && l->item[i].depth; i++) {
-		buffer_putc(b, ',');
-		put_contid(b, l->item[i].id);
-	}
-	buffer_putc(b, ']');
+	buffer_putc(b, '"');
+	if (l->n)
+		put_nesting(b, ",\"NESTING\":", l);
 	if (id->netns_event)
 		put_parents(b, l);
 	if (id->op) {
@@ -319,6 +432,12 @@ void containers_json_write(struct containers *c, struct buffer *b,
 		buffer_puts(b, id->op);
 		buffer_puts(b, "\",\"OP_PID\":");
 		buffer_put_u64(b, id->op_pid);
+	}
+	if (id->op && id->op_ids.n) {
+		buffer_puts(b, ",\"OP_CONTID\":");
+		put_contid(b, id->op_ids.item[0].id);
+		if (id->op_ids.n > 1 && id->op_ids.item[1].depth)
+			put_nesting(b, ",\"OP_NESTING\":", &id->op_ids);
 	}
 	if (id->owner) {
 		buffer_puts(b, ",\"OWNER\":");
@@ -373,6 +492,18 @@ size_t containers_event_ids(struct containers *c, const struct event *e,
 				   contid_format(l->item[i].id, c->idtext[n]));
 		n++;
 	}
+	/* a registration is about the container it sets or drops too */
+	if (c->id.op && c->id.op_ids.n && n < max && n < CONTID_LIST_MAX) {
+		uint64_t target = c->id.op_ids.item[0].id;
+		bool listed = false;
+		for (i = 0; i < l->n && !listed; i++)
+			listed = !l->item[i].depth && l->item[i].id == target;
+		if (!listed) {
+			ids[n] = span_make(c->idtext[n],
+					   contid_format(target, c->idtext[n]));
+			n++;
+		}
+	}
 	return n;
 }
 
@@ -392,8 +523,9 @@ static int save(struct containers *c, const struct assembler *in_flight,
 	c->last_save = now;
 	if (!c->state_file)
 		return -1;
-	if (state_file_save(c->map, c->opt.processes, in_flight, c->state_file,
-			    c->opt.live, now, nevents, err, sizeof(err))) {
+	if (state_file_save_all(c->map, c->opt.processes, c->meta, in_flight,
+				c->state_file, c->opt.live, now, nevents, err,
+				sizeof(err))) {
 		if (!c->save_failing || in_flight)
 			log_msg(LOG_ERR, "saving the container state: %s", err);
 		c->save_failing = true;

@@ -52,7 +52,8 @@ void containers_json_write(struct containers *c, struct buffer *b,
 			   const struct event *e);
 
 /* The containers of the event last observed, as text (decimal contids, or
- * a runtime's container id for SOURCE cgroup), the event's own first. The
+ * a runtime's container id for SOURCE cgroup), the event's own first, then
+ * the one a CONTAINER_OP sets or drops when it is another. The
  * spans stay valid until the next event is observed. Returns the count
  * (at most max); 0 for an event in no known container. Call it once per
  * event: a list cut at CONTID_LIST_MAX counts in stats.contids_truncated. */

@@ -77,6 +77,56 @@ static bool pod_component(struct span c, char uid[CGROUP_POD_UID_LEN + 1])
 	       pod_uid_at(p + 4, CGROUP_POD_UID_LEN, '_', uid);
 }
 
+/* A containerd namespace: letters, digits, '.', '_', '-', starting with a
+ * letter or digit, and none of the suffixes systemd gives its units. */
+static bool containerd_namespace(struct span c)
+{
+	size_t i;
+
+	if (c.len == 0 || c.len > CGROUP_NS_MAX ||
+	    !((c.p[0] >= 'a' && c.p[0] <= 'z') ||
+	      (c.p[0] >= 'A' && c.p[0] <= 'Z') ||
+	      (c.p[0] >= '0' && c.p[0] <= '9')))
+		return false;
+	for (i = 0; i < c.len; i++) {
+		char ch = c.p[i];
+		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		      (ch >= '0' && ch <= '9') || ch == '.' || ch == '_' ||
+		      ch == '-'))
+			return false;
+	}
+	return !(c.len > 6 && (memcmp(c.p + c.len - 6, ".slice", 6) == 0 ||
+			       memcmp(c.p + c.len - 6, ".scope", 6) == 0)) &&
+	       !(c.len > 8 && memcmp(c.p + c.len - 8, ".service", 8) == 0);
+}
+
+/* Plain containerd (cgroupfs): the path is "/NAMESPACE/ID", nothing more. */
+static bool plain_containerd(const char *p, const char *end,
+			     struct cgroup_container *out)
+{
+	const char *slash;
+	struct span ns;
+
+	if (p >= end)
+		return false;
+	if (*p == '/')
+		p++;
+	slash = p < end ? memchr(p, '/', (size_t)(end - p)) : NULL;
+	if (!slash)
+		return false;
+	ns = span_make(p, (size_t)(slash - p));
+	if (!containerd_namespace(ns) || span_eq(ns, "docker") ||
+	    !is_hex64(slash + 1, (size_t)(end - slash - 1)))
+		return false;
+	memcpy(out->ids[0], slash + 1, CGROUP_ID_LEN);
+	out->ids[0][CGROUP_ID_LEN] = 0;
+	memcpy(out->ns, ns.p, ns.len);
+	out->ns[ns.len] = 0;
+	out->nids = 1;
+	out->runtime = "containerd";
+	return true;
+}
+
 /* The containers one cgroup path names, outermost first in ids[]. */
 static void parse_path(const char *p, const char *end,
 		       struct cgroup_container *out)
@@ -87,6 +137,9 @@ static void parse_path(const char *p, const char *end,
 	bool after_docker = false, in_pod = false;
 
 	out->pod_uid[0] = 0;
+	out->ns[0] = 0;
+	if (plain_containerd(p, end, out))
+		return;
 	while (p < end) {
 		const char *slash = memchr(p, '/', (size_t)(end - p));
 		const char *ce = slash ? slash : end;
@@ -104,6 +157,8 @@ static void parse_path(const char *p, const char *end,
 			rt = "cri-o";
 		} else if (prefixed_id(c, "libpod-", &id)) {
 			rt = "podman";
+		} else if (prefixed_id(c, "nerdctl-", &id)) {
+			rt = "containerd";
 		} else if (in_pod && is_hex64(c.p, c.len)) {
 			rt = "kubernetes";
 			id = c.p;
@@ -167,6 +222,7 @@ bool cgroup_parse(const char *text, size_t len, struct cgroup_container *out)
 
 struct cache_slot {
 	uint32_t pid;
+	uint32_t from_pid;      /* inherited from this parent, not read */
 	bool used, found;
 	double at;
 	struct cgroup_container cc;
@@ -205,8 +261,10 @@ static struct cache_slot *slot_for(struct cgroup_identity *c, uint32_t pid)
 	return &c->slots[(pid * 2654435761u) >> 22 & (CACHE_SLOTS - 1)];
 }
 
-/* Reads /proc/PID/cgroup; false when the process is gone. */
-static bool read_cgroup_file(uint32_t pid, struct cgroup_container *out)
+/* Reads /proc/PID/cgroup; false when the process is in no container or
+ * gone (*gone set). */
+static bool read_cgroup_file(uint32_t pid, struct cgroup_container *out,
+			     bool *gone)
 {
 	char path[40], text[CGROUP_FILE_MAX];
 	size_t len = 0;
@@ -215,27 +273,65 @@ static bool read_cgroup_file(uint32_t pid, struct cgroup_container *out)
 
 	snprintf(path, sizeof(path), "/proc/%u/cgroup", pid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
+	*gone = fd < 0;
 	if (fd < 0)
 		return false;
 	while (len < sizeof(text) &&
 	       (n = read(fd, text + len, sizeof(text) - len)) > 0)
 		len += (size_t)n;
 	close(fd);
+	/* an exited process that is not yet reaped reads empty */
+	*gone = len == 0;
 	return cgroup_parse(text, len, out);
 }
 
 const struct cgroup_container *
-cgroup_identity_lookup(struct cgroup_identity *c, uint32_t pid, double now)
+cgroup_identity_lookup(struct cgroup_identity *c, uint32_t pid, double now,
+		       struct cgroup_how *how)
 {
 	struct cache_slot *s = slot_for(c, pid);
+	struct cgroup_container cc;
+	bool gone = false, found;
+	struct cgroup_how unused;
 
-	if (s->used && s->pid == pid && now >= s->at && now - s->at < c->ttl)
+	if (!how)
+		how = &unused;
+	how->gone = false;
+	how->from_pid = 0;
+	if (s->used && s->pid == pid && now >= s->at && now - s->at < c->ttl &&
+	    !s->from_pid)
 		return s->found ? &s->cc : NULL;
-	s->used = true;
+	found = read_cgroup_file(pid, &cc, &gone);
+	how->gone = gone;
+	if (gone && s->used && s->pid == pid && s->from_pid) {
+		/* gone before it was read: its parent's container */
+		how->from_pid = s->from_pid;
+		return &s->cc;
+	}
+	/* a gone process is not remembered: its pid may come back */
+	s->used = !gone;
 	s->pid = pid;
+	s->from_pid = 0;
 	s->at = now;
-	s->found = read_cgroup_file(pid, &s->cc);
-	return s->found ? &s->cc : NULL;
+	s->found = found;
+	if (found)
+		s->cc = cc;
+	return found ? &s->cc : NULL;
+}
+
+void cgroup_identity_inherit(struct cgroup_identity *c, uint32_t child,
+			     uint32_t parent, const struct cgroup_container *cc,
+			     double now)
+{
+	struct cache_slot *s = slot_for(c, child);
+
+	if (cc == &s->cc)
+		return;   /* same slot as the parent's: keep the parent's */
+	s->used = s->found = true;
+	s->pid = child;
+	s->from_pid = parent;
+	s->at = now;
+	s->cc = *cc;
 }
 
 void cgroup_identity_forget(struct cgroup_identity *c, uint32_t pid)

@@ -8,6 +8,9 @@
  *   podman      .../libpod-ID.scope, /libpod_parent/libpod-ID
  *   kubernetes  .../podUID/ID (cgroupfs), ...-podUID_WITH_UNDERSCORES.slice
  *               (systemd), around any of the above
+ *   containerd  /NAMESPACE/ID (plain containerd, ctr and nerdctl with the
+ *               cgroupfs driver: the whole path is those two components),
+ *               .../nerdctl-ID.scope (nerdctl, systemd driver)
  * The cgroup v2 line ("0::PATH") is read first, then the v1 hierarchies in
  * order, so v1, v2 and the hybrid layout all work. The monitors' own cgroups
  * (libpod-conmon-ID, crio-conmon-ID) are not containers. Containers nested
@@ -19,7 +22,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum { CGROUP_ID_LEN = 64, CGROUP_NEST_MAX = 4, CGROUP_POD_UID_LEN = 36 };
+enum {
+	CGROUP_ID_LEN = 64,
+	CGROUP_NEST_MAX = 4,
+	CGROUP_POD_UID_LEN = 36,
+	CGROUP_NS_MAX = 76,     /* containerd's longest namespace name */
+};
 
 struct cgroup_container {
 	const char *runtime;    /* "docker", "containerd", "cri-o", "podman",
@@ -27,6 +35,7 @@ struct cgroup_container {
 	unsigned nids;          /* 0: in no container */
 	char ids[CGROUP_NEST_MAX][CGROUP_ID_LEN + 1];  /* innermost first */
 	char pod_uid[CGROUP_POD_UID_LEN + 1];          /* "" outside a pod */
+	char ns[CGROUP_NS_MAX + 1];   /* plain containerd's namespace, or "" */
 };
 
 /* Reads the text of a /proc/PID/cgroup file; false when it names no
@@ -38,10 +47,23 @@ struct cgroup_identity;
 /* Results are cached per pid for ttl_sec seconds. */
 struct cgroup_identity *cgroup_identity_new(unsigned ttl_sec);
 void cgroup_identity_free(struct cgroup_identity *c);
-/* The container of live process PID, NULL when it is in none (or gone).
- * The result stays valid until the next call. */
+/* How a lookup answered. */
+struct cgroup_how {
+	bool gone;            /* PID has no /proc entry (any more) */
+	uint32_t from_pid;    /* the answer is this parent's: PID was gone */
+};
+
+/* The container of live process PID, NULL when it is in none (or gone and
+ * inherited nothing). The result stays valid until the next call; *how (if
+ * given) says how it was found. */
 const struct cgroup_container *
-cgroup_identity_lookup(struct cgroup_identity *c, uint32_t pid, double now);
+cgroup_identity_lookup(struct cgroup_identity *c, uint32_t pid, double now,
+		       struct cgroup_how *how);
+/* CHILD was just created by PARENT, which is in container *CC: should the
+ * child be gone by the time one of its events is read, it is there too. */
+void cgroup_identity_inherit(struct cgroup_identity *c, uint32_t child,
+			     uint32_t parent, const struct cgroup_container *cc,
+			     double now);
 /* PID is a new process now: its cached answer no longer holds. */
 void cgroup_identity_forget(struct cgroup_identity *c, uint32_t pid);
 

@@ -1103,7 +1103,7 @@ static void identity_context(const struct container_map *m, uint16_t node,
 	if (id->ids.n == 0)
 		return;
 	c = cont_find(m, node, id->ids.item[0].id);
-	who = id->op ? id->op_pid : id->pid;
+	who = id->pid;
 	t = who ? task_find(m, node, who) : NULL;
 	if (t && !id->netns_event && t->cont == c)
 		id->netns = t->netns;
@@ -1224,6 +1224,8 @@ static void identity_reset(struct container_identity *id, bool local)
 	id->ids.unset = id->ids.truncated = false;
 	id->pid = id->child_pid = id->owner = id->op_pid = 0;
 	id->op = NULL;
+	id->op_ids.n = 0;
+	id->op_ids.unset = id->op_ids.truncated = false;
 	id->netns = 0;
 	id->netns_event = false;
 	id->local = local;
@@ -1327,22 +1329,31 @@ void container_map_observe(struct container_map *m, const struct event *e,
 	/* what the event says, before it ends anything */
 	if (first_op >= 0) {
 		const struct op_record *o = &op[first_op];
-		id->source = CONTAINER_SOURCE_KERNEL;
 		id->op = o->set ? "set" : "drop";
 		id->op_pid = o->opid;
+		/* the target's container, said apart from the writer's (ids
+		 * is still empty here) */
 		if (o->set && o->contid != CONTID_UNSET)
 			identity_from_contid(m, node, id, o->contid);
 		else if (o->drop)
 			identity_from_list(m, node, id, &o->old);
-	} else if (have_own) {
+		id->op_ids = id->ids;
+		id->ids.n = 0;
+		id->ids.truncated = false;
+	}
+	if (have_own) {
 		id->source = CONTAINER_SOURCE_KERNEL;
 		id->netns_event = s.netfilter;
 		identity_from_list(m, node, id, &own);
 		if (netns_key && !(netns_key & CMAP_NETNS_SYNTHETIC))
 			id->netns = netns_key;
 	} else if (subject && (t = task_find(m, node, subject)) != NULL) {
-		id->source = CONTAINER_SOURCE_MAP;
+		/* a task that set its own contid: the record says so */
+		id->source = id->op && id->op_pid == subject ?
+			     CONTAINER_SOURCE_KERNEL : CONTAINER_SOURCE_MAP;
 		identity_from_contid(m, node, id, t->cont->e.key);
+	} else if (id->op) {
+		id->source = CONTAINER_SOURCE_KERNEL;
 	}
 	identity_context(m, node, id);
 

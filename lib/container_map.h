@@ -66,6 +66,10 @@ struct container_identity {
 	uint32_t owner;            /* task that set the first container */
 	uint32_t op_pid;           /* CONTAINER_OP events: the target task */
 	const char *op;            /* "set", "drop" or NULL */
+	struct contid_list op_ids; /* with op: the container set or dropped
+				    * and its ancestors (ids stays the
+				    * event's own task's: an orchestrator
+				    * is not in what it configures) */
 	uint64_t netns;            /* netns inode, 0 when unknown */
 	bool netns_event;          /* ids: every container of a netns */
 	bool local;                /* the event has no node= (this machine) */

@@ -2,6 +2,7 @@
 #include "state_file.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -31,7 +32,7 @@ static void read_boot_id(char out[BOOT_ID_LEN + 1])
 struct saver {
 	FILE *f;
 	bool failed;
-	unsigned long containers, tasks, netns, processes, events;
+	unsigned long containers, tasks, netns, processes, events, runtimes;
 };
 
 static void put_line(struct saver *s, json_t *o)
@@ -143,8 +144,35 @@ static void save_netns(void *ctx, const struct cmap_netns_info *n)
 	s->netns++;
 }
 
+static void set_text(json_t *o, const char *key, const char *v)
+{
+	if (v[0])
+		json_object_set_new(o, key, json_string(v));
+}
+
+static void save_runtime(void *ctx, const char *id,
+			 const struct container_meta *m)
+{
+	struct saver *s = ctx;
+	json_t *o = json_object();
+
+	json_object_set_new(o, "kind", json_string("runtime"));
+	json_object_set_new(o, "id", json_string(id));
+	set_text(o, "runtime", m->runtime);
+	set_text(o, "name", m->name);
+	set_text(o, "image", m->image);
+	set_text(o, "pod", m->pod);
+	set_text(o, "namespace", m->pod_namespace);
+	set_text(o, "pod_uid", m->pod_uid);
+	if (m->sandbox)
+		json_object_set_new(o, "sandbox", json_true());
+	put_line(s, o);
+	s->runtimes++;
+}
+
 static void write_all(struct saver *s, const struct container_map *m,
 		      const struct process_table *pt,
+		      const struct container_metadata *meta,
 		      const struct assembler *in_flight, bool live, double now)
 {
 	struct cmap_visitor v = { save_container, save_task, save_netns, s };
@@ -161,6 +189,8 @@ static void write_all(struct saver *s, const struct container_map *m,
 	container_map_visit(m, &v);
 	if (pt)
 		process_state_save(pt, s->f, &s->processes, &s->failed);
+	if (meta)
+		container_metadata_visit(meta, save_runtime, s);
 	if (in_flight)
 		event_state_save(in_flight, s->f, &s->events, &s->failed);
 	json_object_set_new(end, "kind", json_string("end"));
@@ -169,6 +199,8 @@ static void write_all(struct saver *s, const struct container_map *m,
 	json_object_set_new(end, "netns", number(s->netns));
 	if (pt)
 		json_object_set_new(end, "processes", number(s->processes));
+	if (s->runtimes)
+		json_object_set_new(end, "runtimes", number(s->runtimes));
 	if (in_flight)
 		json_object_set_new(end, "events", number(s->events));
 	put_line(s, end);
@@ -180,7 +212,18 @@ int state_file_save(const struct container_map *m,
 		    bool live, double now, unsigned long *nevents,
 		    char *err, size_t errlen)
 {
-	struct saver s = { NULL, false, 0, 0, 0, 0, 0 };
+	return state_file_save_all(m, pt, NULL, in_flight, path, live, now,
+				   nevents, err, errlen);
+}
+
+int state_file_save_all(const struct container_map *m,
+			const struct process_table *pt,
+			const struct container_metadata *meta,
+			const struct assembler *in_flight, const char *path,
+			bool live, double now, unsigned long *nevents,
+			char *err, size_t errlen)
+{
+	struct saver s = { NULL, false, 0, 0, 0, 0, 0, 0 };
 	size_t n = strlen(path);
 	char *tmp = malloc(n + 8);
 	int fd, rc = -1;
@@ -204,7 +247,7 @@ int state_file_save(const struct container_map *m,
 		close(fd);
 		goto out;
 	}
-	write_all(&s, m, pt, in_flight, live, now);
+	write_all(&s, m, pt, meta, in_flight, live, now);
 	if (nevents)
 		*nevents = s.events;
 	if (fflush(s.f) || fsync(fileno(s.f)))
@@ -387,14 +430,51 @@ static const char *check_header(json_t *h, const struct state_file_check *chk,
 }
 
 struct state_counts {
-	unsigned long containers, tasks, netns, processes, events;
+	unsigned long containers, tasks, netns, processes, events, runtimes;
 };
+
+/* A runtime container's names; NULL when well formed. */
+static const char *load_runtime(json_t *o, struct container_metadata *meta)
+{
+	static const struct {
+		const char *key;
+		size_t off, size;
+	} texts[] = {
+#define TEXT(k, f) { k, offsetof(struct container_meta, f), \
+		     sizeof(((struct container_meta *)0)->f) }
+		TEXT("runtime", runtime), TEXT("name", name),
+		TEXT("image", image), TEXT("pod", pod),
+		TEXT("namespace", pod_namespace), TEXT("pod_uid", pod_uid),
+#undef TEXT
+	};
+	struct container_meta m;
+	json_t *id = json_object_get(o, "id");
+	size_t i;
+
+	memset(&m, 0, sizeof(m));
+	if (!json_is_string(id) || json_string_length(id) == 0 ||
+	    json_string_length(id) >= CMETA_ID_MAX)
+		return "runtime entry without a valid id";
+	for (i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		json_t *v = json_object_get(o, texts[i].key);
+		if (!v)
+			continue;
+		if (!json_is_string(v) || json_string_length(v) >= texts[i].size)
+			return "runtime entry with a bad name";
+		memcpy((char *)&m + texts[i].off, json_string_value(v),
+		       json_string_length(v) + 1);
+	}
+	m.sandbox = json_is_true(json_object_get(o, "sandbox"));
+	if (meta)
+		container_metadata_restore(meta, json_string_value(id), &m);
+	return NULL;
+}
 
 /* The end line counts the entries saved: a mismatch means lines were lost
  * or added in the middle. */
 static const char *check_end(json_t *o, const struct state_counts *n)
 {
-	uint64_t ec, et, en, ep = 0, ee = 0;
+	uint64_t ec, et, en, ep = 0, ee = 0, er = 0;
 
 	if (!get_uint(o, "containers", UINT64_MAX, &ec) ||
 	    !get_uint(o, "tasks", UINT64_MAX, &et) ||
@@ -403,8 +483,10 @@ static const char *check_end(json_t *o, const struct state_counts *n)
 	     !get_uint(o, "processes", UINT64_MAX, &ep)) ||
 	    (json_object_get(o, "events") &&
 	     !get_uint(o, "events", UINT64_MAX, &ee)) ||
+	    (json_object_get(o, "runtimes") &&
+	     !get_uint(o, "runtimes", UINT64_MAX, &er)) ||
 	    ec != n->containers || et != n->tasks || en != n->netns ||
-	    ep != n->processes || ee != n->events)
+	    ep != n->processes || ee != n->events || er != n->runtimes)
 		return "end line does not match the entries";
 	return NULL;
 }
@@ -445,6 +527,7 @@ static bool is_header(json_t *h)
  * With m NULL (the map is refused) only events are taken. */
 static const char *load_entry(struct container_map *m,
 			      struct process_table *pt,
+			      struct container_metadata *meta,
 			      struct saved_events *events, json_t *o,
 			      struct state_counts *n, bool *ended)
 {
@@ -478,6 +561,9 @@ static const char *load_entry(struct container_map *m,
 		/* kept when the reader has no table */
 		bad = pt ? process_state_load(pt, o, node) : NULL;
 		n->processes++;
+	} else if (!strcmp(kind, "runtime")) {
+		bad = load_runtime(o, meta);
+		n->runtimes++;
 	} else if (!strcmp(kind, "end")) {
 		bad = check_end(o, n);
 		*ended = true;
@@ -500,13 +586,25 @@ enum state_load state_file_load(struct container_map *m,
 				const struct state_file_check *chk,
 				char *err, size_t errlen)
 {
+	return state_file_load_all(m, pt, NULL, events, path, chk, err,
+				   errlen);
+}
+
+enum state_load state_file_load_all(struct container_map *m,
+				    struct process_table *pt,
+				    struct container_metadata *meta,
+				    struct saved_events *events,
+				    const char *path,
+				    const struct state_file_check *chk,
+				    char *err, size_t errlen)
+{
 	FILE *f = fopen(path, "re");
 	char *line = NULL, why[JSON_ERROR_TEXT_LENGTH + 32];
 	char first_bad[JSON_ERROR_TEXT_LENGTH + 64] = "";
 	size_t cap = 0;
 	ssize_t len;
 	unsigned long lineno = 0, skipped = 0;
-	struct state_counts n = { 0, 0, 0, 0, 0 };
+	struct state_counts n = { 0, 0, 0, 0, 0, 0 };
 	const char *bad = NULL;
 	char bad_text[sizeof(why)];
 	bool ended = false;
@@ -545,7 +643,8 @@ enum state_load state_file_load(struct container_map *m,
 				}
 			} else {
 				entry_bad = load_entry(bad ? NULL : m, pt,
-						       events, o, &n, &ended);
+						       meta, events, o, &n,
+						       &ended);
 			}
 		}
 		json_decref(o);

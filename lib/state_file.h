@@ -7,9 +7,11 @@
  *   {"kind":"task","pid":N,"contid":"N",...}
  *   {"kind":"netns","key":"N","contids":[...],...}
  *   {"kind":"process","pid":N,...}          process_state.h
+ *   {"kind":"runtime","id":"ID","name":"...",...}  names read from the
+ *                                       container runtimes' files
  *   {"kind":"event","wall":W,"text":"..."}  event_state.h: at exit only
  *   {"kind":"end","containers":N,"tasks":N,"netns":N[,"processes":N]
- *    [,"events":N]}
+ *    [,"runtimes":N][,"events":N]}
  * Written to a temporary file in the same directory, flushed to disk, then
  * renamed over the old one: a reader sees the old map or the new, whole. A
  * file without its end line, with a line that does not parse, from another
@@ -27,6 +29,7 @@
 #include "container_map.h"
 #include "event_state.h"
 #include "process_table.h"
+#include "container_metadata.h"
 
 struct state_file_check {
 	bool live;            /* compare boot ids when the saver was live too */
@@ -42,6 +45,14 @@ int state_file_save(const struct container_map *m,
 		    const struct assembler *in_flight, const char *path,
 		    bool live, double now, unsigned long *nevents,
 		    char *err, size_t errlen);
+
+/* The same, with the names known of runtime containers (META may be NULL). */
+int state_file_save_all(const struct container_map *m,
+			const struct process_table *pt,
+			const struct container_metadata *meta,
+			const struct assembler *in_flight, const char *path,
+			bool live, double now, unsigned long *nevents,
+			char *err, size_t errlen);
 
 enum state_load {
 	STATE_LOADED,
@@ -61,5 +72,13 @@ enum state_load state_file_load(struct container_map *m,
 				struct saved_events *events, const char *path,
 				const struct state_file_check *check,
 				char *err, size_t errlen);
+/* The same, the runtime entries into META (NULL: they are skipped). */
+enum state_load state_file_load_all(struct container_map *m,
+				    struct process_table *pt,
+				    struct container_metadata *meta,
+				    struct saved_events *events,
+				    const char *path,
+				    const struct state_file_check *check,
+				    char *err, size_t errlen);
 
 #endif

@@ -1,6 +1,7 @@
 /* Unit tests of cgroup paths to container ids, for each runtime and layout,
  * and of the per-pid cache on a real process. */
 #include <stdio.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cgroup_identity.h"
@@ -83,9 +84,36 @@ static void test_not_containers(void)
 	CHECK(!parse("0::/system.slice/docker-" "4F2B8A9C0D1E2F3A4B5C6D7E8F90"
 		     "A1B2C3D4E5F60718293A4B5C6D7E8F901234.scope\n"));
 	CHECK(!parse("0::/system.slice/docker-" ID_A ".mount\n"));
-	CHECK(!parse("12:pids:/notdocker/" ID_A "\n"));
+	/* an id one level below something that is no containerd namespace,
+	 * or deeper than a namespace */
+	CHECK(!parse("12:pids:/system.slice/" ID_A "\n"));
+	CHECK(!parse("12:pids:/a/notdocker/" ID_A "\n"));
+	CHECK(!parse("0::/-ns/" ID_A "\n"));
+	CHECK(!parse("0::/ns/" ID_A "/more\n"));
 	CHECK(!parse(""));
 	CHECK(!parse("garbage without colons\n::\n0:\n"));
+}
+
+/* Plain containerd (ctr, nerdctl): /NAMESPACE/ID, as on this machine. */
+static void test_plain_containerd(void)
+{
+	CHECK(parse("9:name=systemd:/auenrich/" ID_A "\n"
+		    "8:pids:/auenrich/" ID_A "\n0::/auenrich/" ID_A "\n"));
+	CHECK_STR(cc.runtime, "containerd");
+	CHECK_STR(cc.ids[0], ID_A);
+	CHECK_STR(cc.ns, "auenrich");
+	CHECK(cc.nids == 1);
+	CHECK(parse("0::/k8s.io/" ID_B "\n"));
+	CHECK_STR(cc.ns, "k8s.io");
+	/* nerdctl with the systemd driver */
+	CHECK(parse("0::/system.slice/nerdctl-" ID_B ".scope\n"));
+	CHECK_STR(cc.runtime, "containerd");
+	CHECK_STR(cc.ids[0], ID_B);
+	CHECK_STR(cc.ns, "");
+	/* docker's own stays docker's */
+	CHECK(parse("0::/docker/" ID_B "\n"));
+	CHECK_STR(cc.runtime, "docker");
+	CHECK_STR(cc.ns, "");
 }
 
 static void test_layouts_and_nesting(void)
@@ -124,12 +152,46 @@ static void test_live_lookup(void)
 		fclose(f);
 	in_container = cgroup_parse(text, n, &mine);
 	CHECK(c != NULL);
-	CHECK((cgroup_identity_lookup(c, (uint32_t)getpid(), 100.0) != NULL) ==
+	CHECK((cgroup_identity_lookup(c, (uint32_t)getpid(), 100.0, NULL) != NULL) ==
 	      in_container);
-	CHECK(cgroup_identity_lookup(c, 0x7ffffffe, 100.0) == NULL);
+	CHECK(cgroup_identity_lookup(c, 0x7ffffffe, 100.0, NULL) == NULL);
 	cgroup_identity_forget(c, (uint32_t)getpid());
-	CHECK((cgroup_identity_lookup(c, (uint32_t)getpid(), 101.0) != NULL) ==
+	CHECK((cgroup_identity_lookup(c, (uint32_t)getpid(), 101.0, NULL) != NULL) ==
 	      in_container);
+	cgroup_identity_free(c);
+}
+
+/* A process gone before its cgroup was read: it inherited its parent's
+ * container when it was created, and says so; a live one reads its own. */
+static void test_gone_inherits(void)
+{
+	struct cgroup_identity *c = cgroup_identity_new(30);
+	const struct cgroup_container *got;
+	struct cgroup_container parent;
+	static const char in_docker[] = "0::/docker/" ID_A "\n";
+	struct cgroup_how how;
+	pid_t child = fork();
+
+	if (child == 0)
+		_exit(0);
+	CHECK(child > 0);
+	if (child <= 0)
+		return;
+	waitpid(child, NULL, 0);
+	CHECK(cgroup_parse(in_docker, strlen(in_docker), &parent));
+	/* gone, nothing inherited: none, and said gone */
+	got = cgroup_identity_lookup(c, (uint32_t)child, 5.0, &how);
+	CHECK(got == NULL && how.gone && how.from_pid == 0);
+	cgroup_identity_inherit(c, (uint32_t)child, 4242, &parent, 5.0);
+	got = cgroup_identity_lookup(c, (uint32_t)child, 6.0, &how);
+	CHECK(got != NULL && how.gone && how.from_pid == 4242);
+	if (got)
+		CHECK_STR(got->ids[0], ID_A);
+	/* a live process inherits too, but its own cgroup wins */
+	cgroup_identity_inherit(c, (uint32_t)getpid(), 4242, &parent, 5.0);
+	got = cgroup_identity_lookup(c, (uint32_t)getpid(), 6.0, &how);
+	CHECK(!how.gone && how.from_pid == 0);
+	CHECK(got == NULL || strcmp(got->ids[0], ID_A) != 0);
 	cgroup_identity_free(c);
 }
 
@@ -137,7 +199,9 @@ int main(void)
 {
 	test_runtimes();
 	test_not_containers();
+	test_plain_containerd();
 	test_layouts_and_nesting();
 	test_live_lookup();
+	test_gone_inherits();
 	return check_report("test_cgroup_identity");
 }

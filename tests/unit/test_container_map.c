@@ -17,7 +17,8 @@ static struct assembler *asm_;
 static char said[8192];   /* "serial:what;" per event, in completion order */
 static size_t said_len;
 
-/* "kernel:4^2^1,3" - source, then each listed container with ancestors. */
+/* "kernel:4^2^1,3 set:50>7^4" - source, then each listed container with
+ * ancestors; for a CONTAINER_OP, its target and the container set. */
 static void describe(uint64_t serial, const struct container_identity *id)
 {
 	static const char *const src[] = { "none", "kernel", "map", "cgroup" };
@@ -34,6 +35,12 @@ static void describe(uint64_t serial, const struct container_identity *id)
 	if (id->op && n > 0 && (size_t)n < room)
 		n += snprintf(o + n, room - (size_t)n, " %s:%u", id->op,
 			      id->op_pid);
+	/* the container set or dropped, with its ancestors */
+	for (i = 0; id->op && i < id->op_ids.n && n > 0 && (size_t)n < room;
+	     i++)
+		n += snprintf(o + n, room - (size_t)n, "%s%llu",
+			      i == 0 ? ">" : id->op_ids.item[i].depth ? "^" : ",",
+			      (unsigned long long)id->op_ids.item[i].id);
 	for (i = 0; i < id->npeers && n > 0 && (size_t)n < room; i++)
 		n += snprintf(o + n, room - (size_t)n, "%s%llu",
 			      i ? "," : " peers:",
@@ -129,7 +136,7 @@ static void test_v5_set_then_map(void)
 	sys_event(3, 257, 3, 600, 628, NULL);   /* the writer: not inside */
 	eoe(3);
 	done();
-	CHECK_STR(said, "1:kernel:123456 set:2209;2:map:123456;3:none;");
+	CHECK_STR(said, "1:kernel set:2209>123456;2:map:123456;3:none;");
 }
 
 static void test_op_orders_and_results(void)
@@ -165,8 +172,8 @@ static void test_op_orders_and_results(void)
 	sys_event(8, 0, 0, 10, 60, NULL);
 	eoe(8);
 	done();
-	CHECK_STR(said, "1:none;2:none;3:kernel:7 set:50;4:map:7;"
-			"5:none;6:none;7:kernel:8 set:60;8:map:8;");
+	CHECK_STR(said, "1:none;2:none;3:kernel set:50>7;4:map:7;5:none;"
+			"6:none;7:kernel set:60>8;8:map:8;");
 }
 
 static void test_drop(void)
@@ -181,7 +188,8 @@ static void test_drop(void)
 	sys_event(3, 257, 3, 628, 2209, NULL);
 	eoe(3);
 	done();
-	CHECK_STR(said, "1:kernel:123456 set:2209;2:kernel:123456 drop:2209;"
+	CHECK_STR(said, "1:kernel set:2209>123456;"
+			"2:kernel:123456 drop:2209>123456;"
 			"3:none;");
 	CHECK(!container_map_container(map, span_make("", 0), 123456,
 				       &(struct cmap_container_info){ 0 }));
@@ -239,7 +247,7 @@ static void test_netns(void)
 	sys_event(4, 257, 3, 628, 2001, NULL);
 	eoe(4);
 	done();
-	CHECK_STR(said, "1:kernel:123451 set:2001;2:kernel:123452 set:2002;"
+	CHECK_STR(said, "1:kernel set:2001>123451;2:kernel set:2002>123452;"
 			"3:kernel:123452,123451;4:map:123451 peers:123452;");
 	CHECK(container_map_task(map, span_make("", 0), 2001, &ti) &&
 	      ti.contid == 123451 && ti.ppid == 628);
@@ -274,7 +282,7 @@ static void test_inheritance(void)
 	sys_event(9, 59, 0, 2209, 2400, NULL);
 	eoe(9);
 	done();
-	CHECK_STR(said, "1:kernel:123456 set:2209;2:map:123456;3:map:123456;"
+	CHECK_STR(said, "1:kernel set:2209>123456;2:map:123456;3:map:123456;"
 			"4:map:123456;5:map:123456;6:map:123456;"
 			"7:map:123456;8:map:123456;9:map:123456;");
 	{
@@ -315,9 +323,9 @@ static void test_exit_and_reuse(void)
 	sys_event(10, 257, 3, 555, 3000, NULL);
 	eoe(10);
 	done();
-	CHECK_STR(said, "1:kernel:123456 set:2209;2:map:123456;3:map:123456;"
-			"4:none;5:map:123456;6:none;7:none;8:kernel:9 set:3000;"
-			"9:map:9;10:none;");
+	CHECK_STR(said, "1:kernel set:2209>123456;2:map:123456;3:map:123456;"
+			"4:none;5:map:123456;6:none;7:none;"
+			"8:kernel set:3000>9;9:map:9;10:none;");
 }
 
 static void test_nesting(void)
@@ -345,7 +353,7 @@ static void test_nesting(void)
 	eoe(6);
 	done();
 	CHECK_STR(said, "1:kernel:4^2^1;2:map:4^2^1;3:kernel:5^2^1;"
-			"4:kernel:2^1,3^1;5:kernel:6^4^2^1 set:60;"
+			"4:kernel:2^1,3^1;5:map:4^2^1 set:60>6^4^2^1;"
 			"6:map:6^4^2^1;");
 }
 
@@ -389,7 +397,7 @@ static void test_nodes_apart(void)
 	     "syscall=257 success=yes exit=3 ppid=9 pid=50 comm=\"o\"");
 	line("node=a type=EOE msg=audit(1003.000:3): ");
 	done();
-	CHECK_STR(said, "1:kernel:1 set:50;2:none;3:map:1;");
+	CHECK_STR(said, "1:kernel set:50>1;2:none;3:map:1;");
 }
 
 static void test_bounds(void)
