@@ -507,6 +507,32 @@ size_t containers_event_ids(struct containers *c, const struct event *e,
 	return n;
 }
 
+bool containers_event_new_name(struct containers *c, const struct event *e,
+			       char *name, size_t size)
+{
+	const struct container_meta *m = c->cmeta;
+	size_t i;
+	int n;
+
+	if (!is_observed(c, e) || c->id.source != CONTAINER_SOURCE_CGROUP ||
+	    !m || size < 2 || !c->meta)
+		return false;
+	if (m->pod[0])
+		n = snprintf(name, size, "%s_%s_%s", m->pod_namespace, m->pod,
+			     m->sandbox ? "sandbox" : m->name);
+	else
+		n = snprintf(name, size, "%s", m->name);
+	if (n <= 0 || (!m->name[0] && !m->pod[0]))
+		return false;
+	for (i = 0; name[i]; i++)
+		if (name[i] == '/' || (unsigned char)name[i] < 0x20 ||
+		    name[i] == 0x7f)
+			name[i] = '_';
+	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		name[0] = '_';
+	return container_metadata_first_use(c->meta, m);
+}
+
 const char *containers_event_source(const struct containers *c,
 				    const struct event *e)
 {

@@ -59,6 +59,12 @@ void containers_json_write(struct containers *c, struct buffer *b,
  * event: a list cut at CONTID_LIST_MAX counts in stats.contids_truncated. */
 size_t containers_event_ids(struct containers *c, const struct event *e,
 			    struct span *ids, size_t max);
+/* For the split tree: the first time an event of a runtime container with
+ * a name is observed, that name as a safe file name (NAMESPACE_POD_NAME in
+ * a pod; '/' and control bytes made '_'), into name (size NAME_MAX + 1);
+ * false otherwise. */
+bool containers_event_new_name(struct containers *c, const struct event *e,
+			       char *name, size_t size);
 /* "kernel", "map" or "cgroup" for that event; NULL when it has none. */
 const char *containers_event_source(const struct containers *c,
 				    const struct event *e);

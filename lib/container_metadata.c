@@ -3,6 +3,7 @@
 #include "container_metadata.h"
 
 #include <dirent.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <jansson.h>
 #include <stdint.h>
@@ -29,7 +30,7 @@ enum {
 
 struct entry {
 	char id[CMETA_ID_MAX];
-	bool used, found;
+	bool used, found, used_once;
 	double retry_at;
 	int32_t hnext;          /* index of the next entry in the bucket */
 	struct container_meta m;
@@ -589,6 +590,20 @@ container_metadata_get(struct container_metadata *c, const char *id,
 		e->retry_at = now + RETRY_SEC;
 	}
 	return e->found ? &e->m : NULL;
+}
+
+bool container_metadata_first_use(struct container_metadata *c,
+				  const struct container_meta *m)
+{
+	struct entry *e = (struct entry *)((char *)(uintptr_t)m -
+					   offsetof(struct entry, m));
+	bool first;
+
+	if (e < c->ring || e >= c->ring + c->max)
+		return false;
+	first = !e->used_once;
+	e->used_once = true;
+	return first;
 }
 
 void container_metadata_visit(const struct container_metadata *c,

@@ -65,6 +65,11 @@ const struct container_meta *
 container_metadata_get(struct container_metadata *c, const char *id,
 		       const char *runtime, const char *ns, double now);
 
+/* True the first time it is asked of M (got from this cache): what is done
+ * once per container (a link in the split tree) is done then. */
+bool container_metadata_first_use(struct container_metadata *c,
+				  const struct container_meta *m);
+
 /* Parsers, for tests and tools: fill *out from the text of one file.
  * False when the text says nothing of use. */
 bool container_meta_from_docker(const char *text, size_t len,

@@ -419,6 +419,13 @@ void output_write_split(struct output *o, const struct span *path,
 		stats.dropped++;
 }
 
+void output_link_split(struct output *o, const struct span *path,
+		       size_t depth, const char *name, const char *target)
+{
+	if (o->split)
+		split_writer_link(o->split, path, depth, name, target);
+}
+
 void output_flush(struct output *o)
 {
 	if (o->split)

@@ -45,6 +45,9 @@ bool output_splits(const struct output *o);
 /* Appends one event's text to the split log DIR/path[0]/.../FILE. */
 void output_write_split(struct output *o, const struct span *path,
 			size_t depth, const char *p, size_t n);
+/* DIR/path.../NAME: a symbolic link to TARGET in the split tree. */
+void output_link_split(struct output *o, const struct span *path,
+		       size_t depth, const char *name, const char *target);
 /* Pushes buffered split logs to their files and queued messages to the
  * sockets that take them. */
 void output_flush(struct output *o);

@@ -301,3 +301,44 @@ void split_writer_close(struct split_writer *w)
 	free(w->file_name);
 	free(w);
 }
+
+/* DIR/path.../NAME becomes a symbolic link to TARGET, replacing a link of
+ * that name (written beside it, then renamed over it: never half made). */
+bool split_writer_link(struct split_writer *w, const struct span *path,
+		       size_t depth, const char *name, const char *target)
+{
+	char comp[NAME_MAX_BYTES + 1], tmp[NAME_MAX_BYTES + 16];
+	int fd = w->rootfd, next;
+	bool ok = false;
+	size_t i;
+
+	if (depth > SPLIT_MAX_DEPTH ||
+	    !split_name_valid(span_make(name, strlen(name))))
+		return false;
+	for (i = 0; i < depth; i++) {
+		next = -1;
+		if (split_name_valid(path[i])) {
+			memcpy(comp, path[i].p, path[i].len);
+			comp[path[i].len] = 0;
+			next = open_component(w, fd, comp);
+		}
+		if (fd != w->rootfd)
+			close(fd);
+		if (next < 0)
+			return false;
+		fd = next;
+	}
+	snprintf(tmp, sizeof(tmp), ".link-%ld", (long)getpid());
+	unlinkat(fd, tmp, 0);
+	if (symlinkat(target, fd, tmp) == 0) {
+		ok = renameat(fd, tmp, fd, name) == 0;
+		if (!ok)
+			unlinkat(fd, tmp, 0);
+	}
+	if (!ok)
+		report(w, "split link %s -> %s: %s", name, target,
+		       strerror(errno));
+	if (fd != w->rootfd)
+		close(fd);
+	return ok;
+}

@@ -41,6 +41,11 @@ struct split_writer *split_writer_open(const struct split_config *cfg,
  * is refused or the log cannot be opened (reported, rate-limited). */
 bool split_writer_write(struct split_writer *w, const struct span *path,
 			size_t depth, const char *p, size_t n);
+/* DIR/path[0]/.../NAME becomes a symbolic link to TARGET (relative), in
+ * place of any link of that name; directories are made as for a log.
+ * False (reported) when a name is refused or the link cannot be made. */
+bool split_writer_link(struct split_writer *w, const struct span *path,
+		       size_t depth, const char *name, const char *target);
 /* Is this a name the writer accepts as a path component? */
 bool split_name_valid(struct span name);
 void split_writer_flush(struct split_writer *w);

@@ -98,6 +98,25 @@ static void write_split(struct pipeline *p, const struct event *e,
 	}
 }
 
+/* [NODE/]by-name/NAME -> ../ID, once per runtime container with a name:
+ * its log found by name. */
+static void link_split_name(struct pipeline *p, const struct event *e,
+			    const struct span *ids, size_t nids)
+{
+	char name[256], target[300];
+	struct span path[2];
+	size_t depth = 0;
+
+	if (!nids || ids[0].len > 255 ||
+	    !containers_event_new_name(p->containers, e, name, sizeof(name)))
+		return;
+	if (e->node.len)
+		path[depth++] = e->node;
+	path[depth++] = span_make("by-name", 7);
+	snprintf(target, sizeof(target), "../%.*s", (int)ids[0].len, ids[0].p);
+	output_link_split(p->output, path, depth, name, target);
+}
+
 static unsigned container_id_type(const struct pipeline *p)
 {
 	unsigned t = contid_patch_wire_type(p->cfg.contid_patch);
@@ -132,9 +151,11 @@ static void write_event(void *ctx, struct event *e)
 		event_audit_write(&p->out, e, container_id_type(p), &note);
 	else
 		event_json_write(&p->json, &p->out, e, &ann);
-	if (p->output && output_splits(p->output))
+	if (p->output && output_splits(p->output)) {
 		write_split(p, e, ids, note.nids, p->out.data + start,
 			    p->out.len - start);
+		link_split_name(p, e, ids, note.nids);
+	}
 	stats.events++;
 	if (p->out.len >= OUTPUT_FLUSH_AT)
 		pipeline_flush_output(p);
