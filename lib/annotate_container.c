@@ -43,19 +43,17 @@ static void map_config(const struct container_options *o,
 		       struct container_map_config *mc)
 {
 	mc->max_containers = o->max_containers;
-	mc->max_tasks = o->max_tasks;
 	mc->max_netns = o->max_netns;
 	mc->live = o->live;
 	mc->want_subject = o->live;
 }
 
-/* The saved state: the container map, the process table it carries and
- * the names of runtime containers. */
+/* The saved state: the container map, the process table that holds its
+ * tasks and the names of runtime containers. */
 static uint64_t state_generation(const struct containers *c)
 {
 	return container_map_generation(c->map) +
-	       (c->opt.processes ? process_table_generation(c->opt.processes)
-				 : 0) +
+	       process_table_generation(c->opt.processes) +
 	       (c->meta ? container_metadata_generation(c->meta) : 0);
 }
 
@@ -96,9 +94,8 @@ static void load_state(struct containers *c,
 	case STATE_IGNORED:
 		log_msg(LOG_WARNING, "container state ignored: %s", err);
 		container_map_free(c->map);
-		c->map = container_map_new(mc);
-		if (c->opt.processes)
-			process_table_clear(c->opt.processes);
+		process_table_clear(c->opt.processes);
+		c->map = container_map_new(mc, c->opt.processes);
 		break;
 	}
 	if (c->map)
@@ -130,7 +127,7 @@ struct containers *containers_new(const struct container_options *o)
 		return NULL;
 	c->opt = *o;
 	map_config(o, &mc);
-	c->map = container_map_new(&mc);
+	c->map = o->processes ? container_map_new(&mc, o->processes) : NULL;
 	if (!c->map || set_state_file(c, o->state_file))
 		goto fail;
 	c->opt.state_file = c->state_file;
@@ -184,82 +181,47 @@ static bool is_observed(const struct containers *c, const struct event *e)
 	return c->event == e && c->event_serial == e->serial;
 }
 
-/* The ppid= of the event's SYSCALL record, 0 when it has none. */
-static uint32_t event_ppid(const struct event *e)
-{
-	struct field_cursor fc;
-	struct field f;
-	struct record r;
-	uint32_t i;
-
-	for (i = 0; i < e->nrecs; i++) {
-		if (e->recs[i].type != TYPE_SYSCALL)
-			continue;
-		event_record_view(e, i, &r);
-		fields_begin(&fc, &r);
-		while (fields_next(&fc, &f)) {
-			uint64_t v = 0;
-			size_t k;
-			if (!span_eq(f.name, "ppid"))
-				continue;
-			for (k = 0; k < f.value.len && k < 10 &&
-			     f.value.p[k] >= '0' && f.value.p[k] <= '9'; k++)
-				v = v * 10 + (uint64_t)(f.value.p[k] - '0');
-			return k && k == f.value.len && v <= UINT32_MAX ?
-			       (uint32_t)v : 0;
-		}
-		return 0;
-	}
-	return 0;
-}
-
-/* The event's task by its cgroup; a task gone before it could be read is
- * in its parent's container (the parent that created it, or its ppid). */
-static void observe_cgroup(struct containers *c, const struct event *e)
+/* The event's task by its cgroup, kept in its entry of the process table;
+ * a task gone before it could be read is in its parent's container (the
+ * one that created it, or its ppid). */
+static void observe_cgroup(struct containers *c, const struct event *e,
+			   const struct process_event *pe)
 {
 	struct container_identity *id = &c->id;
 	const struct cgroup_container *cg;
 	struct cgroup_how how;
-	uint32_t ppid;
+	uint32_t ppid = pe->syscall && pe->pid == id->pid ? pe->ppid : 0;
 
-	cg = cgroup_identity_lookup(c->cgroups, id->pid, e->last_wall, &how);
-	c->cg_from = how.from_pid;
-	if (!cg && how.gone && (ppid = event_ppid(e)) != 0) {
-		cg = cgroup_identity_lookup(c->cgroups, ppid, e->last_wall,
-					    NULL);
-		c->cg_from = ppid;
-	}
-	if (!cg) {
-		if (id->child_pid)
-			cgroup_identity_forget(c->cgroups, id->child_pid);
+	cg = cgroup_identity_lookup(c->cgroups, c->opt.processes, id->pid,
+				    ppid, e->last_wall, &how);
+	if (!cg)
 		return;
-	}
 	c->cg = *cg;
+	c->cg_from = how.from_pid;
 	id->source = CONTAINER_SOURCE_CGROUP;
 	c->cmeta = c->meta ? container_metadata_get(c->meta, c->cg.ids[0],
 						    c->cg.runtime, c->cg.ns,
 						    e->last_wall) : NULL;
-	if (id->child_pid)
-		cgroup_identity_inherit(c->cgroups, id->child_pid, id->pid,
-					&c->cg, e->last_wall);
+	/* a child made by this event starts where its parent was found */
+	if (id->child_pid && pe->child_new)
+		cgroup_identity_inherit(c->cgroups, c->opt.processes,
+					id->child_pid, id->pid, e->last_wall);
 }
 
-void containers_observe(struct containers *c, const struct event *e)
+void containers_observe(struct containers *c, const struct event *e,
+			const struct process_event *pe)
 {
 	struct container_identity *id = &c->id;
 
 	c->event = e;
 	c->event_serial = e->serial;
 	c->cmeta = NULL;
-	container_map_observe(c->map, e, id);
-	if (!c->opt.live || !c->cgroups || !id->local)
+	c->cg_from = 0;
+	container_map_observe(c->map, e, pe, id);
+	if (!c->opt.live || !c->cgroups || !id->local ||
+	    id->source != CONTAINER_SOURCE_NONE || !id->pid)
 		return;
-	if (id->source != CONTAINER_SOURCE_NONE || !id->pid) {
-		if (id->child_pid)
-			cgroup_identity_forget(c->cgroups, id->child_pid);
-		return;
-	}
-	observe_cgroup(c, e);
+	observe_cgroup(c, e, pe);
 }
 
 static const char *source_name(enum container_source s)

@@ -20,16 +20,17 @@
 #include "assembler.h"
 #include "buffer.h"
 #include "event_state.h"
+#include "process_context.h"
 #include "process_table.h"
 #include "span.h"
 
 struct container_options {
 	bool live;                  /* /proc: netns and cgroup identity */
-	unsigned max_containers, max_tasks, max_netns;
+	unsigned max_containers, max_netns;
 	const char *state_file;     /* NULL: the map is not persisted */
 	unsigned state_interval;    /* seconds between saves; 0: none */
 	unsigned state_max_age;     /* seconds; 0: a saved map never stales */
-	struct process_table *processes;  /* saved along; may be NULL */
+	struct process_table *processes;  /* holds the tasks; saved along */
 	/* containers_new only: receives the state file's events in flight
 	 * (event_state.h); NULL: they are passed over */
 	struct saved_events *saved_events;
@@ -43,8 +44,10 @@ void containers_free(struct containers *c);
 void containers_configure(struct containers *c,
 			  const struct container_options *o);
 
-/* Learns from a completed event; call it before writing the event. */
-void containers_observe(struct containers *c, const struct event *e);
+/* Learns from a completed event; call it before writing the event, after
+ * process_context_observe (pe: what it found). */
+void containers_observe(struct containers *c, const struct event *e,
+			const struct process_event *pe);
 
 /* Writes ",\"CONTAINER\":{...}" for the event last observed, or nothing
  * (shaped to be called from a json_annotator). */

@@ -1,5 +1,6 @@
-/* cgroup_identity.c - runtime cgroup names to container ids, with a
- * direct-mapped cache per pid. */
+/* cgroup_identity.c - runtime cgroup names to container ids; each answer
+ * kept in the process's entry of the process table, each runtime
+ * container once. */
 #include "cgroup_identity.h"
 
 #include <fcntl.h>
@@ -8,9 +9,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hash_table.h"
 #include "span.h"
 
-enum { CACHE_SLOTS = 1024, CGROUP_FILE_MAX = 16384, PATH_IDS_MAX = 16 };
+enum {
+	CGROUP_FILE_MAX = 16384, PATH_IDS_MAX = 16,
+	RUNTIME_SLOT_BITS = 10, RUNTIME_SLOTS = 1 << RUNTIME_SLOT_BITS,
+	RUNTIME_GEN_MASK = (1 << (32 - RUNTIME_SLOT_BITS)) - 1,
+};
 
 static bool is_hex64(const char *p, size_t n)
 {
@@ -220,17 +226,17 @@ bool cgroup_parse(const char *text, size_t len, struct cgroup_container *out)
 	return false;
 }
 
-struct cache_slot {
-	uint32_t pid;
-	uint32_t from_pid;      /* inherited from this parent, not read */
-	bool used, found;
-	double at;
+/* Runtime containers, each held once: a process's entry in the process
+ * table names one by handle (slot index and the slot's generation), so a
+ * slot taken by another container makes the old handles stale. */
+struct runtime_slot {
+	uint32_t gen;           /* 0: empty */
 	struct cgroup_container cc;
 };
 
 struct cgroup_identity {
-	unsigned ttl;
-	struct cache_slot *slots;
+	uint64_t ttl_ms;
+	struct runtime_slot *slots;
 };
 
 struct cgroup_identity *cgroup_identity_new(unsigned ttl_sec)
@@ -239,8 +245,8 @@ struct cgroup_identity *cgroup_identity_new(unsigned ttl_sec)
 
 	if (!c)
 		return NULL;
-	c->ttl = ttl_sec;
-	c->slots = calloc(CACHE_SLOTS, sizeof(*c->slots));
+	c->ttl_ms = (uint64_t)ttl_sec * 1000;
+	c->slots = calloc(RUNTIME_SLOTS, sizeof(*c->slots));
 	if (!c->slots) {
 		free(c);
 		return NULL;
@@ -254,11 +260,6 @@ void cgroup_identity_free(struct cgroup_identity *c)
 		return;
 	free(c->slots);
 	free(c);
-}
-
-static struct cache_slot *slot_for(struct cgroup_identity *c, uint32_t pid)
-{
-	return &c->slots[(pid * 2654435761u) >> 22 & (CACHE_SLOTS - 1)];
 }
 
 /* Reads /proc/PID/cgroup; false when the process is in no container or
@@ -285,59 +286,113 @@ static bool read_cgroup_file(uint32_t pid, struct cgroup_container *out,
 	return cgroup_parse(text, len, out);
 }
 
+uint32_t cgroup_identity_hold(struct cgroup_identity *c,
+			      const struct cgroup_container *cc)
+{
+	uint32_t i = (uint32_t)hash_bytes(cc->ids[0], CGROUP_ID_LEN) &
+		     (RUNTIME_SLOTS - 1);
+	struct runtime_slot *s = &c->slots[i];
+
+	if (!s->gen || memcmp(&s->cc, cc, sizeof(*cc)) != 0) {
+		s->cc = *cc;
+		s->gen = (s->gen + 1) & RUNTIME_GEN_MASK;
+		if (!s->gen)
+			s->gen = 1;
+	}
+	return s->gen << RUNTIME_SLOT_BITS | i;
+}
+
+/* The container of a handle; NULL when stale (or 0). */
+static const struct cgroup_container *
+handle_get(const struct cgroup_identity *c, uint32_t h)
+{
+	const struct runtime_slot *s = &c->slots[h & (RUNTIME_SLOTS - 1)];
+
+	return h && s->gen && s->gen == h >> RUNTIME_SLOT_BITS ? &s->cc : NULL;
+}
+
+static uint64_t to_ms(double now)
+{
+	return now > 0 ? (uint64_t)(now * 1000) : 0;
+}
+
+/* PID by its own cgroup, cached in its entry (a process in none too). */
+static const struct cgroup_container *
+lookup_own(struct cgroup_identity *c, struct process_table *t, uint32_t pid,
+	   uint32_t ppid, double now, struct process_container *pc,
+	   bool *gone)
+{
+	const struct span local = { NULL, 0 };
+	struct cgroup_container cc;
+	uint64_t now_ms = to_ms(now) | 1;   /* 0 means never read */
+	const struct cgroup_container *got = NULL;
+	bool found;
+
+	*gone = false;
+	if (!process_table_container(t, local, pid, pc))
+		memset(pc, 0, sizeof(*pc));
+	else if (pc->cgroup_read_ms && now_ms >= pc->cgroup_read_ms &&
+		 now_ms - pc->cgroup_read_ms < c->ttl_ms &&
+		 (!pc->runtime || (got = handle_get(c, pc->runtime))))
+		return pc->runtime ? got : NULL;
+	found = read_cgroup_file(pid, &cc, gone);
+	if (*gone)
+		return NULL;
+	pc->runtime = found ? cgroup_identity_hold(c, &cc) : 0;
+	pc->runtime_from = 0;
+	pc->cgroup_read_ms = now_ms;
+	process_table_set_container(t, local, pid, ppid, pc, now_ms);
+	return found ? handle_get(c, pc->runtime) : NULL;
+}
+
 const struct cgroup_container *
-cgroup_identity_lookup(struct cgroup_identity *c, uint32_t pid, double now,
+cgroup_identity_lookup(struct cgroup_identity *c, struct process_table *t,
+		       uint32_t pid, uint32_t ppid, double now,
 		       struct cgroup_how *how)
 {
-	struct cache_slot *s = slot_for(c, pid);
-	struct cgroup_container cc;
-	bool gone = false, found;
+	const struct cgroup_container *got;
+	struct process_container pc, parent;
 	struct cgroup_how unused;
+	bool gone;
 
 	if (!how)
 		how = &unused;
 	how->gone = false;
 	how->from_pid = 0;
-	if (s->used && s->pid == pid && now >= s->at && now - s->at < c->ttl &&
-	    !s->from_pid)
-		return s->found ? &s->cc : NULL;
-	found = read_cgroup_file(pid, &cc, &gone);
-	how->gone = gone;
-	if (gone && s->used && s->pid == pid && s->from_pid) {
-		/* gone before it was read: its parent's container */
-		how->from_pid = s->from_pid;
-		return &s->cc;
+	got = lookup_own(c, t, pid, ppid, now, &pc, &gone);
+	if (!gone)
+		return got;
+	how->gone = true;
+	/* gone before it was read: the container its entry had, inherited
+	 * from its parent when it was created, or read while it lived */
+	if (pc.runtime && (got = handle_get(c, pc.runtime))) {
+		how->from_pid = pc.runtime_from;
+		return got;
 	}
-	/* a gone process is not remembered: its pid may come back */
-	s->used = !gone;
-	s->pid = pid;
-	s->from_pid = 0;
-	s->at = now;
-	s->found = found;
-	if (found)
-		s->cc = cc;
-	return found ? &s->cc : NULL;
+	/* else its parent's, as the kernel gives a child */
+	if (!ppid || ppid == pid)
+		return NULL;
+	got = lookup_own(c, t, ppid, 0, now, &parent, &gone);
+	if (!got && gone && parent.runtime)
+		got = handle_get(c, parent.runtime);
+	if (got)
+		how->from_pid = ppid;
+	return got;
 }
 
-void cgroup_identity_inherit(struct cgroup_identity *c, uint32_t child,
-			     uint32_t parent, const struct cgroup_container *cc,
-			     double now)
+void cgroup_identity_inherit(struct cgroup_identity *c,
+			     struct process_table *t, uint32_t child,
+			     uint32_t parent, double now)
 {
-	struct cache_slot *s = slot_for(c, child);
+	const struct span local = { NULL, 0 };
+	struct process_container pc, pp;
 
-	if (cc == &s->cc)
-		return;   /* same slot as the parent's: keep the parent's */
-	s->used = s->found = true;
-	s->pid = child;
-	s->from_pid = parent;
-	s->at = now;
-	s->cc = *cc;
-}
-
-void cgroup_identity_forget(struct cgroup_identity *c, uint32_t pid)
-{
-	struct cache_slot *s = slot_for(c, pid);
-
-	if (s->pid == pid)
-		s->used = false;
+	if (!process_table_container(t, local, parent, &pp) ||
+	    !handle_get(c, pp.runtime) ||
+	    !process_table_container(t, local, child, &pc))
+		return;
+	pc.runtime = pp.runtime;
+	pc.runtime_from = pp.runtime_from ? pp.runtime_from : parent;
+	pc.cgroup_read_ms = 0;
+	process_table_set_container(t, local, child, parent, &pc, to_ms(now));
 }

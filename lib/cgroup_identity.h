@@ -21,6 +21,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "process_table.h"
 
 enum {
 	CGROUP_ID_LEN = 64,
@@ -44,7 +45,8 @@ bool cgroup_parse(const char *text, size_t len, struct cgroup_container *out);
 
 struct cgroup_identity;
 
-/* Results are cached per pid for ttl_sec seconds. */
+/* What a process's cgroup said is kept in its entry of the process table
+ * (process_table.h, struct process_container) for ttl_sec seconds. */
 struct cgroup_identity *cgroup_identity_new(unsigned ttl_sec);
 void cgroup_identity_free(struct cgroup_identity *c);
 /* How a lookup answered. */
@@ -53,18 +55,22 @@ struct cgroup_how {
 	uint32_t from_pid;    /* the answer is this parent's: PID was gone */
 };
 
-/* The container of live process PID, NULL when it is in none (or gone and
- * inherited nothing). The result stays valid until the next call; *how (if
- * given) says how it was found. */
+/* The container of live local process PID (parent PPID, 0: unknown), NULL
+ * when it is in none, or is gone and neither its entry nor its parent
+ * says. The entry is added to table T when new. The result stays valid
+ * until the next call; *how (if given) says how it was found. */
 const struct cgroup_container *
-cgroup_identity_lookup(struct cgroup_identity *c, uint32_t pid, double now,
+cgroup_identity_lookup(struct cgroup_identity *c, struct process_table *t,
+		       uint32_t pid, uint32_t ppid, double now,
 		       struct cgroup_how *how);
-/* CHILD was just created by PARENT, which is in container *CC: should the
- * child be gone by the time one of its events is read, it is there too. */
-void cgroup_identity_inherit(struct cgroup_identity *c, uint32_t child,
-			     uint32_t parent, const struct cgroup_container *cc,
-			     double now);
-/* PID is a new process now: its cached answer no longer holds. */
-void cgroup_identity_forget(struct cgroup_identity *c, uint32_t pid);
+/* The handle a process's entry holds for *cc (struct process_container
+ * runtime; never 0): cc is kept once for every process in it. */
+uint32_t cgroup_identity_hold(struct cgroup_identity *c,
+			      const struct cgroup_container *cc);
+/* CHILD was just created by PARENT: until its own cgroup is read (should
+ * it be gone by then), it is in the container PARENT was last found in. */
+void cgroup_identity_inherit(struct cgroup_identity *c,
+			     struct process_table *t, uint32_t child,
+			     uint32_t parent, double now);
 
 #endif

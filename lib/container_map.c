@@ -1,10 +1,12 @@
-/* container_map.c - tasks, containers and network namespaces per node:
- * three hash tables with least-recently-seen lists for eviction. Entries
- * refer to each other by key, except a task's link to its container, so
- * evicting one never leaves another dangling. */
+/* container_map.c - containers and network namespaces per node: two hash
+ * tables with least-recently-seen lists for eviction. Tasks are entries of
+ * the process table (process_table.h), which name their container by
+ * contid and serial: a container dropped or evicted is gone for its tasks
+ * at once, and one made again under the same contid is another. Entries
+ * refer to each other by key, so evicting one never leaves another
+ * dangling. */
 #include "container_map.h"
 
-#include <libaudit.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,8 +15,7 @@
 #include "hash_table.h"
 #include "lru_list.h"
 #include "record_types.h"
-
-enum { ARCH_CACHE = 8, CLONE_THREAD_FLAG = 0x00010000 };
+#include "span_number.h"
 
 struct entry {
 	struct hash_link link;    /* next: the free list when recycled */
@@ -32,24 +33,14 @@ struct table {
 	bool ready;
 };
 
-struct container;
-
-struct task {
-	struct entry e;           /* key: pid */
-	uint32_t ppid;
-	uint64_t netns, first_ms, last_ms;
-	struct container *cont;
-	struct task *mprev, *mnext;
-};
-
 struct container {
 	struct entry e;           /* key: contid */
 	uint64_t parent;
-	uint32_t owner, nmembers;
+	uint32_t owner;
+	uint32_t seq;             /* serial: its tasks name it by (key, seq) */
 	unsigned nnetns;
 	uint64_t netns[CMAP_NETNS_PER_CONTAINER];
 	uint64_t first_ms, last_ms;
-	struct task *members;
 };
 
 struct netns {
@@ -59,22 +50,16 @@ struct netns {
 	uint64_t last_ms;
 };
 
-struct arch_calls {
-	uint64_t elf;
-	int machine;
-	int clone, clone3, fork, vfork, exit_group;
-};
-
 struct container_map {
 	struct container_map_config cfg;
-	struct table tasks, conts, nets;
+	struct process_table *procs;   /* the tasks, not owned */
+	struct table conts, nets;
+	uint32_t seq;                  /* last container serial given */
 	struct node_name *nodes[CMAP_MAX_NODES];   /* by index; 0: local */
 	struct hash_table node_index;
 	unsigned nnodes;
 	uint64_t generation, synthetic_seq;
 	struct container_map_counters ctr;
-	struct arch_calls arches[ARCH_CACHE];
-	unsigned narches;
 };
 
 /* ---- generic table ---- */
@@ -173,7 +158,6 @@ static void table_free(struct table *t)
 	hash_table_destroy(&t->index);
 }
 
-#define TASK(ent) ((struct task *)(ent))
 #define CONT(ent) ((struct container *)(ent))
 #define NETNS(ent) ((struct netns *)(ent))
 
@@ -259,24 +243,23 @@ static void apply_caps(struct container_map *m,
 	m->cfg = *c;
 	if (m->cfg.max_containers < CMAP_MIN_CAP)
 		m->cfg.max_containers = CMAP_MIN_CAP;
-	if (m->cfg.max_tasks < CMAP_MIN_CAP)
-		m->cfg.max_tasks = CMAP_MIN_CAP;
 	if (m->cfg.max_netns < CMAP_MIN_CAP)
 		m->cfg.max_netns = CMAP_MIN_CAP;
 }
 
-struct container_map *container_map_new(const struct container_map_config *c)
+struct container_map *container_map_new(const struct container_map_config *c,
+				       struct process_table *procs)
 {
 	struct container_map *m = calloc(1, sizeof(*m));
 
 	if (!m)
 		return NULL;
 	apply_caps(m, c);
-	table_init(&m->tasks, sizeof(struct task));
+	m->procs = procs;
 	table_init(&m->conts, sizeof(struct container));
 	table_init(&m->nets, sizeof(struct netns));
 	m->nnodes = 1;
-	if (!m->tasks.ready || !m->conts.ready || !m->nets.ready ||
+	if (!procs || !m->conts.ready || !m->nets.ready ||
 	    !hash_table_init(&m->node_index, 64)) {
 		container_map_free(m);
 		return NULL;
@@ -290,7 +273,6 @@ void container_map_free(struct container_map *m)
 
 	if (!m)
 		return;
-	table_free(&m->tasks);
 	table_free(&m->conts);
 	table_free(&m->nets);
 	for (i = 1; i < m->nnodes; i++)
@@ -304,22 +286,28 @@ uint64_t container_map_generation(const struct container_map *m)
 	return m->generation;
 }
 
+static void count_task(void *ctx, const struct cmap_task_info *t)
+{
+	(void)t;
+	++*(uint64_t *)ctx;
+}
+
 void container_map_counters(const struct container_map *m,
 			    struct container_map_counters *out)
 {
+	struct cmap_visitor v = { NULL, count_task, NULL, &out->tasks };
+	struct process_table_counters pn;
+
 	*out = m->ctr;
 	out->containers = m->conts.count;
-	out->tasks = m->tasks.count;
 	out->netns = m->nets.count;
+	out->tasks = 0;
+	container_map_visit(m, &v);
+	process_table_counters(m->procs, &pn);
+	out->evicted_tasks = pn.evicted_contained;
 }
 
 /* ---- relations ---- */
-
-static struct task *task_find(const struct container_map *m, uint16_t node,
-			      uint32_t pid)
-{
-	return TASK(table_find(&m->tasks, node, pid));
-}
 
 static struct container *cont_find(const struct container_map *m,
 				   uint16_t node, uint64_t contid)
@@ -333,38 +321,42 @@ static struct netns *netns_find(const struct container_map *m, uint16_t node,
 	return NETNS(table_find(&m->nets, node, key));
 }
 
-static void task_leave(struct task *t)
+/* The container task PID is in, NULL when none (or one that is gone);
+ * *pc (may be NULL) gets its whole entry, zero when the table has none. */
+static struct container *task_cont(const struct container_map *m,
+				   uint16_t node, uint32_t pid,
+				   struct process_container *pc)
 {
-	struct container *c = t->cont;
+	struct process_container unused;
+	struct container *c;
 
-	if (!c)
+	if (!pc)
+		pc = &unused;
+	if (!pid || !process_table_container(m->procs, node_name(m, node), pid,
+					     pc)) {
+		memset(pc, 0, sizeof(*pc));
+		return NULL;
+	}
+	if (!pc->seq)
+		return NULL;
+	c = cont_find(m, node, pc->contid);
+	return c && c->seq == pc->seq ? c : NULL;
+}
+
+/* Task PID leaves its audit container. */
+static void task_leave(struct container_map *m, uint16_t node, uint32_t pid,
+		       uint64_t now)
+{
+	struct process_container pc;
+
+	if (!process_table_container(m->procs, node_name(m, node), pid, &pc) ||
+	    !pc.seq)
 		return;
-	if (t->mprev)
-		t->mprev->mnext = t->mnext;
-	else
-		c->members = t->mnext;
-	if (t->mnext)
-		t->mnext->mprev = t->mprev;
-	t->mprev = t->mnext = NULL;
-	c->nmembers--;
-	t->cont = NULL;
-}
-
-static void task_enter(struct task *t, struct container *c)
-{
-	t->cont = c;
-	t->mprev = NULL;
-	t->mnext = c->members;
-	if (c->members)
-		c->members->mprev = t;
-	c->members = t;
-	c->nmembers++;
-}
-
-static void task_del(struct container_map *m, struct task *t)
-{
-	task_leave(t);
-	table_del(&m->tasks, &t->e);
+	pc.seq = 0;
+	pc.contid = 0;
+	pc.netns = 0;
+	process_table_set_container(m->procs, node_name(m, node), pid, 0, &pc,
+				    now);
 	m->generation++;
 }
 
@@ -418,12 +410,11 @@ static void netns_forget(struct container_map *m, uint16_t node, uint64_t key,
 		table_del(&m->nets, &ns->e);
 }
 
+/* Its tasks name it by serial: they are out of it at once. */
 static void cont_del(struct container_map *m, struct container *c)
 {
 	unsigned i;
 
-	while (c->members)
-		task_del(m, c->members);
 	for (i = 0; i < c->nnetns; i++)
 		netns_forget(m, c->e.node, c->netns[i], c->e.key);
 	table_del(&m->conts, &c->e);
@@ -446,19 +437,10 @@ static void cont_link_netns(struct container_map *m, struct container *c,
 	m->generation++;
 }
 
-static void make_room_tasks(struct container_map *m)
-{
-	while (m->tasks.count >= m->cfg.max_tasks && m->tasks.lru.oldest) {
-		task_del(m, TASK(table_oldest(&m->tasks)));
-		m->ctr.evicted_tasks++;
-	}
-}
-
 static void make_room_conts(struct container_map *m)
 {
 	while (m->conts.count >= m->cfg.max_containers && m->conts.lru.oldest) {
 		struct container *c = CONT(table_oldest(&m->conts));
-		m->ctr.evicted_tasks += c->nmembers;
 		cont_del(m, c);
 		m->ctr.evicted_containers++;
 	}
@@ -500,6 +482,9 @@ static struct container *cont_get(struct container_map *m, uint16_t node,
 		return NULL;
 	c->parent = CONTID_UNSET;
 	c->first_ms = c->last_ms = now;
+	if (++m->seq == 0)
+		m->seq = 1;
+	c->seq = m->seq;
 	m->generation++;
 	return c;
 }
@@ -595,133 +580,28 @@ static uint64_t read_netns(uint32_t pid)
 	return ino;
 }
 
-/* Puts task PID of NODE into container C (creating the task). */
-static struct task *task_join(struct container_map *m, uint16_t node,
-			      uint32_t pid, struct container *c, uint64_t now)
+/* Puts task PID of NODE (parent PPID, 0: unknown) into container C, in
+ * the process table (adding the task when new). Live, the task's network
+ * namespace is read when it changes container. */
+static void task_join(struct container_map *m, uint16_t node, uint32_t pid,
+		      uint32_t ppid, struct container *c, uint64_t now)
 {
-	struct task *t = task_find(m, node, pid);
-	uint64_t contid = c->e.key;
+	struct process_container pc;
 
-	if (t) {
-		table_touch(&m->tasks, &t->e);
-	} else {
-		make_room_tasks(m);
-		t = TASK(table_add(&m->tasks, node, pid));
-		if (!t)
-			return NULL;
-		t->first_ms = now;
-	}
-	t->last_ms = later(t->last_ms, now);
-	if (t->cont == c)
-		return t;
-	task_leave(t);
-	task_enter(t, c);
+	if (!pid || task_cont(m, node, pid, &pc) == c)
+		return;
+	pc.contid = c->e.key;
+	pc.seq = c->seq;
+	pc.netns = m->cfg.live && node == 0 ? read_netns(pid) : 0;
+	if (!process_table_set_container(m->procs, node_name(m, node), pid,
+					 ppid, &pc, now))
+		return;
 	m->generation++;
-	if (m->cfg.live && node == 0) {
-		t->netns = read_netns(pid);
-		if (t->netns)
-			netns_add_live(m, node, t->netns, contid, now);
-	}
-	return t;
+	if (pc.netns)
+		netns_add_live(m, node, pc.netns, c->e.key, now);
 }
 
 /* ---- reading records ---- */
-
-static bool span_u64(struct span v, uint64_t *out)
-{
-	uint64_t x = 0;
-	size_t i;
-
-	if (v.len == 0 || v.len > 20)
-		return false;
-	for (i = 0; i < v.len; i++) {
-		unsigned d = (unsigned)(v.p[i] - '0');
-		if (d > 9 || x > (UINT64_MAX - d) / 10)
-			return false;
-		x = x * 10 + d;
-	}
-	*out = x;
-	return true;
-}
-
-static bool span_pid(struct span v, uint32_t *out)
-{
-	uint64_t x;
-
-	if (!span_u64(v, &x) || x == 0 || x > 0x7fffffff)
-		return false;
-	*out = (uint32_t)x;
-	return true;
-}
-
-static bool span_hex(struct span v, uint64_t *out)
-{
-	uint64_t x = 0;
-	size_t i = 0;
-
-	if (span_starts(v, "0x"))
-		i = 2;
-	if (v.len == i || v.len - i > 16)
-		return false;
-	for (; i < v.len; i++) {
-		char c = v.p[i];
-		unsigned d;
-		if (c >= '0' && c <= '9')
-			d = (unsigned)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			d = (unsigned)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			d = (unsigned)(c - 'A' + 10);
-		else
-			return false;
-		x = x << 4 | d;
-	}
-	*out = x;
-	return true;
-}
-
-struct syscall_facts {
-	bool present;
-	uint32_t pid, ppid;
-	uint64_t record;
-	struct span arch, syscall, success, exit, a0, a1;
-};
-
-/* The fields of the event's SYSCALL record that say who did what; reading
- * stops at pid= unless the record= link (at the end, v10+) is needed. */
-static void read_syscall(const struct record *r, struct syscall_facts *s,
-			 bool need_record)
-{
-	struct field_cursor c;
-	struct field f;
-
-	s->present = true;
-	fields_begin(&c, r);
-	while (fields_next(&c, &f)) {
-		struct span n = f.name;
-		if (span_eq(n, "arch"))
-			s->arch = f.value;
-		else if (span_eq(n, "syscall"))
-			s->syscall = f.value;
-		else if (span_eq(n, "success"))
-			s->success = f.value;
-		else if (span_eq(n, "exit"))
-			s->exit = f.value;
-		else if (span_eq(n, "a0"))
-			s->a0 = f.value;
-		else if (span_eq(n, "a1"))
-			s->a1 = f.value;
-		else if (span_eq(n, "ppid"))
-			span_pid(f.value, &s->ppid);
-		else if (span_eq(n, "record"))
-			span_u64(f.value, &s->record);
-		else if (span_eq(n, "pid")) {
-			span_pid(f.value, &s->pid);
-			if (!need_record)
-				return;
-		}
-	}
-}
 
 /* The value of the first field NAME in r (a short scan for one field). */
 static bool find_field(const struct record *r, const char *name,
@@ -740,130 +620,22 @@ static bool find_field(const struct record *r, const char *name,
 	return false;
 }
 
-enum proc_call { CALL_OTHER, CALL_FORK, CALL_THREAD, CALL_EXIT_GROUP };
-
-static const struct arch_calls *arch_lookup(struct container_map *m,
-					    uint64_t elf)
-{
-	struct arch_calls *a;
-	unsigned i;
-
-	for (i = 0; i < m->narches; i++)
-		if (m->arches[i].elf == elf)
-			return &m->arches[i];
-	a = &m->arches[m->narches < ARCH_CACHE ? m->narches++
-					       : ARCH_CACHE - 1];
-	a->elf = elf;
-	a->machine = elf <= 0xffffffffULL ?
-		     audit_elf_to_machine((unsigned)elf) : -1;
-	a->clone = a->clone3 = a->fork = a->vfork = a->exit_group = -2;
-	if (a->machine >= 0) {
-		a->clone = audit_name_to_syscall("clone", a->machine);
-		a->clone3 = audit_name_to_syscall("clone3", a->machine);
-		a->fork = audit_name_to_syscall("fork", a->machine);
-		a->vfork = audit_name_to_syscall("vfork", a->machine);
-		a->exit_group = audit_name_to_syscall("exit_group",
-						      a->machine);
-	}
-	return a;
-}
-
-/* A clone that makes a thread, not a process: CLONE_THREAD in its flags
- * (the first argument, the second on s390). */
-static bool clone_makes_thread(const struct syscall_facts *s, int machine)
-{
-	uint64_t flags;
-	struct span v = machine == MACH_S390X || machine == MACH_S390 ?
-			s->a1 : s->a0;
-
-	return span_hex(v, &flags) && (flags & CLONE_THREAD_FLAG);
-}
-
-/* What the syscall does to processes, by number for the record's arch, or
- * by name in interpreted logs. */
-static enum proc_call classify_syscall(struct container_map *m,
-				       const struct syscall_facts *s)
-{
-	const struct arch_calls *a;
-	uint64_t elf, nr;
-	int n;
-
-	if (!span_u64(s->syscall, &nr)) {
-		if (span_eq(s->syscall, "clone"))
-			return clone_makes_thread(s, -1) ? CALL_THREAD
-							 : CALL_FORK;
-		if (span_eq(s->syscall, "clone3") ||
-		    span_eq(s->syscall, "fork") ||
-		    span_eq(s->syscall, "vfork"))
-			return CALL_FORK;
-		if (span_eq(s->syscall, "exit_group"))
-			return CALL_EXIT_GROUP;
-		return CALL_OTHER;
-	}
-	if (nr > 0x7fffffff || !span_hex(s->arch, &elf))
-		return CALL_OTHER;
-	a = arch_lookup(m, elf);
-	n = (int)nr;
-	if (n == a->clone)
-		return clone_makes_thread(s, a->machine) ? CALL_THREAD
-							 : CALL_FORK;
-	if (n == a->clone3 || n == a->fork || n == a->vfork)
-		return CALL_FORK;
-	if (n == a->exit_group)
-		return CALL_EXIT_GROUP;
-	return CALL_OTHER;
-}
-
-/* The child pid a successful process-creating syscall returned. */
-static uint32_t created_child(const struct syscall_facts *s)
-{
-	uint32_t child = 0;
-
-	if (span_eq(s->success, "no"))
-		return 0;
-	span_pid(s->exit, &child);
-	return child;
-}
-
 /* ---- learning ---- */
 
-/* A task seen in an event with its ppid: a child of a container member
- * joins its parent's container; a tracked pid whose parent changed to a
- * task outside its container (other than init, which adopts orphans) is
- * another process now. */
+/* A task seen in an event with its ppid (the process table has already
+ * told a re-parented orphan from a reused pid): its container was active
+ * just now; a task in none whose parent is in one joins it (the kernel
+ * gives a child its parent's container). */
 static void task_seen(struct container_map *m, uint16_t node, uint32_t pid,
 		      uint32_t ppid, uint64_t now)
 {
-	struct task *t = task_find(m, node, pid), *parent;
+	struct container *c = task_cont(m, node, pid, NULL);
 
-	if (t && ppid && t->ppid && t->ppid != ppid) {
-		parent = task_find(m, node, ppid);
-		if (ppid == 1 || (parent && parent->cont == t->cont)) {
-			t->ppid = ppid;
-			m->generation++;
-		} else {
-			task_del(m, t);
-			t = NULL;
-		}
-	}
-	if (t) {
-		if (!t->ppid && ppid) {
-			t->ppid = ppid;
-			m->generation++;
-		}
-		table_touch(&m->tasks, &t->e);
-		t->last_ms = later(t->last_ms, now);
-		table_touch(&m->conts, &t->cont->e);
-		t->cont->last_ms = later(t->cont->last_ms, now);
-		return;
-	}
-	if (!ppid)
-		return;
-	parent = task_find(m, node, ppid);
-	if (parent) {
-		t = task_join(m, node, pid, parent->cont, now);
-		if (t)
-			t->ppid = ppid;
+	if (!c && ppid && (c = task_cont(m, node, ppid, NULL)) != NULL)
+		task_join(m, node, pid, ppid, c, now);
+	if (c) {
+		table_touch(&m->conts, &c->e);
+		c->last_ms = later(c->last_ms, now);
 	}
 }
 
@@ -887,7 +659,8 @@ static void learn_chain(struct container_map *m, uint16_t node,
 
 /* Kernel word that task PID is in the first container of L. */
 static void task_in_list(struct container_map *m, uint16_t node, uint32_t pid,
-			 const struct contid_list *l, uint64_t now)
+			 uint32_t ppid, const struct contid_list *l,
+			 uint64_t now)
 {
 	struct container *c;
 
@@ -896,7 +669,7 @@ static void task_in_list(struct container_map *m, uint16_t node, uint32_t pid,
 		return;
 	c = cont_get(m, node, l->item[0].id, now);
 	if (c)
-		task_join(m, node, pid, c, now);
+		task_join(m, node, pid, ppid, c, now);
 }
 
 /* NETFILTER_PKT: the list is every container of one network namespace. */
@@ -961,7 +734,7 @@ struct op_record {
 
 /* CONTAINER_OP in any version's field order; false when unreadable (an
  * ENRICHED log may have replaced its body by msg=lost). */
-static bool read_op(const struct record *r, const struct syscall_facts *sc,
+static bool read_op(const struct record *r, const struct process_event *sc,
 		    struct op_record *op)
 {
 	struct field_cursor c;
@@ -1005,28 +778,24 @@ static bool read_op(const struct record *r, const struct syscall_facts *sc,
 		op->ok = span_eq(res, "1") || span_eq(res, "yes") ||
 			 span_eq(res, "success");
 	else
-		op->ok = !span_eq(sc->success, "no");
+		op->ok = !sc->syscall || sc->ok;
 	return true;
 }
 
 static void apply_set(struct container_map *m, uint16_t node,
 		      const struct op_record *op, uint64_t now)
 {
-	struct container *c;
-	struct task *writer;
+	struct container *c, *writer;
 	uint64_t parent = CONTID_UNSET;
-	struct task *t;
 
 	if (op->contid == CONTID_UNSET) {
-		t = task_find(m, node, op->opid);
-		if (t)
-			task_del(m, t);
+		task_leave(m, node, op->opid, now);
 		return;
 	}
 	learn_chain(m, node, &op->old, now);
-	writer = op->writer ? task_find(m, node, op->writer) : NULL;
+	writer = op->writer ? task_cont(m, node, op->writer, NULL) : NULL;
 	if (writer)
-		parent = writer->cont->e.key;
+		parent = writer->e.key;
 	else if (op->old.n && op->old.item[0].id != op->contid)
 		parent = op->old.item[0].id;
 	c = cont_get(m, node, op->contid, now);
@@ -1041,7 +810,7 @@ static void apply_set(struct container_map *m, uint16_t node,
 		c->parent = parent;
 		m->generation++;
 	}
-	task_join(m, node, op->opid, c, now);
+	task_join(m, node, op->opid, 0, c, now);
 }
 
 /* The chain of CONTID from the map: its parent, grandparent, ... */
@@ -1096,17 +865,14 @@ static void identity_context(const struct container_map *m, uint16_t node,
 			     struct container_identity *id)
 {
 	const struct container *c;
-	const struct task *t;
-	uint32_t who;
+	struct process_container pc;
 	unsigned i, j;
 
 	if (id->ids.n == 0)
 		return;
 	c = cont_find(m, node, id->ids.item[0].id);
-	who = id->pid;
-	t = who ? task_find(m, node, who) : NULL;
-	if (t && !id->netns_event && t->cont == c)
-		id->netns = t->netns;
+	if (c && !id->netns_event && task_cont(m, node, id->pid, &pc) == c)
+		id->netns = pc.netns;
 	/* a netns event is about all its containers, none in particular */
 	if (!c || id->netns_event)
 		return;
@@ -1256,7 +1022,7 @@ static bool learn_cids(struct container_map *m, uint16_t node,
 		}
 		if (target)
 			task_in_list(m, node, target == UINT32_MAX ? 0 : target,
-				     &l, now);
+				     0, &l, now);
 		else
 			have_own = true;
 	}
@@ -1264,34 +1030,31 @@ static bool learn_cids(struct container_map *m, uint16_t node,
 }
 
 void container_map_observe(struct container_map *m, const struct event *e,
+			   const struct process_event *sc,
 			   struct container_identity *id)
 {
-	struct syscall_facts sc;
 	struct event_scan s;
 	struct op_record op[EVENT_OP_MAX];
 	struct contid_list own;
 	struct record r;
 	struct span v;
-	enum proc_call call = CALL_OTHER;
 	uint64_t now = e->sec * 1000 + e->msec, netns_key = 0;
-	uint32_t subject = 0, child = 0;
+	uint32_t subject = 0;
 	uint16_t node;
 	bool have_own = false;
 	int first_op = -1;
 	unsigned k;
-	struct task *t;
+	struct container *c;
 
 	identity_reset(id, e->node.len == 0);
 	scan_types(e, &s);
-	if (!s.ncid && !s.nop && m->tasks.count == 0 && !m->cfg.want_subject)
+	/* no container known and none in the event: nobody is in one */
+	if (!s.ncid && !s.nop && m->conts.count == 0 && !m->cfg.want_subject)
 		return;
 	if (!node_intern(m, e->node, &node))
 		return;
-	memset(&sc, 0, sizeof(sc));
-	if (s.syscall >= 0) {
-		event_record_view(e, (uint32_t)s.syscall, &r);
-		read_syscall(&r, &sc, s.ncid > 0);
-		subject = sc.pid;
+	if (s.syscall >= 0 && sc->syscall) {
+		subject = sc->pid;
 	} else if (s.subject >= 0) {
 		event_record_view(e, (uint32_t)s.subject, &r);
 		if (find_field(&r, "pid", &v))
@@ -1299,11 +1062,11 @@ void container_map_observe(struct container_map *m, const struct event *e,
 	}
 	id->pid = subject;
 	if (subject)
-		task_seen(m, node, subject, sc.ppid, now);
+		task_seen(m, node, subject, sc->syscall ? sc->ppid : 0, now);
 
 	for (k = 0; k < s.nop; k++) {
 		event_record_view(e, s.op[k], &r);
-		if (!read_op(&r, &sc, &op[k])) {
+		if (!read_op(&r, sc, &op[k])) {
 			m->ctr.bad_records++;
 			op[k].set = op[k].drop = op[k].ok = false;
 			continue;
@@ -1318,13 +1081,8 @@ void container_map_observe(struct container_map *m, const struct event *e,
 	if (have_own && s.netfilter)
 		netns_key = netns_from_list(m, node, &own, now);
 	else if (have_own)
-		task_in_list(m, node, subject, &own, now);
-	/* a task the kernel just placed learns its parent from this event */
-	if (subject && sc.ppid && (t = task_find(m, node, subject)) &&
-	    !t->ppid) {
-		t->ppid = sc.ppid;
-		m->generation++;
-	}
+		task_in_list(m, node, subject, sc->syscall ? sc->ppid : 0,
+			     &own, now);
 
 	/* what the event says, before it ends anything */
 	if (first_op >= 0) {
@@ -1347,52 +1105,62 @@ void container_map_observe(struct container_map *m, const struct event *e,
 		identity_from_list(m, node, id, &own);
 		if (netns_key && !(netns_key & CMAP_NETNS_SYNTHETIC))
 			id->netns = netns_key;
-	} else if (subject && (t = task_find(m, node, subject)) != NULL) {
+	} else if (subject && (c = task_cont(m, node, subject, NULL)) != NULL) {
 		/* a task that set its own contid: the record says so */
 		id->source = id->op && id->op_pid == subject ?
 			     CONTAINER_SOURCE_KERNEL : CONTAINER_SOURCE_MAP;
-		identity_from_contid(m, node, id, t->cont->e.key);
+		identity_from_contid(m, node, id, c->e.key);
 	} else if (id->op) {
 		id->source = CONTAINER_SOURCE_KERNEL;
 	}
 	identity_context(m, node, id);
 
-	/* then what it ends and what it creates */
+	/* then what it ends and what it creates (an exit_group leaves the
+	 * task's entry in the process table, dead, for its orphans) */
 	for (k = 0; k < s.nop; k++) {
-		struct container *c;
 		if (!op[k].drop || !op[k].ok)
 			continue;
-		t = task_find(m, node, op[k].opid);
-		if (t)
-			task_del(m, t);
+		task_leave(m, node, op[k].opid, now);
 		c = cont_find(m, node, op[k].old.item[0].id);
 		if (c)
 			cont_del(m, c);
 	}
-	if (sc.present && sc.syscall.len)
-		call = classify_syscall(m, &sc);
-	if (call == CALL_EXIT_GROUP && (t = task_find(m, node, subject)))
-		task_del(m, t);
-	if (call == CALL_FORK)
-		child = created_child(&sc);
-	if (child) {
-		struct task *old = task_find(m, node, child);
-		id->child_pid = child;
-		/* what was learned at or after the clone is about the child */
-		if (old && old->first_ms < now) {
-			task_del(m, old);
-			old = NULL;
-		}
-		t = subject ? task_find(m, node, subject) : NULL;
-		if (!old && t) {
-			old = task_join(m, node, child, t->cont, now);
-			if (old)
-				old->ppid = subject;
-		}
+	if (sc->syscall && sc->child && sc->pid == subject) {
+		id->child_pid = sc->child;
+		/* the table gave a new child its parent's container as it
+		 * was before this event; what the event taught wins. What
+		 * was learned of a child whose own events came first stays. */
+		c = sc->child_new ? task_cont(m, node, subject, NULL) : NULL;
+		if (c)
+			task_join(m, node, sc->child, subject, c, now);
 	}
 }
 
 /* ---- persistence ---- */
+
+struct task_visit {
+	const struct container_map *m;
+	const struct cmap_visitor *v;
+};
+
+/* A process of the table that is in a container the map still holds. */
+static void visit_task(void *ctx, const struct process_info *p)
+{
+	const struct task_visit *tv = ctx;
+	const struct container *c;
+	uint16_t node;
+
+	if (!p->container.seq || !node_find(tv->m, p->node, &node))
+		return;
+	c = cont_find(tv->m, node, p->container.contid);
+	if (c && c->seq == p->container.seq) {
+		struct cmap_task_info i = {
+			node_name(tv->m, node), p->pid, p->ppid, c->e.key,
+			p->container.netns, p->last_ms, p->last_ms,
+		};
+		tv->v->task(tv->v->ctx, &i);
+	}
+}
 
 void container_map_visit(const struct container_map *m,
 			 const struct cmap_visitor *v)
@@ -1407,13 +1175,9 @@ void container_map_visit(const struct container_map *m,
 		};
 		v->container(v->ctx, &i);
 	}
-	for (e = table_oldest(&m->tasks); e && v->task; e = entry_newer(e)) {
-		const struct task *t = (const struct task *)e;
-		struct cmap_task_info i = {
-			node_name(m, e->node), (uint32_t)e->key, t->ppid,
-			t->cont->e.key, t->netns, t->first_ms, t->last_ms,
-		};
-		v->task(v->ctx, &i);
+	if (v->task) {
+		struct task_visit tv = { m, v };
+		process_table_visit(m->procs, visit_task, &tv);
 	}
 	for (e = table_oldest(&m->nets); e && v->netns; e = entry_newer(e)) {
 		const struct netns *n = (const struct netns *)e;
@@ -1447,25 +1211,24 @@ bool container_map_restore_container(struct container_map *m,
 bool container_map_restore_task(struct container_map *m,
 				const struct cmap_task_info *ti)
 {
-	uint16_t node;
+	struct process_container pc;
 	struct container *c;
-	struct task *t;
-	bool live = m->cfg.live;
+	uint16_t node;
 
 	if (!node_intern(m, ti->node, &node))
 		return false;
 	c = cont_find(m, node, ti->contid);
 	if (!c || ti->pid == 0 || ti->pid > 0x7fffffff)
 		return false;
-	m->cfg.live = false;    /* the saved netns, not /proc's */
-	t = task_join(m, node, ti->pid, c, ti->last_ms);
-	m->cfg.live = live;
-	if (!t)
+	/* the saved netns, not /proc's */
+	task_cont(m, node, ti->pid, &pc);
+	pc.contid = c->e.key;
+	pc.seq = c->seq;
+	pc.netns = ti->netns;
+	if (!process_table_set_container(m->procs, node_name(m, node), ti->pid,
+					 ti->ppid, &pc, ti->last_ms))
 		return false;
-	t->ppid = ti->ppid;
-	t->netns = ti->netns;
-	t->first_ms = ti->first_ms;
-	t->last_ms = ti->last_ms;
+	m->generation++;
 	return true;
 }
 
@@ -1499,18 +1262,21 @@ bool container_map_restore_netns(struct container_map *m,
 bool container_map_task(const struct container_map *m, struct span node,
 			uint32_t pid, struct cmap_task_info *out)
 {
-	const struct task *t;
+	struct process_container pc;
+	struct process_info info;
+	const struct container *c;
 	uint16_t n;
 
-	if (!node_find(m, node, &n) || !(t = task_find(m, n, pid)))
+	if (!node_find(m, node, &n) || !(c = task_cont(m, n, pid, &pc)) ||
+	    !process_table_find(m->procs, node, pid, &info))
 		return false;
 	out->node = node_name(m, n);
 	out->pid = pid;
-	out->ppid = t->ppid;
-	out->contid = t->cont->e.key;
-	out->netns = t->netns;
-	out->first_ms = t->first_ms;
-	out->last_ms = t->last_ms;
+	out->ppid = info.ppid;
+	out->contid = c->e.key;
+	out->netns = pc.netns;
+	out->first_ms = info.last_ms;
+	out->last_ms = info.last_ms;
 	return true;
 }
 

@@ -11,13 +11,16 @@
  * - Process creation: clone, clone3, fork and vfork return the child's pid,
  *   and the child inherits its parent's container; so does a task first
  *   seen with a member of a container as its ppid.
- * - exit_group ends a task. A pid seen again as another process (a clone
- *   returned it, or its ppid changed to a task outside its container other
- *   than init) leaves its old container.
+ * - A pid seen again as another process (its exit was logged, a clone
+ *   returned it, or its ppid changed to one that did not adopt it) leaves
+ *   its old container.
  * - Live, on events without node=: /proc/PID/ns/net of each task that joins
  *   a container gives its network namespace.
- * Keys are (node, pid), (node, contid) and (node, netns). Every table is
- * capped; at the cap the least recently seen entry is evicted and counted. */
+ * Tasks are the entries of the program's one process table (fed by
+ * process_context.h, which reads the event's SYSCALL record once); the map
+ * keeps containers and network namespaces, keyed (node, contid) and
+ * (node, netns), each table capped: at the cap the least recently seen
+ * entry is evicted and counted. */
 #ifndef AUENRICH_CONTAINER_MAP_H
 #define AUENRICH_CONTAINER_MAP_H
 
@@ -25,6 +28,8 @@
 #include <stdint.h>
 #include "assembler.h"
 #include "contid.h"
+#include "process_context.h"
+#include "process_table.h"
 
 enum {
 	CMAP_NETNS_PER_CONTAINER = 4,
@@ -42,7 +47,6 @@ enum {
 
 struct container_map_config {
 	unsigned max_containers;
-	unsigned max_tasks;
 	unsigned max_netns;
 	bool live;            /* read /proc/PID/ns/net of local tasks */
 	bool want_subject;    /* find the event's task even with an empty map */
@@ -78,22 +82,28 @@ struct container_identity {
 };
 
 struct container_map_counters {
-	uint64_t containers, tasks, netns;    /* held now */
-	uint64_t evicted_containers, evicted_tasks, evicted_netns;
+	uint64_t containers, tasks, netns;    /* held now (tasks: counted in
+					       * the process table) */
+	uint64_t evicted_containers, evicted_netns;
+	uint64_t evicted_tasks;  /* the process table's, of tasks in one */
 	uint64_t bad_records;   /* container records that could not be read */
 	uint64_t nodes_refused; /* events of a node name beyond the caps */
 };
 
 struct container_map;
 
-struct container_map *container_map_new(const struct container_map_config *c);
+/* procs: the process table that holds the tasks (not owned). */
+struct container_map *container_map_new(const struct container_map_config *c,
+				       struct process_table *procs);
 void container_map_free(struct container_map *m);
 /* New caps apply as entries arrive: the oldest go first. */
 void container_map_configure(struct container_map *m,
 			     const struct container_map_config *c);
 
-/* Learns from one completed event and describes its container context. */
+/* Learns from one completed event, after process_context_observe gave the
+ * table its facts (pe), and describes its container context. */
 void container_map_observe(struct container_map *m, const struct event *e,
+			   const struct process_event *pe,
 			   struct container_identity *id);
 
 /* Changes whenever the map's contents change (tells a saver it is dirty). */
@@ -132,12 +142,14 @@ struct cmap_visitor {
 	void *ctx;
 };
 
-/* Containers, then tasks, then netns, each oldest first. */
+/* Containers, then tasks (the processes of the table in a container the
+ * map holds, least recently seen first), then netns, each oldest first. */
 void container_map_visit(const struct container_map *m,
 			 const struct cmap_visitor *v);
 bool container_map_restore_container(struct container_map *m,
 				     const struct cmap_container_info *c);
-/* False when its container is unknown. */
+/* Puts the task in the process table. False when its container is
+ * unknown. */
 bool container_map_restore_task(struct container_map *m,
 				const struct cmap_task_info *t);
 bool container_map_restore_netns(struct container_map *m,

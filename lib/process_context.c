@@ -20,6 +20,7 @@
 #include "log.h"
 #include "record.h"
 #include "record_types.h"
+#include "span_number.h"
 #include "stats.h"
 
 enum {
@@ -32,7 +33,11 @@ enum {
 	START_SLACK_MS = 1000,
 };
 
-enum call_kind { CALL_OTHER, CALL_EXEC, CALL_FORK, CALL_THREAD, CALL_EXIT };
+#define CALL_OTHER PROCESS_CALL_OTHER
+#define CALL_EXEC PROCESS_CALL_EXEC
+#define CALL_FORK PROCESS_CALL_FORK
+#define CALL_THREAD PROCESS_CALL_THREAD
+#define CALL_EXIT PROCESS_CALL_EXIT
 
 struct arch_calls {
 	uint64_t elf;
@@ -54,6 +59,7 @@ struct process_context {
 	struct env_name env[ENV_NAMES_MAX];
 	unsigned nenv;
 	/* the event last observed */
+	struct process_event facts;
 	const struct event *event;
 	uint64_t event_serial;
 	bool has_self, has_parent, is_exec, local;
@@ -64,62 +70,6 @@ struct process_context {
 	struct buffer environ;
 	struct buffer path;
 };
-
-/* ---- numbers ---- */
-
-static bool span_u64(struct span v, uint64_t *out)
-{
-	uint64_t x = 0;
-	size_t i;
-
-	if (v.len == 0 || v.len > 20)
-		return false;
-	for (i = 0; i < v.len; i++) {
-		unsigned d = (unsigned)(v.p[i] - '0');
-		if (d > 9 || x > (UINT64_MAX - d) / 10)
-			return false;
-		x = x * 10 + d;
-	}
-	*out = x;
-	return true;
-}
-
-/* A pid: 1 to 2^31-1 (pid_max is at most 2^22; larger is not a pid). */
-static bool span_pid(struct span v, uint32_t *out)
-{
-	uint64_t x;
-
-	if (!span_u64(v, &x) || x == 0 || x > 0x7fffffff)
-		return false;
-	*out = (uint32_t)x;
-	return true;
-}
-
-static bool span_hex(struct span v, uint64_t *out)
-{
-	uint64_t x = 0;
-	size_t i = 0;
-
-	if (span_starts(v, "0x"))
-		i = 2;
-	if (v.len == i || v.len - i > 16)
-		return false;
-	for (; i < v.len; i++) {
-		char c = v.p[i];
-		unsigned d;
-		if (c >= '0' && c <= '9')
-			d = (unsigned)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			d = (unsigned)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			d = (unsigned)(c - 'A' + 10);
-		else
-			return false;
-		x = x << 4 | d;
-	}
-	*out = x;
-	return true;
-}
 
 /* ---- the SYSCALL record ---- */
 
@@ -168,7 +118,7 @@ static bool clone_makes_thread(const struct syscall_facts *s, int machine)
 	return span_hex(v, &flags) && (flags & CLONE_THREAD_FLAG);
 }
 
-static enum call_kind classify(struct process_context *pc,
+static enum process_call classify(struct process_context *pc,
 			       const struct syscall_facts *s)
 {
 	const struct arch_calls *a;
@@ -542,6 +492,11 @@ int process_context_configure(struct process_context *pc,
 	return env_parse(pc, o->execve_env);
 }
 
+const struct process_event *process_context_event(const struct process_context *pc)
+{
+	return &pc->facts;
+}
+
 struct process_table *process_context_table(struct process_context *pc)
 {
 	return pc->table;
@@ -554,7 +509,7 @@ void process_context_observe(struct process_context *pc, const struct event *e)
 	struct syscall_facts s;
 	struct field_cursor c;
 	struct record r;
-	enum call_kind kind;
+	enum process_call kind;
 	uint64_t now_ms = e->sec * 1000 + e->msec;
 	uint32_t i, child;
 	bool ok;
@@ -563,7 +518,8 @@ void process_context_observe(struct process_context *pc, const struct event *e)
 	pc->event_serial = e->serial;
 	pc->has_self = pc->has_parent = pc->is_exec = false;
 	pc->script.len = 0;
-	if (!pc->opt.enabled || !e->has_syscall)
+	memset(&pc->facts, 0, sizeof(pc->facts));
+	if (!e->has_syscall)
 		return;
 	for (i = 0; i < e->nrecs; i++)
 		if (e->recs[i].type == TYPE_SYSCALL)
@@ -580,6 +536,11 @@ void process_context_observe(struct process_context *pc, const struct event *e)
 	process_table_expire(pc->table, now_ms);
 	kind = s.syscall.len ? classify(pc, &s) : CALL_OTHER;
 	ok = !span_eq(s.success, "no");
+	pc->facts.syscall = true;
+	pc->facts.ok = ok;
+	pc->facts.pid = s.pid;
+	pc->facts.ppid = s.ppid;
+	pc->facts.call = kind;
 	/* an exec tells a reused pid apart itself (a dead entry is not
 	 * revived by it) */
 	if (kind != CALL_EXEC || !ok)
@@ -597,13 +558,15 @@ void process_context_observe(struct process_context *pc, const struct event *e)
 		x.exe = buf_span(&pc->exe);
 		process_table_exec(pc->table, e->node, &x, now_ms);
 		pc->is_exec = true;
-		if (pc->local)
+		if (pc->local && pc->opt.enabled)
 			find_script(pc, e, s.pid);
 	} else if (kind == CALL_FORK && ok && span_pid(s.exit, &child)) {
 		read_names(pc, &c);
-		process_table_fork(pc->table, e->node, s.pid, child,
-				   buf_span(&pc->comm), buf_span(&pc->exe),
-				   now_ms);
+		pc->facts.child = child;
+		pc->facts.child_new =
+			process_table_fork(pc->table, e->node, s.pid, child,
+					   buf_span(&pc->comm),
+					   buf_span(&pc->exe), now_ms);
 	}
 	/* an exec or a clone changed the table; else seen() said it all */
 	if (kind == CALL_EXEC || kind == CALL_FORK)
@@ -671,7 +634,7 @@ void process_context_json(struct process_context *pc, struct buffer *b,
 {
 	bool comma;
 
-	if (pc->event != e || pc->event_serial != e->serial)
+	if (!pc->opt.enabled || pc->event != e || pc->event_serial != e->serial)
 		return;
 	if (type == TYPE_EXECVE) {
 		if (pc->is_exec && pc->local)
@@ -680,7 +643,9 @@ void process_context_json(struct process_context *pc, struct buffer *b,
 	}
 	if (type != TYPE_SYSCALL)
 		return;
-	if (pc->has_parent) {
+	/* a parent known by its container only has nothing to say */
+	if (pc->has_parent && (pc->parent.image.origin != IMAGE_NONE ||
+			       pc->parent.comm.len || pc->parent.exe.len)) {
 		const struct process_info *p = &pc->parent;
 		event_json_member(b, o, "PPID");
 		buffer_putc(b, '{');

@@ -36,18 +36,40 @@ struct process_options {
 
 struct process_context;
 
+/* What the event last observed did to processes, for the container model,
+ * which keeps its tasks in the same table (process_table.h). */
+enum process_call {
+	PROCESS_CALL_OTHER, PROCESS_CALL_EXEC, PROCESS_CALL_FORK,
+	PROCESS_CALL_THREAD, PROCESS_CALL_EXIT,
+};
+
+struct process_event {
+	bool syscall;              /* it has a SYSCALL record with pid= */
+	bool ok;                   /* success= is not "no" */
+	uint32_t pid, ppid;        /* ppid 0: not said */
+	enum process_call call;
+	uint32_t child;            /* a successful clone's child, or 0 */
+	bool child_new;            /* the table took the child as new (not
+				    * one whose own events came first) */
+};
+
 struct process_context *process_context_new(const struct process_options *o);
 void process_context_free(struct process_context *pc);
 int process_context_configure(struct process_context *pc,
 			      const struct process_options *o);
 
-/* Learns from a completed event; call it before writing the event. */
+/* Learns from a completed event; call it before writing the event. The
+ * table learns even when the members are off (enabled false): the
+ * container model needs it. */
 void process_context_observe(struct process_context *pc, const struct event *e);
 /* Adds the members of the event last observed to its SYSCALL or EXECVE
  * object (shaped to be called from json_annotator.record). */
 void process_context_json(struct process_context *pc, struct buffer *b,
 			  const struct event *e, unsigned type,
 			  struct object_state *o);
+
+/* The facts of the event last observed (valid until the next). */
+const struct process_event *process_context_event(const struct process_context *pc);
 
 /* The table, for the state file and tests. */
 struct process_table *process_context_table(struct process_context *pc);

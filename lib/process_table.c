@@ -29,6 +29,7 @@ struct proc {
 	uint32_t spawner_pid;
 	struct pstr *comm, *exe, *scomm, *sexe;
 	uint64_t last_ms, dead_ms;
+	struct process_container cont;
 };
 
 struct node_name {
@@ -248,6 +249,8 @@ static void evict_one(struct process_table *t, const struct proc *keep)
 			 lru_entry(victim->lru.newer, struct proc, lru) : NULL;
 	if (!victim)
 		return;
+	if (victim->cont.seq || victim->cont.runtime)
+		t->n.evicted_contained++;
 	entry_delete(t, victim);
 	t->n.evicted++;
 }
@@ -323,13 +326,26 @@ static void touch_parent(struct process_table *t, struct proc *p,
 static void touch(struct process_table *t, struct proc *p, uint64_t now_ms)
 {
 	lru_unlink(list_of(t, p), &p->lru);
-	if (p->dead)
+	if (p->dead) {
+		/* its exit was logged: another process has the pid now */
+		memset(&p->cont, 0, sizeof(p->cont));
 		t->generation++;
+	}
 	p->dead = false;
 	p->dead_ms = 0;
 	if (now_ms > p->last_ms)
 		p->last_ms = now_ms;
 	lru_push_newest(&t->alive, &p->lru);
+}
+
+/* A child starts in its parent's containers; its runtime container is the
+ * parent's until its own cgroup is read. */
+static void inherit_container(struct proc *child, const struct proc *parent)
+{
+	child->cont = parent->cont;
+	child->cont.cgroup_read_ms = 0;
+	if (parent->cont.runtime && !parent->cont.runtime_from)
+		child->cont.runtime_from = parent->pid;
 }
 
 /* ---- public ---- */
@@ -497,6 +513,9 @@ void process_table_exec(struct process_table *t, struct span node,
 			return;
 		}
 		p->last_ms = now_ms;
+		/* first seen at its exec (its clone was not logged) */
+		if (parent)
+			inherit_container(p, parent);
 	}
 	if (parent)   /* the parent was active just now */
 		touch_parent(t, parent, now_ms);
@@ -514,7 +533,7 @@ void process_table_exec(struct process_table *t, struct span node,
 	t->generation++;
 }
 
-void process_table_fork(struct process_table *t, struct span node,
+bool process_table_fork(struct process_table *t, struct span node,
 			uint32_t parent_pid, uint32_t child, struct span parent_comm,
 			struct span parent_exe, uint64_t now_ms)
 {
@@ -522,7 +541,7 @@ void process_table_fork(struct process_table *t, struct span node,
 	struct proc *p, *parent, *old;
 
 	if (ni < 0 || !child || child == parent_pid)
-		return;
+		return false;
 	parent = find(t, (uint16_t)ni, parent_pid);
 	old = find(t, (uint16_t)ni, child);
 	/* The child's own events (exec, exit) can be logged before the
@@ -531,7 +550,7 @@ void process_table_fork(struct process_table *t, struct span node,
 	if (old && old->ppid == parent_pid && old->last_ms >= now_ms) {
 		if (parent)
 			touch_parent(t, parent, now_ms);
-		return;
+		return false;
 	}
 	if (old) {   /* the pid was another process: it is reused */
 		entry_delete(t, old);
@@ -539,23 +558,28 @@ void process_table_fork(struct process_table *t, struct span node,
 	}
 	p = entry_new(t, (uint16_t)ni, child, parent);
 	if (!p)
-		return;
+		return false;
 	p->last_ms = now_ms;
 	p->ppid = parent_pid;
 	p->spawner_pid = parent_pid;
 	if (parent) {
+		touch(t, parent, now_ms);
+		/* known by its container only: the event names it */
+		if (!parent->comm && !parent->exe)
+			set_strings(t, parent, parent_comm, parent_exe);
 		p->comm = str_ref(parent->comm);
 		p->exe = str_ref(parent->exe);
 		p->scomm = str_ref(parent->comm);
 		p->sexe = str_ref(parent->exe);
 		p->spawner = parent->image;
-		touch(t, parent, now_ms);
+		inherit_container(p, parent);
 	} else {
 		p->comm = str_get(t, parent_comm);
 		p->exe = str_get(t, parent_exe);
 		p->scomm = str_ref(p->comm);
 		p->sexe = str_ref(p->exe);
 	}
+	return true;
 }
 
 void process_table_exit(struct process_table *t, struct span node,
@@ -593,6 +617,7 @@ static void fill_info(const struct process_table *t, const struct proc *p,
 	out->dead = p->dead;
 	out->last_ms = p->last_ms;
 	out->dead_ms = p->dead_ms;
+	out->container = p->cont;
 }
 
 bool process_table_seen(struct process_table *t, struct span node,
@@ -627,16 +652,22 @@ bool process_table_seen(struct process_table *t, struct span node,
 bool process_table_add(struct process_table *t, const struct process_info *in)
 {
 	long ni = node_index(t, in->node);
+	struct process_container kept;
 	struct proc *p;
 
 	if (ni < 0 || !in->pid)
 		return false;
+	kept = in->container;
 	p = find(t, (uint16_t)ni, in->pid);
-	if (p)
+	if (p) {
+		if (!kept.seq && !kept.runtime && !kept.netns)
+			kept = p->cont;
 		entry_delete(t, p);
+	}
 	p = entry_new(t, (uint16_t)ni, in->pid, NULL);
 	if (!p)
 		return false;
+	p->cont = kept;
 	p->ppid = in->ppid;
 	p->image = in->image;
 	p->spawner = in->spawner;
@@ -675,6 +706,44 @@ bool process_table_find(struct process_table *t, struct span node,
 	if (ni < 0 || !(p = find(t, (uint16_t)ni, pid)))
 		return false;
 	fill_info(t, p, out);
+	return true;
+}
+
+bool process_table_container(struct process_table *t, struct span node,
+			     uint32_t pid, struct process_container *out)
+{
+	long ni = node_index(t, node);
+	struct proc *p;
+
+	if (ni < 0 || !(p = find(t, (uint16_t)ni, pid)))
+		return false;
+	*out = p->cont;
+	return true;
+}
+
+bool process_table_set_container(struct process_table *t, struct span node,
+				 uint32_t pid, uint32_t ppid,
+				 const struct process_container *c,
+				 uint64_t now_ms)
+{
+	long ni = node_index(t, node);
+	struct proc *p;
+
+	if (ni < 0 || !pid)
+		return false;
+	p = find(t, (uint16_t)ni, pid);
+	if (!p) {
+		p = entry_new(t, (uint16_t)ni, pid, NULL);
+		if (!p)
+			return false;
+		p->ppid = ppid;
+		p->last_ms = now_ms;
+	}
+	/* what the state file keeps changed */
+	if (p->cont.seq != c->seq || p->cont.contid != c->contid ||
+	    p->cont.netns != c->netns)
+		t->generation++;
+	p->cont = *c;
 	return true;
 }
 

@@ -17,7 +17,13 @@
  * A new exec or clone result for a pid always replaces what was there
  * (pid reuse, the pid_max wrap). At max_processes entries the dead go
  * first, oldest death first, then the least recently seen; each such
- * eviction is counted. comm and exe strings are shared between entries. */
+ * eviction is counted. comm and exe strings are shared between entries.
+ *
+ * The entry also holds the process's container (struct process_container):
+ * the container model (container_map.h, annotate_container.h) keeps only
+ * containers and network namespaces, and a clone child or a process first
+ * seen at its exec starts in its parent's container. A dead process seen
+ * alive again is another process: its container is forgotten. */
 #ifndef AUENRICH_PROCESS_TABLE_H
 #define AUENRICH_PROCESS_TABLE_H
 
@@ -54,6 +60,18 @@ struct image_ref {
 	uint64_t start_ms;         /* IMAGE_RUNNING: Unix time in ms */
 };
 
+/* Where a process is, as the container model left it. seq 0: in no audit
+ * container; runtime 0: no runtime container (cgroup) known. */
+struct process_container {
+	uint64_t contid;           /* audit container id (seq != 0) */
+	uint32_t seq;              /* that container's serial in the map */
+	uint32_t runtime;          /* runtime container handle (cgroup) */
+	uint64_t netns;            /* /proc/PID/ns/net inode, 0: unknown */
+	uint64_t cgroup_read_ms;   /* wall time its cgroup was read, 0: never
+				    * (runtime then is its parent's) */
+	uint32_t runtime_from;     /* runtime inherited from this pid */
+};
+
 /* A process as plain values; the spans stay valid until the table next
  * changes. */
 struct process_info {
@@ -69,6 +87,7 @@ struct process_info {
 	bool dead;
 	uint64_t last_ms;          /* event time it was last seen */
 	uint64_t dead_ms;          /* event time of its exit */
+	struct process_container container;
 };
 
 struct process_table_counters {
@@ -77,6 +96,7 @@ struct process_table_counters {
 	uint64_t expired;          /* dead entries whose time ran out */
 	uint64_t reused;           /* pids seen as another process */
 	uint64_t reparented;       /* orphans adopted by init or a subreaper */
+	uint64_t evicted_contained;   /* of evicted: those in a container */
 };
 
 struct process_table;
@@ -99,8 +119,9 @@ struct process_exec {
 void process_table_exec(struct process_table *t, struct span node,
 			const struct process_exec *x, uint64_t now_ms);
 /* parent_comm/exe: what the creating event says of the parent, used when
- * the parent is not in the table. */
-void process_table_fork(struct process_table *t, struct span node,
+ * the parent is not in the table. True when the child is a new entry,
+ * false when the child's own events came first (or nothing was done). */
+bool process_table_fork(struct process_table *t, struct span node,
 			uint32_t parent, uint32_t child, struct span parent_comm,
 			struct span parent_exe, uint64_t now_ms);
 void process_table_exit(struct process_table *t, struct span node,
@@ -112,13 +133,24 @@ bool process_table_seen(struct process_table *t, struct span node,
 			uint32_t pid, uint32_t ppid, uint64_t now_ms,
 			struct process_info *out);
 /* A process found running (live start, or a restored state file). False
- * when the table cannot hold it (node limit, no memory). */
+ * when the table cannot hold it (node limit, no memory). An entry already
+ * there is replaced, but keeps its container when p names none. */
 bool process_table_add(struct process_table *t, const struct process_info *p);
 /* Drops dead entries older than dead_ttl (call it now and then). */
 void process_table_expire(struct process_table *t, uint64_t now_ms);
 
 bool process_table_find(struct process_table *t, struct span node,
 			uint32_t pid, struct process_info *out);
+
+/* The container of a process; false when the table does not know it. */
+bool process_table_container(struct process_table *t, struct span node,
+			     uint32_t pid, struct process_container *out);
+/* Sets it, adding the process (with parent ppid, 0: unknown) when the
+ * table does not know it. False when it cannot be held. */
+bool process_table_set_container(struct process_table *t, struct span node,
+				 uint32_t pid, uint32_t ppid,
+				 const struct process_container *c,
+				 uint64_t now_ms);
 
 uint64_t process_table_generation(const struct process_table *t);
 void process_table_counters(const struct process_table *t,

@@ -140,9 +140,10 @@ static void write_event(void *ctx, struct event *e)
 		if (--p->restored_pending == 0)
 			p->resave_state = true;
 	}
-	containers_observe(p->containers, e);
-	if (p->cfg.format == FORMAT_JSON)
-		process_context_observe(p->processes, e);
+	/* the one process table first: the container model reads it */
+	process_context_observe(p->processes, e);
+	containers_observe(p->containers, e,
+			   process_context_event(p->processes));
 	note.ids = ids;
 	note.nids = containers_event_ids(p->containers, e, ids,
 					 CONTID_LIST_MAX);
@@ -185,7 +186,6 @@ static void container_options_from(const struct config *cfg,
 	co->processes = pc ? process_context_table(pc) : NULL;
 	co->live = cfg->live;
 	co->max_containers = cfg->max_containers;
-	co->max_tasks = cfg->max_tasks;
 	co->max_netns = cfg->max_netns;
 	co->state_file = cfg->state_file;
 	co->state_interval = cfg->state_interval;
@@ -321,7 +321,7 @@ struct pipeline *pipeline_new(const struct config *cfg, bool live_input,
 		free(p);
 		return NULL;
 	}
-	if (po.enabled && po.live)
+	if (po.live)
 		log_msg(LOG_INFO, "process table: %u processes running at start",
 			process_context_scan_proc(p->processes));
 	event_json_init(&p->json);

@@ -137,40 +137,60 @@ static void test_layouts_and_nesting(void)
 	CHECK_STR(cc.ids[0], ID_A);
 }
 
-/* The cache answers from /proc for a real process: ours is in no runtime's
- * cgroup here, and a pid that does not exist is in none either. */
+/* Answers come from /proc for a real process and are kept in its entry of
+ * the process table: ours is in no runtime's cgroup here, and a pid that
+ * does not exist is in none either. */
 static void test_live_lookup(void)
 {
+	struct process_table_config tc = { 64, 600 };
+	struct process_table *t = process_table_new(&tc);
 	struct cgroup_identity *c = cgroup_identity_new(30);
 	FILE *f = fopen("/proc/self/cgroup", "r");
 	char text[4096];
 	size_t n = f ? fread(text, 1, sizeof(text), f) : 0;
 	struct cgroup_container mine;
+	struct process_container pc;
+	struct cgroup_how how;
 	bool in_container;
+	uint32_t me = (uint32_t)getpid();
 
 	if (f)
 		fclose(f);
 	in_container = cgroup_parse(text, n, &mine);
-	CHECK(c != NULL);
-	CHECK((cgroup_identity_lookup(c, (uint32_t)getpid(), 100.0, NULL) != NULL) ==
+	CHECK(c != NULL && t != NULL);
+	CHECK((cgroup_identity_lookup(c, t, me, 1, 100.0, &how) != NULL) ==
 	      in_container);
-	CHECK(cgroup_identity_lookup(c, 0x7ffffffe, 100.0, NULL) == NULL);
-	cgroup_identity_forget(c, (uint32_t)getpid());
-	CHECK((cgroup_identity_lookup(c, (uint32_t)getpid(), 101.0, NULL) != NULL) ==
+	CHECK(!how.gone && how.from_pid == 0);
+	/* the answer is in our entry, read at 100 s */
+	CHECK(process_table_container(t, span_make(NULL, 0), me, &pc) &&
+	      pc.cgroup_read_ms / 1000 == 100 && !pc.runtime == !in_container);
+	CHECK(cgroup_identity_lookup(c, t, 0x7ffffffe, 0, 100.0, &how) == NULL);
+	CHECK(how.gone);
+	/* after the time to live, read again */
+	CHECK((cgroup_identity_lookup(c, t, me, 1, 200.0, NULL) != NULL) ==
 	      in_container);
+	CHECK(process_table_container(t, span_make(NULL, 0), me, &pc) &&
+	      pc.cgroup_read_ms / 1000 == 200);
 	cgroup_identity_free(c);
+	process_table_free(t);
 }
 
 /* A process gone before its cgroup was read: it inherited its parent's
- * container when it was created, and says so; a live one reads its own. */
+ * container when it was created, and says so; one with no entry is in
+ * its ppid's. Our own entry is made to say a docker container. */
 static void test_gone_inherits(void)
 {
+	struct process_table_config tc = { 64, 600 };
+	struct process_table *t = process_table_new(&tc);
 	struct cgroup_identity *c = cgroup_identity_new(30);
+	static const char in_docker[] = "0::/docker/" ID_A "\n";
 	const struct cgroup_container *got;
 	struct cgroup_container parent;
-	static const char in_docker[] = "0::/docker/" ID_A "\n";
+	struct process_container pc;
 	struct cgroup_how how;
-	pid_t child = fork();
+	const struct span local = { NULL, 0 };
+	uint32_t me = (uint32_t)getpid();
+	pid_t child = fork(), other;
 
 	if (child == 0)
 		_exit(0);
@@ -178,21 +198,40 @@ static void test_gone_inherits(void)
 	if (child <= 0)
 		return;
 	waitpid(child, NULL, 0);
-	CHECK(cgroup_parse(in_docker, strlen(in_docker), &parent));
-	/* gone, nothing inherited: none, and said gone */
-	got = cgroup_identity_lookup(c, (uint32_t)child, 5.0, &how);
+	/* gone, nothing inherited, no parent said: none, and said gone */
+	got = cgroup_identity_lookup(c, t, (uint32_t)child, 0, 5.0, &how);
 	CHECK(got == NULL && how.gone && how.from_pid == 0);
-	cgroup_identity_inherit(c, (uint32_t)child, 4242, &parent, 5.0);
-	got = cgroup_identity_lookup(c, (uint32_t)child, 6.0, &how);
-	CHECK(got != NULL && how.gone && how.from_pid == 4242);
+	CHECK(cgroup_parse(in_docker, strlen(in_docker), &parent));
+	memset(&pc, 0, sizeof(pc));
+	pc.runtime = cgroup_identity_hold(c, &parent);
+	pc.cgroup_read_ms = 5000;
+	CHECK(pc.runtime != 0 &&
+	      process_table_set_container(t, local, me, 1, &pc, 5000));
+	/* we clone it: it starts in our container, until read */
+	process_table_fork(t, local, me, (uint32_t)child, span_make("sh", 2),
+			   span_make("/bin/sh", 7), 5000);
+	cgroup_identity_inherit(c, t, (uint32_t)child, me, 5.0);
+	got = cgroup_identity_lookup(c, t, (uint32_t)child, me, 6.0, &how);
+	CHECK(got != NULL && how.gone && how.from_pid == me);
 	if (got)
 		CHECK_STR(got->ids[0], ID_A);
-	/* a live process inherits too, but its own cgroup wins */
-	cgroup_identity_inherit(c, (uint32_t)getpid(), 4242, &parent, 5.0);
-	got = cgroup_identity_lookup(c, (uint32_t)getpid(), 6.0, &how);
+	/* a gone process with no entry: its ppid's, said FROM that ppid */
+	other = fork();
+	if (other == 0)
+		_exit(0);
+	CHECK(other > 0);
+	if (other > 0) {
+		waitpid(other, NULL, 0);
+		got = cgroup_identity_lookup(c, t, (uint32_t)other, me, 7.0,
+					     &how);
+		CHECK(got != NULL && how.gone && how.from_pid == me);
+	}
+	/* a live process reads its own: ours, once the answer is old */
+	got = cgroup_identity_lookup(c, t, me, 1, 100.0, &how);
 	CHECK(!how.gone && how.from_pid == 0);
 	CHECK(got == NULL || strcmp(got->ids[0], ID_A) != 0);
 	cgroup_identity_free(c);
+	process_table_free(t);
 }
 
 int main(void)

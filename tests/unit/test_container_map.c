@@ -8,11 +8,13 @@
 #include "assembler.h"
 #include "check.h"
 #include "container_map.h"
+#include "process_context.h"
 #include "record_types.h"
 #include "state_file.h"
 #include "stats.h"
 
 static struct container_map *map;
+static struct process_context *procs;   /* the table that holds map's tasks */
 static struct assembler *asm_;
 static char said[8192];   /* "serial:what;" per event, in completion order */
 static size_t said_len;
@@ -56,21 +58,39 @@ static void sink(void *ctx, struct event *e)
 {
 	struct container_identity id;
 
-	container_map_observe(map, e, &id);
+	/* as the pipeline does: the process table learns first */
+	process_context_observe(procs, e);
+	container_map_observe(map, e, process_context_event(procs), &id);
 	describe(e->serial, &id);
+}
+
+/* A map with its own process table of max_tasks entries. */
+static struct container_map *map_new(const struct container_map_config *mc,
+				     unsigned max_tasks,
+				     struct process_context **pc)
+{
+	struct process_options po = { true, false, max_tasks, 600, "" };
+
+	*pc = process_context_new(&po);
+	return *pc ? container_map_new(mc, process_context_table(*pc)) : NULL;
+}
+
+static void map_free(struct container_map *m, struct process_context *pc)
+{
+	container_map_free(m);
+	process_context_free(pc);
 }
 
 static void start(unsigned max_containers, unsigned max_tasks)
 {
-	struct container_map_config mc = { max_containers, max_tasks, 64,
-					   false, false };
+	struct container_map_config mc = { max_containers, 64, false, false };
 	struct assembler_config ac = {
 		.timeout_sec = 2, .max_events = 1000, .live = false
 	};
 
-	container_map_free(map);
+	map_free(map, procs);
 	assembler_free(asm_);
-	map = container_map_new(&mc);
+	map = map_new(&mc, max_tasks, &procs);
 	asm_ = assembler_new(&ac, sink, NULL);
 	said[0] = 0;
 	said_len = 0;
@@ -400,6 +420,50 @@ static void test_nodes_apart(void)
 	CHECK_STR(said, "1:kernel set:50>1;2:none;3:map:1;");
 }
 
+/* One process table: a task's container is in its process entry; a child
+ * first seen at its exec (its clone not logged) starts in its parent's;
+ * a dead task seen alive again (the pid reused by a child of init) is out
+ * of it; a dropped container takes its tasks along, and one made again
+ * under the same contid is another: the old tasks are not in it. */
+static void test_one_table(void)
+{
+	struct process_table *t;
+	struct process_container pc;
+	const struct span local = { NULL, 0 };
+
+	start(64, 64);
+	t = process_context_table(procs);
+	seed_set(1, 2209, "77");
+	sys_event(2, 59, 0, 628, 2209, NULL);            /* 2209 execs */
+	eoe(2);
+	CHECK(process_table_container(t, local, 2209, &pc) && pc.seq &&
+	      pc.contid == 77);
+	sys_event(3, 59, 0, 2209, 2210, NULL);           /* its child's exec */
+	eoe(3);
+	CHECK(process_table_container(t, local, 2210, &pc) && pc.seq &&
+	      pc.contid == 77);
+	sys_event(4, 231, 0, 2209, 2210, NULL);          /* 2210 exits */
+	eoe(4);
+	sys_event(5, 257, 3, 1, 2210, NULL);             /* pid reused */
+	eoe(5);
+	CHECK(process_table_container(t, local, 2210, &pc) && !pc.seq);
+	line("type=UNKNOWN[1020] msg=audit(1006.000:6): op=drop opid=2209 "
+	     "old-contid=77 contid=18446744073709551615 pid=628 res=1");
+	sys_event(6, 1, 7, 600, 628, NULL);
+	eoe(6);
+	sys_event(7, 257, 3, 628, 2209, NULL);
+	eoe(7);
+	seed_set(8, 2300, "77");                         /* 77 again */
+	sys_event(9, 257, 3, 628, 2209, NULL);
+	eoe(9);
+	sys_event(10, 257, 3, 628, 2300, NULL);
+	eoe(10);
+	done();
+	CHECK_STR(said, "1:kernel set:2209>77;2:map:77;3:map:77;4:map:77;"
+			"5:none;6:kernel drop:2209>77;7:none;"
+			"8:kernel set:2300>77;9:none;10:map:77;");
+}
+
 static void test_bounds(void)
 {
 	struct container_map_counters n;
@@ -451,8 +515,9 @@ static void test_state_file(void)
 	char dir[] = "/tmp/test_container_map.XXXXXX";
 	char path[64], err[512], bad[96];
 	struct state_file_check chk = { false, 3600, 0 };
-	struct container_map_config mc = { 64, 64, 64, false, false };
+	struct container_map_config mc = { 64, 64, false, false };
 	struct container_map *back;
+	struct process_context *backpc;
 	struct cmap_task_info ti;
 	struct cmap_container_info ci;
 	FILE *f;
@@ -475,7 +540,7 @@ static void test_state_file(void)
 	chk.now = 5000;
 	CHECK(state_file_save(map, NULL, NULL, path, false, 5000, NULL, err,
 			      sizeof(err)) == 0);
-	back = container_map_new(&mc);
+	back = map_new(&mc, 64, &backpc);
 	CHECK(state_file_load(back, NULL, NULL, path, &chk, err,
 			      sizeof(err)) ==
 	      STATE_LOADED);
@@ -488,8 +553,9 @@ static void test_state_file(void)
 	CHECK(container_map_task(back, span_make("n\xc3\xa9", 3), 50, &ti) &&
 	      ti.contid == 5);
 	/* the restored map annotates as the original did */
-	container_map_free(map);
+	map_free(map, procs);
 	map = back;
+	procs = backpc;
 	sys_event(6, 257, 3, 628, 2001, NULL);
 	eoe(6);
 	done();
@@ -497,12 +563,12 @@ static void test_state_file(void)
 
 	/* stale */
 	chk.now = 5000 + 3601;
-	back = container_map_new(&mc);
+	back = map_new(&mc, 64, &backpc);
 	CHECK(state_file_load(back, NULL, NULL, path, &chk, err,
 			      sizeof(err)) ==
 	      STATE_IGNORED);
 	CHECK(strstr(err, "stale") != NULL);
-	container_map_free(back);
+	map_free(back, backpc);
 	chk.now = 5000;
 
 	/* truncated: the end line is gone */
@@ -511,14 +577,14 @@ static void test_state_file(void)
 	      "{\"kind\":\"container\",\"contid\":\"9\",\"owner\":1,"
 	      "\"first_ms\":1,\"last_ms\":2}\n", f);
 	fclose(f);
-	back = container_map_new(&mc);
+	back = map_new(&mc, 64, &backpc);
 	CHECK(state_file_load(back, NULL, NULL, bad, &chk, err,
 			      sizeof(err)) ==
 	      STATE_PARTIAL);
 	CHECK(strstr(err, "no end line") != NULL);
 	/* what was read before the cut is kept */
 	CHECK(container_map_container(back, span_make("", 0), 9, &ci));
-	container_map_free(back);
+	map_free(back, backpc);
 
 	/* garbage in the middle */
 	f = fopen(bad, "w");
@@ -528,13 +594,13 @@ static void test_state_file(void)
 	      "{\"kind\":\"end\",\"containers\":0,\"tasks\":1,\"netns\":0}\n",
 	      f);
 	fclose(f);
-	back = container_map_new(&mc);
+	back = map_new(&mc, 64, &backpc);
 	CHECK(state_file_load(back, NULL, NULL, bad, &chk, err,
 			      sizeof(err)) ==
 	      STATE_PARTIAL);
 	CHECK(strstr(err, "1 entries skipped (first: line 2: task of an "
 		      "unknown container)") != NULL);
-	container_map_free(back);
+	map_free(back, backpc);
 
 	/* one bad entry does not poison the rest: a damaged line, an entry
 	 * of an unknown kind and a task with bad fields are skipped and
@@ -551,7 +617,7 @@ static void test_state_file(void)
 	      "{\"kind\":\"end\",\"containers\":1,\"tasks\":2,\"netns\":0}\n",
 	      f);
 	fclose(f);
-	back = container_map_new(&mc);
+	back = map_new(&mc, 64, &backpc);
 	CHECK(state_file_load(back, NULL, NULL, bad, &chk, err,
 			      sizeof(err)) ==
 	      STATE_PARTIAL);
@@ -559,24 +625,24 @@ static void test_state_file(void)
 	CHECK(container_map_container(back, span_make("", 0), 9, &ci));
 	CHECK(container_map_task(back, span_make("", 0), 6, &ti) &&
 	      ti.contid == 9);
-	container_map_free(back);
+	map_free(back, backpc);
 
 	f = fopen(bad, "w");
 	fputs("\x01\x02 not json\n", f);
 	fclose(f);
-	back = container_map_new(&mc);
+	back = map_new(&mc, 64, &backpc);
 	CHECK(state_file_load(back, NULL, NULL, bad, &chk, err,
 			      sizeof(err)) ==
 	      STATE_IGNORED);
 	CHECK(strstr(err, ":1: not JSON") != NULL);
-	container_map_free(back);
+	map_free(back, backpc);
 
-	back = container_map_new(&mc);
+	back = map_new(&mc, 64, &backpc);
 	snprintf(bad, sizeof(bad), "%s/none", dir);
 	CHECK(state_file_load(back, NULL, NULL, bad, &chk, err,
 			      sizeof(err)) ==
 	      STATE_ABSENT);
-	container_map_free(back);
+	map_free(back, backpc);
 	unlink(path);
 	snprintf(bad, sizeof(bad), "%s/bad", dir);
 	unlink(bad);
@@ -689,10 +755,11 @@ int main(void)
 	test_nesting();
 	test_record_links();
 	test_nodes_apart();
+	test_one_table();
 	test_bounds();
 	test_unreadable_records();
 	test_state_file();
-	container_map_free(map);
+	map_free(map, procs);
 	assembler_free(asm_);
 	return check_report("test_container_map");
 }

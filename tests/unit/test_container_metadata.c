@@ -215,8 +215,11 @@ static void test_persistence(void)
  * whose files are gone; a bad runtime entry makes the file ignored. */
 static void test_state_file(void)
 {
-	struct container_map_config mc = { 64, 64, 64, false, false };
-	struct container_map *map = container_map_new(&mc), *back;
+	struct container_map_config mc = { 64, 64, false, false };
+	struct process_table_config tc = { 64, 600 };
+	struct process_table *pt = process_table_new(&tc);
+	struct process_table *bt = process_table_new(&tc);
+	struct container_map *map = container_map_new(&mc, pt), *back;
 	struct container_metadata *c = container_metadata_new(root, 8);
 	struct container_metadata *d = container_metadata_new("/nonexistent", 8);
 	struct state_file_check chk = { false, 0, 5000 };
@@ -233,7 +236,7 @@ static void test_state_file(void)
 	get(c, DOCKER_ID, "docker", "", 1);
 	CHECK(state_file_save_all(map, NULL, c, NULL, path, false, 5000, NULL, err,
 				  sizeof(err)) == 0);
-	back = container_map_new(&mc);
+	back = container_map_new(&mc, bt);
 	CHECK(state_file_load_all(back, NULL, d, NULL, path, &chk, err,
 				  sizeof(err)) ==
 	      STATE_LOADED);
@@ -251,7 +254,7 @@ static void test_state_file(void)
 		      "\"netns\":0,\"runtimes\":1}\n", f);
 		fclose(f);
 	}
-	back = container_map_new(&mc);
+	back = container_map_new(&mc, bt);
 	CHECK(state_file_load_all(back, NULL, d, NULL, path, &chk, err,
 				  sizeof(err)) ==
 	      STATE_IGNORED);
@@ -259,6 +262,8 @@ static void test_state_file(void)
 	container_map_free(back);
 	unlink(path);
 	container_map_free(map);
+	process_table_free(pt);
+	process_table_free(bt);
 	container_metadata_free(c);
 	container_metadata_free(d);
 }

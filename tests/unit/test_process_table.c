@@ -308,9 +308,9 @@ static void test_visit_restore(void)
  * whole file ignored. */
 static void test_state_file(void)
 {
-	struct container_map_config mc = { 64, 64, 64, false, false };
-	struct container_map *m = container_map_new(&mc), *m2;
+	struct container_map_config mc = { 64, 64, false, false };
 	struct process_table *t = table(1024, 60), *u = table(1024, 60);
+	struct container_map *m = container_map_new(&mc, t), *m2;
 	struct state_file_check chk = { false, 0, 5000 };
 	struct process_info i;
 	char path[] = "/tmp/test_process_table.XXXXXX", err[256], line[512];
@@ -337,7 +337,7 @@ static void test_state_file(void)
 	}
 	CHECK(state_file_save(m, t, NULL, path, false, 5000, NULL, err,
 			      sizeof(err)) == 0);
-	m2 = container_map_new(&mc);
+	m2 = container_map_new(&mc, u);
 	CHECK(state_file_load(m2, u, NULL, path, &chk, err,
 			      sizeof(err)) ==
 	      STATE_LOADED);
@@ -353,7 +353,7 @@ static void test_state_file(void)
 	CHECK(i.image.origin == IMAGE_RUNNING && i.image.start_ms == 123456);
 	/* a reader without a table still takes the file */
 	container_map_free(m2);
-	m2 = container_map_new(&mc);
+	m2 = container_map_new(&mc, u);
 	CHECK(state_file_load(m2, NULL, NULL, path, &chk, err,
 			      sizeof(err)) ==
 	      STATE_LOADED);
@@ -366,7 +366,7 @@ static void test_state_file(void)
 	      "\"netns\":0,\"processes\":1}\n", f);
 	fclose(f);
 	container_map_free(m2);
-	m2 = container_map_new(&mc);
+	m2 = container_map_new(&mc, u);
 	CHECK(state_file_load(m2, u, NULL, path, &chk, err,
 			      sizeof(err)) ==
 	      STATE_PARTIAL);
