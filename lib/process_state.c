@@ -207,5 +207,7 @@ const char *process_state_load(struct process_table *t, json_t *o,
 	p.spawner_pid = (uint32_t)spid;
 	p.dead = json_object_get(o, "dead_ms") != NULL;
 	p.dead_ms = dead_ms;
+	/* its task line (before it in the file) said its container */
+	process_table_container(t, node, p.pid, &p.container);
 	return process_table_add(t, &p) ? NULL : "process could not be restored";
 }

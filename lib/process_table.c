@@ -652,22 +652,17 @@ bool process_table_seen(struct process_table *t, struct span node,
 bool process_table_add(struct process_table *t, const struct process_info *in)
 {
 	long ni = node_index(t, in->node);
-	struct process_container kept;
 	struct proc *p;
 
 	if (ni < 0 || !in->pid)
 		return false;
-	kept = in->container;
 	p = find(t, (uint16_t)ni, in->pid);
-	if (p) {
-		if (!kept.seq && !kept.runtime && !kept.netns)
-			kept = p->cont;
+	if (p)
 		entry_delete(t, p);
-	}
 	p = entry_new(t, (uint16_t)ni, in->pid, NULL);
 	if (!p)
 		return false;
-	p->cont = kept;
+	p->cont = in->container;
 	p->ppid = in->ppid;
 	p->image = in->image;
 	p->spawner = in->spawner;

@@ -134,7 +134,7 @@ bool process_table_seen(struct process_table *t, struct span node,
 			struct process_info *out);
 /* A process found running (live start, or a restored state file). False
  * when the table cannot hold it (node limit, no memory). An entry already
- * there is replaced, but keeps its container when p names none. */
+ * there is replaced, container included. */
 bool process_table_add(struct process_table *t, const struct process_info *p);
 /* Drops dead entries older than dead_ttl (call it now and then). */
 void process_table_expire(struct process_table *t, uint64_t now_ms);

@@ -538,12 +538,13 @@ static void test_state_file(void)
 	snprintf(path, sizeof(path), "%s/state", dir);
 	snprintf(bad, sizeof(bad), "%s/bad", dir);
 	chk.now = 5000;
-	CHECK(state_file_save(map, NULL, NULL, path, false, 5000, NULL, err,
-			      sizeof(err)) == 0);
+	/* with the process lines: each comes after its task line and keeps
+	 * the container that line gave it */
+	CHECK(state_file_save(map, process_context_table(procs), NULL, path,
+			      false, 5000, NULL, err, sizeof(err)) == 0);
 	back = map_new(&mc, 64, &backpc);
-	CHECK(state_file_load(back, NULL, NULL, path, &chk, err,
-			      sizeof(err)) ==
-	      STATE_LOADED);
+	CHECK(state_file_load(back, process_context_table(backpc), NULL, path,
+			      &chk, err, sizeof(err)) == STATE_LOADED);
 	CHECK(container_map_task(back, span_make("", 0), 2002, &ti) &&
 	      ti.contid == 123452 && ti.ppid == 0 && ti.first_ms == 1002000);
 	CHECK(container_map_task(back, span_make("", 0), 40, &ti) &&
