@@ -12,6 +12,7 @@
 #include "buffer.h"
 #include "check.h"
 #include "container_map.h"
+#include "process_context.h"
 #include "event_json.h"
 #include "stats.h"
 
@@ -208,25 +209,29 @@ static double time_event_keys(char (*names)[NAME_LEN + 1])
 /* The container map's node names: events from NODES nodes, or NODES
  * events from one node (a linear scan of the names takes NODES^2). */
 static struct container_map *map;
+static struct process_context *procs;   /* holds the map's tasks */
 
 static void observe(void *ctx, struct event *e)
 {
 	struct container_identity id;
 
 	(void)ctx;
-	container_map_observe(map, e, &id);
+	process_context_observe(procs, e);
+	container_map_observe(map, e, process_context_event(procs), &id);
 }
 
 static double time_map_nodes(bool one_node)
 {
-	struct container_map_config mc = { 64, 64, 64, false, true };
+	struct container_map_config mc = { 64, 64, false, true };
+	struct process_options po = { true, false, 65536, 600, "" };
 	struct assembler *a = new_assembler(observe, NULL);
 	struct buffer line;
 	double t0;
 	unsigned k, round;
 	char serial[16];
 
-	map = container_map_new(&mc);
+	procs = process_context_new(&po);
+	map = container_map_new(&mc, process_context_table(procs));
 	buffer_init(&line);
 	t0 = now();
 	for (round = 0; round < 8; round++)
@@ -252,6 +257,7 @@ static double time_map_nodes(bool one_node)
 	t0 = now() - t0;
 	assembler_free(a);
 	container_map_free(map);
+	process_context_free(procs);
 	buffer_free(&line);
 	return t0;
 }

@@ -711,9 +711,10 @@ static void test_state_node_with_nul(void)
 	char dir[] = "/tmp/test_container_map.XXXXXX";
 	char path[64], err[512];
 	struct state_file_check chk = { false, 0, 5000 };
-	struct container_map_config mc = { 64, 64, 64, false, false };
+	struct container_map_config mc = { 64, 64, false, false };
 	struct cmap_container_info ci, got;
 	struct container_map *back;
+	struct process_context *backpc;
 	int rc;
 
 	start(64, 64);
@@ -729,13 +730,13 @@ static void test_state_node_with_nul(void)
 	snprintf(path, sizeof(path), "%s/state", dir);
 	CHECK(state_file_save(map, NULL, NULL, path, false, 5000, NULL, err,
 			      sizeof(err)) == 0);
-	back = container_map_new(&mc);
+	back = map_new(&mc, 64, &backpc);
 	CHECK(state_file_load(back, NULL, NULL, path, &chk, err,
 			      sizeof(err)) ==
 	      STATE_LOADED);
 	CHECK(container_map_container(back, span_make("a\0b", 3), 7, &got));
 	CHECK(container_map_container(back, span_make("plain", 5), 8, &got));
-	container_map_free(back);
+	map_free(back, backpc);
 	unlink(path);
 	rc = rmdir(dir);
 	CHECK(rc == 0);
