@@ -380,6 +380,7 @@ static void test_state_file(void)
 	CHECK(state_file_load(m2, u, NULL, path, &chk, err,
 			      sizeof(err)) ==
 	      STATE_PARTIAL);
+	CHECK(strstr(err, "end line does not match") != NULL);
 	unlink(path);
 	container_map_free(m);
 	container_map_free(m2);
