@@ -58,7 +58,9 @@ static void push(struct assembler *a, const char *line, double wall)
 
 static char dir[] = "/tmp/test_event_state.XXXXXX";
 static char path[96];
-static struct container_map_config mc = { 64, 64, 64, false, false };
+static struct container_map_config mc = { 64, 64, false, false };
+/* the process table that holds the maps' tasks (one map at a time) */
+static struct process_table *procs;
 static struct state_file_check chk = { true, 3600, 2000 };
 
 /* Writes text as the state file. */
@@ -76,7 +78,7 @@ static void put_file(const char *text)
 /* Loads the state file; returns how the map fared, events in *se. */
 static enum state_load load(struct saved_events *se, size_t max, char *err)
 {
-	struct container_map *m = container_map_new(&mc);
+	struct container_map *m = container_map_new(&mc, procs);
 	enum state_load rc;
 
 	saved_events_init(se, max);
@@ -89,7 +91,7 @@ static void test_round_trip(void)
 {
 	struct seen s1, s2;
 	struct assembler *a = make(&s1, 100), *b;
-	struct container_map *m = container_map_new(&mc);
+	struct container_map *m = container_map_new(&mc, procs);
 	struct saved_events se;
 	unsigned long n = 0;
 	char err[512];
@@ -142,7 +144,7 @@ static void test_hex_bytes(void)
 {
 	struct seen s1;
 	struct assembler *a = make(&s1, 100);
-	struct container_map *m = container_map_new(&mc);
+	struct container_map *m = container_map_new(&mc, procs);
 	static const char l[] = "type=SYSCALL msg=audit(1000.000:3): "
 				"comm=\xff\xfe x=\0y";
 	struct saved_events se;
@@ -262,7 +264,7 @@ static void test_hostile(void)
 
 	/* a reader without a place for events passes them over */
 	{
-		struct container_map *m = container_map_new(&mc);
+		struct container_map *m = container_map_new(&mc, procs);
 		put_file(HEAD EV("5") END("1"));
 		CHECK(state_file_load(m, NULL, NULL, path, &chk, err,
 				      sizeof(err)) == STATE_LOADED);
@@ -294,6 +296,9 @@ static void test_flush_larger(void)
 
 int main(void)
 {
+	struct process_table_config tc = { 1024, 600 };
+
+	procs = process_table_new(&tc);
 	CHECK(mkdtemp(dir) != NULL);
 	snprintf(path, sizeof(path), "%s/state", dir);
 	test_round_trip();
@@ -302,5 +307,6 @@ int main(void)
 	test_flush_larger();
 	unlink(path);
 	rmdir(dir);
+	process_table_free(procs);
 	return check_report("test_event_state");
 }
