@@ -4,13 +4,16 @@
 # configuration, log and plugins in a temporary directory, and leaves the
 # machine as it found it whatever happens (an EXIT trap restores it):
 #
-#   harness_require || exit 77   root, auditd, auditctl, kernel audit usable
-#   harness_begin || exit $?     kernel lock, then: 77 if an audit daemon is
-#                                registered or audit is locked (enabled 2),
-#                                else temp dir and kernel state saved
+#   harness_require || exit 77   root, auditd, auditctl, kernel audit usable;
+#                                the auditd of HARNESS_AUDITD built if need be
+#   harness_begin || exit $?     kernel lock, then: 77 if audit is locked
+#                                (enabled 2); a running system auditd is
+#                                stopped (restarted at exit); temp dir and
+#                                kernel state saved
 #   harness_install_plugin DIR NAME BINARY ARGS
 #                                DIR/NAME.conf runs a root-owned copy of
-#                                BINARY with ARGS (auditd 3.0.9: at most 2)
+#                                BINARY (mode 0750) with ARGS (auditd 3.0.9
+#                                and 4.0.0: at most 2; unlimited from 4.0.1)
 #   harness_netns || exit 1      a network namespace with only loopback, in
 #                                which harness_start runs auditd (its
 #                                listener, its plugins); HARNESS_NETNS names
@@ -33,6 +36,14 @@
 # replaces the default line of the same key (e.g. "tcp_listen_port = 60").
 # The kernel lock is fd 9 on /tmp/auenrich-kernel.lock: tests that change
 # the kernel's audit, clock or network state never run at the same time.
+#
+# HARNESS_AUDITD (environment) picks the audit daemon: empty or 3.0.9, the
+# system's (Debian 12's package); 4.0.2 or 4.2.2, built by build-auditd.sh
+# from ../shared/thirdparty into a cached prefix (before the kernel lock:
+# a build never runs beside a live test of ours). Set by harness_require:
+# HARNESS_AUDITD_BIN, HARNESS_AUDITD_VERSION. The temporary directory is
+# under /var/lib/auenrich-tests (auditd 4.2 refuses a log file below a
+# group- or world-writable folder such as /tmp).
 
 HARNESS_DIR=""
 HARNESS_LOG=""
@@ -40,8 +51,42 @@ HARNESS_STDERR=""
 HARNESS_PID=""
 HARNESS_NETNS=""
 HARNESS_CONF_EXTRA="${HARNESS_CONF_EXTRA:-}"
+HARNESS_AUDITD="${HARNESS_AUDITD:-}"
+HARNESS_AUDITD_BIN=""
+HARNESS_AUDITD_VERSION=""
 harness_exit_steps=()
 harness_saved_status=""
+harness_setup_failed=""
+harness_system_auditd=""
+
+# The auditd to run: the system's, or one built from the thirdparty sources.
+harness_select_auditd() {
+	local here prefix
+	case "$HARNESS_AUDITD" in
+	"" | 3.0.9 | system)
+		HARNESS_AUDITD_BIN=$(command -v auditd) || return 1
+		HARNESS_AUDITD_VERSION=$(dpkg-query -W -f='${Version}' auditd 2> /dev/null)
+		HARNESS_AUDITD_VERSION=${HARNESS_AUDITD_VERSION%%-*}
+		HARNESS_AUDITD_VERSION=${HARNESS_AUDITD_VERSION#*:}
+		if [ -n "$HARNESS_AUDITD" ] && [ "$HARNESS_AUDITD" != system ] &&
+		   [ "$HARNESS_AUDITD_VERSION" != "$HARNESS_AUDITD" ]; then
+			echo "SKIP: the system's auditd is ${HARNESS_AUDITD_VERSION:-unknown}, not $HARNESS_AUDITD"
+			return 2
+		fi
+		return 0 ;;
+	esac
+	here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+	if ! prefix=$("$here/build-auditd.sh" "$HARNESS_AUDITD" | awk '{ print $2 }'); then
+		if "$here/build-auditd.sh" --have "$HARNESS_AUDITD"; then
+			harness_setup_failed="auditd $HARNESS_AUDITD did not build (see build-auditd.sh's messages)"
+			return 0
+		fi
+		echo "SKIP: no source of auditd $HARNESS_AUDITD (../shared/thirdparty)"
+		return 2
+	fi
+	HARNESS_AUDITD_BIN="$prefix/sbin/auditd"
+	HARNESS_AUDITD_VERSION=$HARNESS_AUDITD
+}
 
 harness_require() {
 	local why=""
@@ -51,6 +96,8 @@ harness_require() {
 		why="auditd or auditctl not installed"
 	elif ! auditctl -s > /dev/null 2>&1; then
 		why="kernel audit not usable (auditctl -s failed)"
+	elif ! harness_select_auditd; then
+		return 1
 	fi
 	[ -z "$why" ] && return 0
 	echo "SKIP: $why"
@@ -66,22 +113,67 @@ harness_status_value() {
 	awk -v k="$1" '$1 == k { print $2 }' <<< "$harness_saved_status"
 }
 
+# Under the kernel lock, a registered daemon is the machine's own: it is
+# stopped for the test and started again at exit, as it was started (its
+# service when systemd runs it, else its command line).
+harness_stop_system_auditd() {
+	local pid=$1 cmd
+	cmd=$(tr '\0' ' ' < "/proc/$pid/cmdline" 2> /dev/null)
+	if [ -z "$cmd" ]; then
+		echo "SKIP: audit daemon pid $pid is not visible here"
+		return 77
+	fi
+	if [ -d /run/systemd/system ] && systemctl is-active -q auditd 2> /dev/null; then
+		harness_system_auditd="systemctl start auditd"
+	else
+		harness_system_auditd=$cmd
+	fi
+	echo "harness: stopping the system's audit daemon (pid $pid: $cmd) for the test"
+	kill -TERM "$pid"
+	if ! wait_until 20 harness_no_daemon; then
+		echo "FAIL: the system's audit daemon (pid $pid) did not stop"
+		return 1
+	fi
+}
+
+harness_no_daemon() {
+	[ "$(harness_kernel_pid)" = 0 ]
+}
+
+harness_restart_system_auditd() {
+	[ -n "$harness_system_auditd" ] || return 0
+	echo "harness: starting the system's audit daemon again: $harness_system_auditd"
+	# shellcheck disable=SC2086 # a command line
+	$harness_system_auditd < /dev/null > /dev/null 2>&1
+	wait_until 20 harness_has_daemon ||
+		echo "harness: WARNING: the system's audit daemon did not come back"
+	harness_system_auditd=""
+}
+
+harness_has_daemon() {
+	[ "$(harness_kernel_pid)" != 0 ]
+}
+
 harness_begin() {
-	local pid enabled
+	local pid enabled base=/var/lib/auenrich-tests
+	if [ -n "$harness_setup_failed" ]; then
+		echo "FAIL: $harness_setup_failed"
+		return 1
+	fi
 	exec 9> /tmp/auenrich-kernel.lock
 	if ! flock -w 900 9; then
 		echo "FAIL: kernel lock /tmp/auenrich-kernel.lock busy for 15 minutes"
 		return 1
 	fi
-	# Under the lock, a registered daemon is the machine's own: hands off.
 	harness_saved_status=$(auditctl -s)
 	pid=$(harness_status_value pid)
 	enabled=$(harness_status_value enabled)
-	if [ "${pid:-0}" != 0 ] || [ "$enabled" = 2 ]; then
-		echo "SKIP: an audit daemon (pid $pid) runs or audit is locked (enabled $enabled)"
+	if [ "$enabled" = 2 ]; then
+		echo "SKIP: audit is locked (enabled 2)"
 		return 77
 	fi
-	HARNESS_DIR=$(mktemp -d /tmp/auenrich-live.XXXXXX) || return 1
+	mkdir -p -m 0700 "$base" && chown root:root "$base" && chmod 0700 "$base" || return 1
+	HARNESS_DIR=$(mktemp -d "$base/live.XXXXXX") || return 1
 	chmod 0700 "$HARNESS_DIR"
 	HARNESS_LOG="$HARNESS_DIR/log/audit.log"
 	HARNESS_STDERR="$HARNESS_DIR/auditd.stderr"
@@ -89,6 +181,10 @@ harness_begin() {
 	auditctl -l > "$HARNESS_DIR/saved.rules" 2>&1
 	grep -qx 'No rules' "$HARNESS_DIR/saved.rules" && : > "$HARNESS_DIR/saved.rules"
 	trap harness_cleanup EXIT
+	if [ "${pid:-0}" != 0 ]; then
+		harness_stop_system_auditd "$pid" || return $?
+	fi
+	echo "harness: auditd $HARNESS_AUDITD_VERSION ($HARNESS_AUDITD_BIN)"
 	trap 'exit 129' HUP
 	trap 'exit 130' INT
 	trap 'exit 141' PIPE
@@ -171,7 +267,7 @@ harness_start() {
 
 	harness_write_conf "$plugins"
 	[ -z "$HARNESS_NETNS" ] || run=(ip netns exec "$HARNESS_NETNS")
-	"${run[@]}" auditd -c "$HARNESS_DIR/conf" -n -s enable < /dev/null > /dev/null 2> "$HARNESS_STDERR" &
+	"${run[@]}" "$HARNESS_AUDITD_BIN" -c "$HARNESS_DIR/conf" -n -s enable < /dev/null > /dev/null 2> "$HARNESS_STDERR" &
 	HARNESS_PID=$!
 	wait_until 10 harness_started && [ "$(harness_kernel_pid)" = "$HARNESS_PID" ] && return 0
 	echo "FAIL: auditd did not start (it reports to syslog); stderr:"
@@ -265,6 +361,11 @@ harness_cleanup() {
 	v=$(harness_status_value backlog_wait_time) && [ -n "$v" ] &&
 		auditctl --backlog_wait_time "$v" > /dev/null
 	v=$(harness_status_value enabled) && [ -n "$v" ] && auditctl -e "$v" > /dev/null
+	# HARNESS_KEEP=DIR: the temporary directory is moved there (debugging)
+	if [ -n "$HARNESS_DIR" ] && [ -n "${HARNESS_KEEP:-}" ]; then
+		mv "$HARNESS_DIR" "$HARNESS_KEEP/" && echo "harness: kept in $HARNESS_KEEP/${HARNESS_DIR##*/}"
+	fi
 	[ -n "$HARNESS_DIR" ] && rm -rf "$HARNESS_DIR"
 	HARNESS_DIR=""
+	harness_restart_system_auditd
 }
