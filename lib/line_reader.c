@@ -53,7 +53,6 @@ ssize_t line_reader_fill(struct line_reader *lr)
 	}
 	/* EINTR goes back to the caller: a stop request must be seen. */
 	n = read(lr->fd, lr->buf + lr->end, lr->cap - lr->end);
-	lr->short_read = n >= 0 && (size_t)n < lr->cap - lr->end;
 	if (n == 0)
 		lr->eof = true;
 	if (n > 0)

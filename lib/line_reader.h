@@ -21,8 +21,6 @@ struct line_reader {
 	size_t max_line;
 	bool skipping;   /* discarding the rest of an over-long line */
 	bool eof;
-	bool short_read; /* the last read returned less than it asked for: a
-			  * pipe or socket held no more at that moment */
 };
 
 enum { LINE_READER_CHUNK = 1 << 20, LINE_READER_MAX_LINE = 16 << 20 };

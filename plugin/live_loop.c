@@ -22,12 +22,13 @@ enum { CHUNKS_PER_WAKEUP = 8, CHUNKS_BEFORE_AGING = 256,
  * it arrives, that is an epoll_wait and a read per record and a write per
  * event: most of the plugin's cost under load. After a wakeup that found
  * input that stops inside an event (the last record read is no EOE), the
- * loop sleeps BATCH_WINDOW_NS, so that the records of that moment arrive
+ * loop sleeps BATCH_WINDOW_NS (unless the wakeup read a flood's worth,
+ * BATCH_FLOOD_BYTES or more), so that the records of that moment arrive
  * together and are read, processed and written at once. An event is
  * delayed by at most the window, a signal's handling too. A sleep rather
  * than a paused watcher: pausing costs epoll_ctl calls each time.
  */
-enum { BATCH_WINDOW_NS = 2000000 };
+enum { BATCH_WINDOW_NS = 2000000, BATCH_FLOOD_BYTES = 64 * 1024 };
 
 struct live {
 	struct pipeline *p;
@@ -37,6 +38,7 @@ struct live {
 	int status;
 	bool stopping;  /* EOF or a read error: the loop is ending */
 	bool at_eoe;    /* the last line read was an EOE record */
+	size_t bytes_read;  /* by the last read_available */
 	ev_io input;
 	ev_timer aging;
 	ev_signal sigterm, sigint, sighup, sigusr1;
@@ -78,8 +80,11 @@ static bool read_available(struct live *l, struct ev_loop *loop,
 {
 	int i;
 
+	l->bytes_read = 0;
 	for (i = 0; i < max_chunks; i++) {
 		ssize_t n = line_reader_fill(&l->lr);
+		if (n > 0)
+			l->bytes_read += (size_t)n;
 		if (n < 0 && errno == EAGAIN)
 			return true;
 		if (n < 0) {
@@ -95,10 +100,6 @@ static bool read_available(struct live *l, struct ev_loop *loop,
 			ev_break(loop, EVBREAK_ALL);
 			return false;
 		}
-		/* A pipe that gave less than asked for was empty then: the
-		 * read that would say EAGAIN is saved. */
-		if (l->lr.short_read)
-			return true;
 	}
 	return false;
 }
@@ -110,7 +111,8 @@ static void on_input(struct ev_loop *loop, ev_io *w, int revents)
 
 	read_available(l, loop, CHUNKS_PER_WAKEUP);
 	pipeline_flush_output(l->p);
-	if (!l->stopping && !l->at_eoe)
+	/* a flood needs no window: the input is never short of records */
+	if (!l->stopping && !l->at_eoe && l->bytes_read < BATCH_FLOOD_BYTES)
 		nanosleep(&window, NULL);
 }
 
