@@ -80,17 +80,6 @@ void saved_events_free(struct saved_events *l)
 	l->n = l->cap = 0;
 }
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Appends the decoded text; false when it is not hex. */
 static bool append_hex(struct buffer *b, const char *h, size_t n)
 {
@@ -100,7 +89,7 @@ static bool append_hex(struct buffer *b, const char *h, size_t n)
 		return false;
 	buffer_reserve(b, n / 2);
 	for (i = 0; i < n; i += 2) {
-		int hi = hex_digit(h[i]), lo = hex_digit(h[i + 1]);
+		int hi = hex_digit_value(h[i]), lo = hex_digit_value(h[i + 1]);
 		if (hi < 0 || lo < 0)
 			return false;
 		b->data[b->len++] = (char)(hi << 4 | lo);

@@ -220,17 +220,6 @@ static bool parse_id(struct span v, uint32_t *out)
 	return true;
 }
 
-static int hex_nibble(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* 1 to 16 hex digits (strtoul's range on 64-bit). */
 static bool parse_hex64(struct span v, uint64_t *out)
 {
@@ -241,7 +230,7 @@ static bool parse_hex64(struct span v, uint64_t *out)
 	if (v.len == 0 || v.len > 16)
 		return false;
 	for (i = 0; i < v.len; i++) {
-		if ((d = hex_nibble(v.p[i])) < 0)
+		if ((d = hex_digit_value(v.p[i])) < 0)
 			return false;
 		x = (x << 4) | (uint64_t)d;
 	}
@@ -560,7 +549,7 @@ static bool put_sockaddr(struct buffer *b, struct pending *p, bool local)
 
 	/* auparse: fewer than two characters cannot be a sockaddr */
 	if (p->value.len < 2) {
-		if (p->value.len == 1 && hex_nibble(p->value.p[0]) < 0)
+		if (p->value.len == 1 && hex_digit_value(p->value.p[0]) < 0)
 			return false;
 		put_upper_name(b, p->name);
 		buffer_puts(b, "malformed-host(");
@@ -572,8 +561,8 @@ static bool put_sockaddr(struct buffer *b, struct pending *p, bool local)
 		return false;  /* auparse would read half a byte */
 	memset(sa, 0, sizeof(sa));
 	for (i = 0; i < len; i++) {
-		hi = hex_nibble(p->value.p[2 * i]);
-		lo = hex_nibble(p->value.p[2 * i + 1]);
+		hi = hex_digit_value(p->value.p[2 * i]);
+		lo = hex_digit_value(p->value.p[2 * i + 1]);
 		if (hi < 0 || lo < 0)
 			return false;
 		if (i < SOCKADDR_BYTES)

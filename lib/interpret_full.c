@@ -702,17 +702,6 @@ plain:
 	return true;
 }
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* print_proctitle: the decoded text, NULs between the arguments made
  * spaces. A byte below 0x20 would be escaped by auparse (its tty escape):
  * no member. */
@@ -730,8 +719,8 @@ static bool put_proctitle(struct buffer *b, const struct field *f)
 	if (f->value.len == 0 || f->value.len % 2)
 		return false;
 	for (i = 0; i < f->value.len; i += 2) {
-		int hi = hex_digit(f->value.p[i]);
-		int lo = hex_digit(f->value.p[i + 1]);
+		int hi = hex_digit_value(f->value.p[i]);
+		int lo = hex_digit_value(f->value.p[i + 1]);
 		unsigned char c;
 		if (hi < 0 || lo < 0) {
 			b->len = start;
