@@ -16,10 +16,28 @@ static inline uint64_t name_hash(const char *p, size_t n)
 	return hash_bytes(p, n);
 }
 
+/* What the writer needs to know of a field name (h: its name_hash). */
+struct name_facts {
+	enum field_type type;
+	bool plain;   /* a JSON key as it is */
+};
+
+static inline __attribute__((always_inline)) struct name_facts
+name_facts(struct event_json *w, struct span name, uint64_t h)
+{
+	const struct name_info *i = name_cache_find(&w->names, name.p,
+						    name.len, h);
+
+	if (i)
+		return (struct name_facts){ (enum field_type)i->type, i->plain };
+	return (struct name_facts){ field_type_of(name), false };
+}
+
 void event_json_init(struct event_json *w)
 {
 	field_types_init();
 	memset(w, 0, sizeof(*w));
+	name_cache_init(&w->names);
 	buffer_init(&w->scratch);
 	buffer_init(&w->argv);
 }
@@ -125,9 +143,8 @@ static void put_encoded(struct event_json *w, struct buffer *b, struct span v)
 /* A field's value with the JSON type laurel gives it (field_types.h).
  * In msg='...' laurel writes every value as a string (or null). */
 static void put_value(struct event_json *w, struct buffer *b,
-		      const struct field *f, bool in_msg)
+		      const struct field *f, bool in_msg, enum field_type type)
 {
-	enum field_type type;
 	struct span canon;
 	char digits[24];
 
@@ -146,7 +163,6 @@ static void put_value(struct event_json *w, struct buffer *b,
 		buffer_puts(b, in_msg ? "\"\"" : "null");
 		return;
 	}
-	type = field_type_of(f->name);
 	if (in_msg || type == FIELD_ENCODED || type == FIELD_TEXT) {
 		if (f->kind == FIELD_NULL)
 			buffer_puts(b, "null");
@@ -307,7 +323,7 @@ object_find(struct object_state *o, uint64_t h, const char *p, size_t n)
 
 /* Writes ,"name": (h is name_hash of the name). */
 static void put_member_name_h(struct buffer *b, struct span name, uint64_t h,
-			      struct object_state *o)
+			      struct object_state *o, bool plain)
 {
 	bool comma = !o->first;
 	struct member *at;
@@ -321,7 +337,19 @@ static void put_member_name_h(struct buffer *b, struct span name, uint64_t h,
 	at = object_find(o, h, name.p, name.len);
 	if (!at) {
 		object_remember(o, name, h);
-		json_put_member(b, comma, name.p, name.len);
+		if (plain && buffer_try_reserve(b, name.len + 4)) {
+			char *d = b->data + b->len;
+			*d = ',';
+			d += comma;
+			*d++ = '"';
+			memcpy(d, name.p, name.len);
+			d += name.len;
+			*d++ = '"';
+			*d++ = ':';
+			b->len = (size_t)(d - b->data);
+		} else {
+			json_put_member(b, comma, name.p, name.len);
+		}
 		return;
 	}
 	cap = name.len + 16;
@@ -360,7 +388,19 @@ static void put_member_name_h(struct buffer *b, struct span name, uint64_t h,
 static void put_member_name(struct buffer *b, struct span name,
 			    struct object_state *o)
 {
-	put_member_name_h(b, name, name_hash(name.p, name.len), o);
+	put_member_name_h(b, name, name_hash(name.p, name.len), o, false);
+}
+
+/* A field's name and value, its name looked up once for both. */
+static void put_field(struct event_json *w, struct buffer *b,
+		      const struct field *f, struct object_state *o,
+		      bool in_msg)
+{
+	uint64_t h = name_hash(f->name.p, f->name.len);
+	struct name_facts nf = name_facts(w, f->name, h);
+
+	put_member_name_h(b, f->name, h, o, nf.plain);
+	put_value(w, b, f, in_msg, nf.type);
 }
 
 void event_json_member(struct buffer *b, struct object_state *o,
@@ -401,12 +441,13 @@ static void put_enriched(struct event_json *w, struct buffer *b,
 
 	enriched_begin(&c, r);
 	while (fields_next(&c, &f)) {
-		put_member_name(b, f.name, first);
 		if (f.kind == FIELD_BARE && f.value.len >= 2 &&
-		    f.value.p[0] == '{' && f.value.p[f.value.len - 1] == '}')
+		    f.value.p[0] == '{' && f.value.p[f.value.len - 1] == '}') {
+			put_member_name(b, f.name, first);
 			put_braced(b, f.value);
-		else
-			put_value(w, b, &f, false);
+		} else {
+			put_field(w, b, &f, first, false);
+		}
 	}
 }
 
@@ -503,8 +544,7 @@ static void avc_flush(struct event_json *w, struct buffer *b,
 	if (!avc->have_result)
 		return;
 	avc->have_result = false;
-	put_member_name(b, avc->result.name, first);
-	put_value(w, b, &avc->result, false);
+	put_field(w, b, &avc->result, first, false);
 }
 
 /* Returns true when f was taken (kept back, or written with the result). */
@@ -602,7 +642,6 @@ static void put_record_fields(struct event_json *w, struct buffer *b,
 	struct avc_state avc = { false, { { NULL, 0 }, { NULL, 0 },
 					 { NULL, 0 }, FIELD_BARE, false } };
 	bool msg_open = false;
-	uint64_t h;
 
 	fields_begin(&c, r);
 	c.keep_dropped = true;  /* laurel writes name= as null */
@@ -625,10 +664,8 @@ static void put_record_fields(struct event_json *w, struct buffer *b,
 			}
 			msg_open = f.nested;
 		}
-		h = name_hash(f.name.p, f.name.len);
 		if (msg_open) {
-			put_member_name_h(b, f.name, h, &inner);
-			put_value(w, b, &f, true);
+			put_field(w, b, &f, &inner, true);
 			continue;
 		}
 		if (c.avc && avc_field(w, b, &avc, first, &f))
@@ -697,8 +734,7 @@ static void put_record_fields(struct event_json *w, struct buffer *b,
 			}
 			continue;
 		}
-		put_member_name_h(b, f.name, h, first);
-		put_value(w, b, &f, false);
+		put_field(w, b, &f, first, false);
 	}
 	avc_flush(w, b, &avc, first);
 	if (msg_open) {

@@ -9,6 +9,7 @@
 
 #include "assembler.h"
 #include "buffer.h"
+#include "name_cache.h"
 #include "interpret.h"
 
 struct object_state;
@@ -37,6 +38,7 @@ struct event_json {
 	const struct json_annotator *ann;
 	const struct event *event;
 	struct interpreter *interp;  /* tails for records without; or NULL */
+	struct name_cache names;     /* type and key form of field names */
 };
 
 void event_json_init(struct event_json *w);

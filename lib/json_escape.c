@@ -116,9 +116,31 @@ static char *escape_into(char *d, const unsigned char *p, size_t n)
 		while (i < stop)
 			d = escape_one(d, p, n, &i);
 	}
+	/* the last few bytes of a longer string: when the word that ends it
+	 * is clean, they are copied in one go (the word's bytes before i
+	 * were clean too, so they went out as they are: rewriting them
+	 * changes nothing) */
+	if (i < n && n >= 8) {
+		uint64_t w;
+		memcpy(&w, p + n - 8, 8);
+		if (word_is_clean(w)) {
+			memcpy(d - (i - (n - 8)), &w, 8);
+			return d + (n - i);
+		}
+	}
 	while (i < n)
 		d = escape_one(d, p, n, &i);
 	return d;
+}
+
+bool json_is_plain(const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (needs_care[(unsigned char)p[i]])
+			return false;
+	return true;
 }
 
 /* Worst case every byte becomes %XX: reserve once, write directly. */

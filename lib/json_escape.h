@@ -19,6 +19,9 @@ void json_put_member(struct buffer *b, bool comma, const char *p, size_t n);
 /* Writes the escaped bytes without quotes. */
 void json_put_escaped(struct buffer *b, const char *p, size_t n);
 
+/* True when the bytes go into JSON as they are (nothing to escape). */
+bool json_is_plain(const char *p, size_t n);
+
 /* Appends the bytes a hex string encodes; false (nothing appended) unless
  * it is a non-empty, even-length run of hex digits. */
 bool hex_decode(struct buffer *out, const char *p, size_t n);

@@ -2,6 +2,10 @@
 #include "record.h"
 #include "record_types.h"
 
+#if defined(__SSE2__) && !defined(AUENRICH_PORTABLE_SCAN)
+#include <emmintrin.h>
+#endif
+
 static inline __attribute__((always_inline)) const char *skip_spaces(const char *p, const char *end)
 {
 	while (p < end && *p == ' ')
@@ -130,6 +134,62 @@ void enriched_begin(struct field_cursor *c, const struct record *r)
 	c->avc = false;
 }
 
+/* The first byte at or after p that is a or b, or end. Sixteen bytes at a
+ * time (SSE2, in every x86-64) or eight (any 64-bit word) while that many
+ * remain: the tokenizer's two scans (to the '=' of a name, to the space
+ * after a value) were a third of its time byte by byte. */
+#if defined(__SSE2__) && !defined(AUENRICH_PORTABLE_SCAN)
+static inline __attribute__((always_inline)) const char *
+find_either(const char *p, const char *end, char a, char b)
+{
+	const __m128i ka = _mm_set1_epi8(a), kb = _mm_set1_epi8(b);
+
+	while (end - p >= 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+		unsigned m = (unsigned)_mm_movemask_epi8(
+			_mm_or_si128(_mm_cmpeq_epi8(x, ka), _mm_cmpeq_epi8(x, kb)));
+		if (m)
+			return p + __builtin_ctz(m);
+		p += 16;
+	}
+	while (p < end && *p != a && *p != b)
+		p++;
+	return p;
+}
+#else
+#define SCAN_ONES 0x0101010101010101ULL
+#define SCAN_LOWS 0x7f7f7f7f7f7f7f7fULL
+/* High bit of each byte of x that is zero, exactly (no borrow across). */
+static inline uint64_t scan_zero_bytes(uint64_t x)
+{
+	return ~(((x & SCAN_LOWS) + SCAN_LOWS) | x | SCAN_LOWS);
+}
+
+static inline __attribute__((always_inline)) const char *
+find_either(const char *p, const char *end, char a, char b)
+{
+	const uint64_t ka = SCAN_ONES * (unsigned char)a;
+	const uint64_t kb = SCAN_ONES * (unsigned char)b;
+
+	while (end - p >= 8) {
+		uint64_t x, m;
+		memcpy(&x, p, 8);
+		m = scan_zero_bytes(x ^ ka) | scan_zero_bytes(x ^ kb);
+		if (m) {
+			const char *q = p + 8;
+			/* the first marked byte in memory order */
+			while (p < q && *p != a && *p != b)
+				p++;
+			return p;
+		}
+		p += 8;
+	}
+	while (p < end && *p != a && *p != b)
+		p++;
+	return p;
+}
+#endif
+
 /* End of a token starting at p: the next space, except that a value that
  * opens with a double quote runs to the next quote when that one ends the
  * word (a value may then hold spaces). */
@@ -147,20 +207,13 @@ static inline __attribute__((always_inline)) const char *token_end(const char *p
 	/* the name part holds no space (find_eq stopped at the '=') */
 	if (eq)
 		p = eq + 1;
-	/* values are short: a plain loop beats memchr's set-up */
-	while (p < end && *p != ' ')
-		p++;
-	return p;
+	return find_either(p, end, ' ', ' ');
 }
-
-/* Bytes that end a field name: '=' and the space between words. */
-static const unsigned char name_stop[256] = { ['='] = 1, [' '] = 1 };
 
 /* The '=' of the word at p, or NULL when the word has none. */
 static inline __attribute__((always_inline)) const char *find_eq(const char *p, const char *end)
 {
-	while (p < end && !name_stop[(unsigned char)*p])
-		p++;
+	p = find_either(p, end, '=', ' ');
 	return p < end && *p == '=' ? p : NULL;
 }
 

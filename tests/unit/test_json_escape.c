@@ -72,6 +72,14 @@ int main(void)
 	CHECK_STR(esc("\xef\xbb\xbfx", 4), "\"%EF%BB%BFx\"");
 	CHECK_STR(esc("\xef\xbb\xbe", 3), "\"\xef\xbb\xbe\"");
 
+	/* the last bytes of a string of 8 or more go out as one word when
+	 * that word is clean, whatever came before it */
+	CHECK_STR(esc("ab\"cdefghij", 11), "\"ab\\\"cdefghij\"");
+	CHECK_STR(esc("%bcdefghij", 10), "\"%25bcdefghij\"");
+	CHECK_STR(esc("caf\xc3\xa9 abcdefg", 13), "\"caf\xc3\xa9 abcdefg\"");
+	CHECK_STR(esc("abcdefghi\n", 10), "\"abcdefghi%0A\"");
+	CHECK_STR(esc("\x01\x02\x03\x04\x05\x06\x07zzzzzzzz", 15),
+		  "\"%01%02%03%04%05%06%07zzzzzzzz\"");
 	for (i = 0; i < 256; i++)
 		all[i] = (unsigned char)i;
 	roundtrip((const char *)all, sizeof(all));
@@ -83,6 +91,17 @@ int main(void)
 		unsigned k, n = (unsigned)rand() % sizeof(r);
 		for (k = 0; k < n; k++)
 			r[k] = (char)(rand() & 0xff);
+		roundtrip(r, n);
+	}
+	/* mostly clean strings with a few bytes that need care: the word
+	 * paths and the tail word meet in every combination */
+	for (i = 0; i < 4000; i++) {
+		static const char odd[] = "\"\\%+\n\x7f\xc3\xa9\xff";
+		char r[40];
+		unsigned k, n = 8 + (unsigned)rand() % 32;
+		for (k = 0; k < n; k++)
+			r[k] = rand() % 6 ? (char)('a' + rand() % 26)
+					  : odd[rand() % (sizeof(odd) - 1)];
 		roundtrip(r, n);
 	}
 

@@ -1,0 +1,27 @@
+/* name_cache.c - the slow path: a field name seen for the first time. */
+#include "name_cache.h"
+
+#include "field_types.h"
+#include "json_escape.h"
+#include "span.h"
+
+void name_cache_init(struct name_cache *c)
+{
+	memset(c, 0, sizeof(*c));
+	field_types_init();
+}
+
+const struct name_info *name_cache_add(struct name_cache *c,
+				       struct name_info *free_slot,
+				       const char *p, size_t n, uint64_t h)
+{
+	if (n == 0 || n > NAME_CACHE_NAME_MAX || c->count >= NAME_CACHE_LIMIT)
+		return NULL;
+	free_slot->hash = h;
+	free_slot->len = (uint8_t)n;
+	free_slot->type = (uint8_t)field_type_of(span_make(p, n));
+	free_slot->plain = json_is_plain(p, n);
+	memcpy(free_slot->name, p, n);
+	c->count++;
+	return free_slot;
+}

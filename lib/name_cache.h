@@ -1,0 +1,59 @@
+/* name_cache.h - what the JSON writer needs to know about a field name:
+ * its laurel type (field_types.h) and whether it goes into a JSON key as
+ * it is, found with one probe for a name seen before.
+ *
+ * Why: field names repeat endlessly (a few hundred distinct ones in any
+ * log), yet each field cost a walk of the type table and an escaping pass
+ * over its name. Bounded: long names, names past NAME_CACHE_LIMIT and a
+ * crowded neighbourhood get NULL, and the caller works the facts out
+ * itself (slower, same result). The probe hash is the caller's keyed
+ * hash_bytes(), so input cannot aim names at one neighbourhood. */
+#ifndef AUENRICH_NAME_CACHE_H
+#define AUENRICH_NAME_CACHE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+enum {
+	NAME_CACHE_SLOTS = 1024,      /* power of two */
+	NAME_CACHE_LIMIT = 768,       /* names kept at most */
+	NAME_CACHE_PROBES = 8,
+	NAME_CACHE_NAME_MAX = 21,     /* longer names are not kept */
+};
+
+struct name_info {
+	uint64_t hash;
+	uint8_t len;       /* 0: free slot (an empty name is never kept) */
+	uint8_t type;      /* enum field_type */
+	bool plain;        /* no byte of it needs JSON escaping */
+	char name[NAME_CACHE_NAME_MAX];
+};
+
+struct name_cache {
+	unsigned count;
+	struct name_info slot[NAME_CACHE_SLOTS];
+};
+
+void name_cache_init(struct name_cache *c);
+/* Fills a free slot for the name; NULL when it is not to be kept. */
+const struct name_info *name_cache_add(struct name_cache *c,
+				       struct name_info *free_slot,
+				       const char *p, size_t n, uint64_t h);
+
+static inline const struct name_info *
+name_cache_find(struct name_cache *c, const char *p, size_t n, uint64_t h)
+{
+	unsigned i = (unsigned)h & (NAME_CACHE_SLOTS - 1), k;
+
+	for (k = 0; k < NAME_CACHE_PROBES; k++) {
+		struct name_info *s = &c->slot[(i + k) & (NAME_CACHE_SLOTS - 1)];
+		if (s->len == 0)
+			return name_cache_add(c, s, p, n, h);
+		if (s->hash == h && s->len == n && memcmp(s->name, p, n) == 0)
+			return s;
+	}
+	return NULL;
+}
+
+#endif

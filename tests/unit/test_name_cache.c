@@ -1,0 +1,62 @@
+/* Unit tests of the field-name cache: same facts as the slow path, and
+ * bounded whatever names come in. */
+#include <stdio.h>
+#include "check.h"
+#include "field_types.h"
+#include "hash_table.h"
+#include "json_escape.h"
+#include "name_cache.h"
+
+static struct name_cache cache;
+
+static const struct name_info *find(const char *name)
+{
+	size_t n = strlen(name);
+
+	return name_cache_find(&cache, name, n, hash_bytes(name, n));
+}
+
+int main(void)
+{
+	static const char *names[] = { "pid", "uid", "auid", "a0", "exe",
+		"cap_fp", "saddr", "ouid", "proctitle", "mode", "new-disk",
+		"ses", "subj", "arch", "syscall", "items" };
+	const struct name_info *i, *again;
+	unsigned k, kept = 0, refused = 0;
+	char name[32];
+
+	name_cache_init(&cache);
+	for (k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
+		struct span s = span_make(names[k], strlen(names[k]));
+		i = find(names[k]);
+		CHECK(i != NULL);
+		if (!i)
+			continue;
+		CHECK(i->type == field_type_of(s));
+		CHECK(i->plain == json_is_plain(s.p, s.len));
+		again = find(names[k]);
+		CHECK(again == i);   /* found, not added twice */
+	}
+	CHECK(cache.count == sizeof(names) / sizeof(names[0]));
+	/* a name that needs escaping is kept, marked not plain */
+	i = find("a\"b");
+	CHECK(i && !i->plain);
+	i = find("x+y");
+	CHECK(i && !i->plain);
+	/* too long, or empty: not kept */
+	CHECK(find("a_field_name_longer_than_the_slot") == NULL);
+	CHECK(name_cache_find(&cache, "", 0, hash_bytes("", 0)) == NULL);
+	/* a flood of distinct names stops at the limit */
+	for (k = 0; k < 5000; k++) {
+		snprintf(name, sizeof(name), "f%u", k);
+		if (find(name))
+			kept++;
+		else
+			refused++;
+	}
+	CHECK(cache.count <= NAME_CACHE_LIMIT);
+	CHECK(refused > 0 && kept > 0);
+	/* the names kept early are still found */
+	CHECK(find("pid") != NULL && find("auid") != NULL);
+	return check_report("test_name_cache");
+}
