@@ -17,7 +17,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include "assembler.h"
+#include "event.h"
 #include "buffer.h"
 #include "event_state.h"
 #include "process_context.h"

@@ -71,23 +71,6 @@ static struct event *newer(const struct event *e)
 	       lru_entry(e->order.newer, struct event, order) : NULL;
 }
 
-void event_record_view(const struct event *e, uint32_t i, struct record *r)
-{
-	const struct event_record *er = &e->recs[i];
-	const char *t = e->text.data;
-
-	r->line = span_make(t + er->line_off, er->line_len);
-	r->node = e->node;
-	r->type_text = span_make(t + er->type_off, er->type_len);
-	r->wire_type = er->wire_type;
-	r->type = er->type;
-	r->sec = e->sec;
-	r->msec = e->msec;
-	r->serial = e->serial;
-	r->body = span_make(t + er->body_off, er->body_len);
-	r->enriched = span_make(t + er->enr_off, er->enr_len);
-}
-
 struct assembler *assembler_new(const struct assembler_config *cfg,
 				event_sink_fn sink, void *ctx)
 {
@@ -125,6 +108,7 @@ void assembler_configure(struct assembler *a, const struct assembler_config *cfg
 static void free_event(struct event *e)
 {
 	buffer_free(&e->text);
+	event_field_cache_free(e->fields);
 	free(e->recs);
 	free(e->node_heap);
 	free(e);
@@ -295,7 +279,9 @@ static struct event *new_event(struct assembler *a, const struct record *r,
 		if (!e)
 			return NULL;
 		buffer_init(&e->text);
+		e->fields = event_field_cache_new();
 	}
+	event_field_cache_reset(e->fields);
 	e->text.len = 0;
 	e->nrecs = 0;
 	e->sec = r->sec;
@@ -372,6 +358,7 @@ static bool append_record(struct event *e, const struct record *r)
 	}
 	er->type = r->type;
 	er->wire_type = r->wire_type;
+	er->field_state = 0;   /* not split yet */
 	if (r->type == TYPE_SYSCALL)
 		e->has_syscall = true;
 	return true;

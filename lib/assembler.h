@@ -12,54 +12,8 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "buffer.h"
-#include "hash_table.h"
-#include "lru_list.h"
+#include "event.h"
 #include "record.h"
-
-struct event_record {
-	uint32_t line_off, line_len;   /* into event.text */
-	uint32_t body_off, body_len;
-	uint32_t enr_off, enr_len;
-	uint32_t type_off, type_len;   /* the type as written */
-	unsigned type, wire_type;
-};
-
-enum event_close {
-	CLOSE_EOE,
-	CLOSE_NEXT_EVENT,
-	CLOSE_TIMEOUT,
-	CLOSE_EVICTED,
-	CLOSE_END_OF_INPUT,
-	CLOSE_SIZE_CAP,    /* the next record would pass max_event_bytes */
-};
-
-struct node_state;
-
-struct event {
-	uint64_t sec;
-	uint32_t msec;
-	uint64_t serial;
-	struct span node;              /* into node_buf; empty if none */
-	struct buffer text;            /* record lines, each ending in '\n' */
-	struct event_record *recs;
-	uint32_t nrecs, rcap;
-	enum event_close closed_by;
-	bool has_syscall;
-	bool restored;                 /* begun by an earlier process (its
-					* state file), completed by this one */
-	double last_wall;              /* wall clock of the newest record */
-	/* bookkeeping private to the assembler */
-	struct node_state *ns;
-	struct hash_link link;         /* in the table of events in flight */
-	struct lru_link order;         /* arrival order */
-	struct event *pool_next;
-	char node_buf[64];
-	char *node_heap;
-};
-
-/* A record of an event, as the tokenizer would have framed it. */
-void event_record_view(const struct event *e, uint32_t i, struct record *r);
 
 typedef void (*event_sink_fn)(void *ctx, struct event *e);
 

@@ -52,14 +52,27 @@ void buffer_reserve_or_abort(struct buffer *b, size_t n)
 	}
 }
 
+/* Two digits per division: timestamps and serials are long numbers. */
+static const char digit_pairs[] =
+	"00010203040506070809101112131415161718192021222324252627282930313233"
+	"34353637383940414243444546474849505152535455565758596061626364656667"
+	"6869707172737475767778798081828384858687888990919293949596979899";
+
 void buffer_put_u64(struct buffer *b, unsigned long long v)
 {
 	char tmp[24];
 	int i = sizeof(tmp);
 
-	do {
-		tmp[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
+	while (v >= 100) {
+		i -= 2;
+		memcpy(tmp + i, digit_pairs + (v % 100) * 2, 2);
+		v /= 100;
+	}
+	if (v >= 10) {
+		i -= 2;
+		memcpy(tmp + i, digit_pairs + v * 2, 2);
+	} else {
+		tmp[--i] = (char)('0' + v);
+	}
 	buffer_append(b, tmp + i, sizeof(tmp) - i);
 }

@@ -26,7 +26,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include "assembler.h"
+#include "event.h"
 #include "contid.h"
 #include "process_context.h"
 #include "process_table.h"

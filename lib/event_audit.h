@@ -35,7 +35,7 @@
 #ifndef AUENRICH_EVENT_AUDIT_H
 #define AUENRICH_EVENT_AUDIT_H
 
-#include "assembler.h"
+#include "event.h"
 #include "buffer.h"
 #include "span.h"
 

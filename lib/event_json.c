@@ -454,7 +454,8 @@ static void put_enriched(struct event_json *w, struct buffer *b,
 /* The tail, or for a record without one what auditd's would have held;
  * then, with interpret = full, what ausearch -i shows for the rest. */
 static void put_tail(struct event_json *w, struct buffer *b,
-		     const struct record *r, struct object_state *first)
+		     const struct record *r, uint32_t index,
+		     struct object_state *first)
 {
 	const struct span *names, *values;
 	struct record made;
@@ -467,8 +468,10 @@ static void put_tail(struct event_json *w, struct buffer *b,
 	if (r->enriched.len) {
 		put_enriched(w, b, r, first);
 	} else {
+		struct event_fields fields;
 		made = *r;
-		if (interpret_tail(w->interp, r, &made.enriched))
+		event_fields_begin(&fields, w->event, index, false);
+		if (interpret_tail(w->interp, r, &fields, &made.enriched))
 			put_enriched(w, b, &made, first);
 	}
 	n = interpret_fields(w->interp, r, &names, &values);
@@ -632,46 +635,51 @@ static void put_msg_label(struct buffer *b, const struct record *r,
 /* Fields of one record into an object under way; EXECVE arguments, SYSCALL
  * arguments and the PROCTITLE go to w->argv instead. */
 static void put_record_fields(struct event_json *w, struct buffer *b,
-			      const struct record *r, struct object_state *first,
+			      const struct record *r, uint32_t index,
+			      struct object_state *first,
 			      struct execve_state *st)
 {
-	struct field_cursor c;
-	struct field f;
+	struct event_fields it;
+	const struct field *f;
+	struct field subj;
 	unsigned long n;
 	struct object_state inner;
-	struct avc_state avc = { false, { { NULL, 0 }, { NULL, 0 },
-					 { NULL, 0 }, FIELD_BARE, false } };
+	struct avc_state avc = { .have_result = false };
+	bool is_avc = record_has_avc_words(r);
 	bool msg_open = false;
 
-	fields_begin(&c, r);
-	c.keep_dropped = true;  /* laurel writes name= as null */
-	while (fields_next(&c, &f)) {
+	/* laurel writes name= as null: the dropped fields too */
+	event_fields_begin(&it, w->event, index, true);
+	while ((f = event_fields_next(&it))) {
 		/* AppArmor's subj=/usr/sbin/ntpd (enforce) is one value */
-		if (f.name.len == 4 && f.kind == FIELD_BARE &&
-		    memcmp(f.name.p, "subj", 4) == 0)
-			fields_take_paren_suffix(&c, &f);
+		if (f->name.len == 4 && f->kind == FIELD_BARE &&
+		    memcmp(f->name.p, "subj", 4) == 0) {
+			subj = *f;
+			field_take_paren_suffix(&subj, event_fields_body_end(&it));
+			f = &subj;
+		}
 		/* msg='...' of user-space records becomes a nested object */
-		if (f.nested != msg_open) {
-			if (f.nested) {
+		if (f->nested != msg_open) {
+			if (f->nested) {
 				avc_flush(w, b, &avc, first);
 				put_member_name(b, span_make("msg", 3), first);
 				buffer_putc(b, '{');
 				object_begin(&inner);
-				put_msg_label(b, r, &f, &inner);
+				put_msg_label(b, r, f, &inner);
 			} else {
 				object_end(&inner);
 				buffer_putc(b, '}');
 			}
-			msg_open = f.nested;
+			msg_open = f->nested;
 		}
 		if (msg_open) {
-			put_field(w, b, &f, &inner, true);
+			put_field(w, b, f, &inner, true);
 			continue;
 		}
-		if (c.avc && avc_field(w, b, &avc, first, &f))
+		if (is_avc && avc_field(w, b, &avc, first, f))
 			continue;
 		if (r->type == TYPE_EXECVE) {
-			enum execve_arg k = execve_arg_kind(f.name, &n);
+			enum execve_arg k = execve_arg_kind(f->name, &n);
 			if (k == ARG_PART) {
 				if (st->in_part && st->part_of != n)
 					execve_flush(w, st);
@@ -680,14 +688,14 @@ static void put_record_fields(struct event_json *w, struct buffer *b,
 					st->in_part = true;
 					st->part_of = n;
 				}
-				arg_bytes(&w->scratch, &f);
+				arg_bytes(&w->scratch, f);
 				continue;
 			}
 			if (k != ARG_NONE)
 				execve_flush(w, st);
 			if (k == ARG_LEN)
 				continue;
-			if (k == ARG_WHOLE && f.kind == FIELD_NULL) {
+			if (k == ARG_WHOLE && f->kind == FIELD_NULL) {
 				/* laurel: an argument (null) is null */
 				if (w->argv.len)
 					buffer_putc(&w->argv, ',');
@@ -696,31 +704,31 @@ static void put_record_fields(struct event_json *w, struct buffer *b,
 			}
 			if (k == ARG_WHOLE) {
 				w->scratch.len = 0;
-				arg_bytes(&w->scratch, &f);
+				arg_bytes(&w->scratch, f);
 				argv_add(w, w->scratch.data, w->scratch.len);
 				continue;
 			}
-		} else if (r->type == TYPE_SYSCALL && f.name.len == 2 &&
-			   f.name.p[0] == 'a' && f.name.p[1] >= '0' &&
-			   f.name.p[1] <= '3') {
+		} else if (r->type == TYPE_SYSCALL && f->name.len == 2 &&
+			   f->name.p[0] == 'a' && f->name.p[1] >= '0' &&
+			   f->name.p[1] <= '3') {
 			size_t mark = b->len;
-			put_hexnum(b, f.value);
+			put_hexnum(b, f->value);
 			if (w->argv.len)
 				buffer_putc(&w->argv, ',');
 			buffer_append(&w->argv, b->data + mark, b->len - mark);
 			b->len = mark;
 			continue;
 		} else if (r->type == TYPE_PROCTITLE &&
-			   span_eq(f.name, "proctitle") &&
-			   (f.kind == FIELD_QUOTED ||
-			    (f.kind == FIELD_BARE && f.value.len))) {
+			   span_eq(f->name, "proctitle") &&
+			   (f->kind == FIELD_QUOTED ||
+			    (f->kind == FIELD_BARE && f->value.len))) {
 			/* (null), ? and nothing stay a member, null, as in
 			 * laurel; any other value becomes ARGV */
 			const char *p, *end;
 			w->scratch.len = 0;
-			if (f.kind == FIELD_QUOTED ||
-			    !hex_decode(&w->scratch, f.value.p, f.value.len)) {
-				argv_add(w, f.value.p, f.value.len);
+			if (f->kind == FIELD_QUOTED ||
+			    !hex_decode(&w->scratch, f->value.p, f->value.len)) {
+				argv_add(w, f->value.p, f->value.len);
 				continue;
 			}
 			p = w->scratch.data;
@@ -734,7 +742,7 @@ static void put_record_fields(struct event_json *w, struct buffer *b,
 			}
 			continue;
 		}
-		put_field(w, b, &f, first, false);
+		put_field(w, b, f, first, false);
 	}
 	avc_flush(w, b, &avc, first);
 	if (msg_open) {
@@ -827,7 +835,8 @@ static bool same_group(const struct record *a, const struct record *b)
 }
 
 static void put_record_object(struct event_json *w, struct buffer *b,
-			      const struct record *r, bool annotate)
+			      const struct record *r, uint32_t index,
+			      bool annotate)
 {
 	struct execve_state st = { false, 0 };
 	struct object_state first;
@@ -835,9 +844,9 @@ static void put_record_object(struct event_json *w, struct buffer *b,
 	object_begin(&first);
 	buffer_putc(b, '{');
 	w->argv.len = 0;
-	put_record_fields(w, b, r, &first, &st);
+	put_record_fields(w, b, r, index, &first, &st);
 	execve_flush(w, &st);
-	put_tail(w, b, r, &first);
+	put_tail(w, b, r, index, &first);
 	/* laurel writes ARGV for every SYSCALL, empty without arguments */
 	if (w->argv.len || r->type == TYPE_SYSCALL) {
 		put_member_name(b, span_make("ARGV", 4), &first);
@@ -871,7 +880,7 @@ static void put_execve(struct event_json *w, struct buffer *b,
 		if (done[i] || e->recs[i].type != TYPE_EXECVE)
 			continue;
 		event_record_view(e, i, &r);
-		put_record_fields(w, b, &r, &first, &st);
+		put_record_fields(w, b, &r, i, &first, &st);
 		done[i] = WRITTEN;
 	}
 	execve_flush(w, &st);
@@ -879,7 +888,7 @@ static void put_execve(struct event_json *w, struct buffer *b,
 		if (e->recs[i].type != TYPE_EXECVE)
 			continue;
 		event_record_view(e, i, &r);
-		put_tail(w, b, &r, &first);
+		put_tail(w, b, &r, i, &first);
 	}
 	put_member_name(b, span_make("ARGV", 4), &first);
 	buffer_putc(b, '[');
@@ -1035,7 +1044,7 @@ void event_json_write(struct event_json *w, struct buffer *b,
 		}
 		done[i] = WRITTEN;
 		if (is_single_record(&r)) {
-			put_record_object(w, b, &r, r.type == TYPE_SYSCALL);
+			put_record_object(w, b, &r, i, r.type == TYPE_SYSCALL);
 			/* more records of its type wait for DUPLICATE_RECORDS */
 			for (j = next ? next[i] : i + 1; j < e->nrecs;
 			     j = next ? next[j] : j + 1) {
@@ -1048,7 +1057,7 @@ void event_json_write(struct event_json *w, struct buffer *b,
 			continue;
 		}
 		buffer_putc(b, '[');
-		put_record_object(w, b, &r, false);
+		put_record_object(w, b, &r, i, false);
 		for (j = next ? next[i] : i + 1; j < e->nrecs;
 		     j = next ? next[j] : j + 1) {
 			if (done[j])
@@ -1057,7 +1066,7 @@ void event_json_write(struct event_json *w, struct buffer *b,
 			if (!same_group(&r, &r2))
 				continue;
 			buffer_putc(b, ',');
-			put_record_object(w, b, &r2, false);
+			put_record_object(w, b, &r2, j, false);
 			done[j] = WRITTEN;
 		}
 		buffer_putc(b, ']');
@@ -1072,7 +1081,7 @@ void event_json_write(struct event_json *w, struct buffer *b,
 		buffer_puts(b, "{\"TYPE\":");
 		put_type_name(b, &r);
 		buffer_puts(b, ",\"RECORD\":");
-		put_record_object(w, b, &r, false);
+		put_record_object(w, b, &r, i, false);
 		buffer_putc(b, '}');
 	}
 	if (extra_open)

@@ -7,7 +7,7 @@
 #ifndef AUENRICH_EVENT_JSON_H
 #define AUENRICH_EVENT_JSON_H
 
-#include "assembler.h"
+#include "event.h"
 #include "buffer.h"
 #include "name_cache.h"
 #include "interpret.h"

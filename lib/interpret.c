@@ -611,30 +611,28 @@ static bool changes_users_after(unsigned type)
 }
 
 bool interpret_tail(struct interpreter *in, const struct record *r,
-		    struct span *tail)
+		    struct event_fields *fields, struct span *tail)
 {
 	struct syscall_context sc = { -1, false, false, 0, false, 0 };
-	struct field_cursor c;
-	struct field f;
+	const struct field *f;
 	unsigned n = 0, index = 0, i;
 	bool local, names;
 	struct buffer *b = &in->tail;
 
 	if (in->opt.level == INTERPRET_NO)
 		return false;
-	fields_begin(&c, r);
-	for (; fields_next(&c, &f); index++) {
+	for (; (f = event_fields_next(fields)); index++) {
 		enum field_interp k;
 		if (index < 11)
-			note_position(&sc, index, &f);
-		if (f.kind != FIELD_BARE)
+			note_position(&sc, index, f);
+		if (f->kind != FIELD_BARE)
 			continue;  /* auparse reads a number from no quote */
-		k = field_kind(r->type, f.name);
+		k = field_kind(r->type, f->name);
 		if (k == FI_NONE || n == MAX_MEMBERS)
 			continue;
 		in->pending[n].kind = k;
-		in->pending[n].name = f.name;
-		in->pending[n].value = f.value;
+		in->pending[n].name = f->name;
+		in->pending[n].value = f->value;
 		n++;
 	}
 	if (!n)

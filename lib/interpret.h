@@ -15,6 +15,7 @@
 
 #include <stdbool.h>
 
+#include "event.h"
 #include "record.h"
 
 enum interpret_level {
@@ -43,7 +44,7 @@ void interpreter_free(struct interpreter *in);
  * text, without the 0x1D) in *tail, valid until the next call; false when
  * auditd would have added nothing, or interpretation is off. */
 bool interpret_tail(struct interpreter *in, const struct record *r,
-		    struct span *tail);
+		    struct event_fields *fields, struct span *tail);
 
 /* For interpret = full, for any record (tail or not): the members
  * interpret_full.h describes, how many, names[i] and values[i] valid until

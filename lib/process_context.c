@@ -171,46 +171,46 @@ static void decode_value(struct buffer *out, const struct field *f)
 
 /* Reads up to pid= (the fields that say what the call did); with names,
  * on to comm= and exe=. */
-static bool read_syscall(struct field_cursor *c, struct syscall_facts *s)
+static bool read_syscall(struct event_fields *c, struct syscall_facts *s)
 {
-	struct field f;
+	const struct field *f;
 
-	while (fields_next(c, &f)) {
-		struct span n = f.name;
-		if (f.nested)
+	while ((f = event_fields_next(c))) {
+		struct span n = f->name;
+		if (f->nested)
 			continue;
 		if (span_eq(n, "arch"))
-			s->arch = f.value;
+			s->arch = f->value;
 		else if (span_eq(n, "syscall"))
-			s->syscall = f.value;
+			s->syscall = f->value;
 		else if (span_eq(n, "success"))
-			s->success = f.value;
+			s->success = f->value;
 		else if (span_eq(n, "exit"))
-			s->exit = f.value;
+			s->exit = f->value;
 		else if (span_eq(n, "a0"))
-			s->a0 = f.value;
+			s->a0 = f->value;
 		else if (span_eq(n, "a1"))
-			s->a1 = f.value;
+			s->a1 = f->value;
 		else if (span_eq(n, "ppid"))
-			span_pid(f.value, &s->ppid);
+			span_pid(f->value, &s->ppid);
 		else if (span_eq(n, "pid"))
-			return span_pid(f.value, &s->pid);
+			return span_pid(f->value, &s->pid);
 	}
 	return false;
 }
 
-static void read_names(struct process_context *pc, struct field_cursor *c)
+static void read_names(struct process_context *pc, struct event_fields *c)
 {
-	struct field f;
+	const struct field *f;
 	bool have_comm = false, have_exe = false;
 
 	pc->comm.len = pc->exe.len = 0;
-	while ((!have_comm || !have_exe) && fields_next(c, &f)) {
-		if (!have_comm && span_eq(f.name, "comm")) {
-			decode_value(&pc->comm, &f);
+	while ((!have_comm || !have_exe) && (f = event_fields_next(c))) {
+		if (!have_comm && span_eq(f->name, "comm")) {
+			decode_value(&pc->comm, f);
 			have_comm = true;
-		} else if (!have_exe && span_eq(f.name, "exe")) {
-			decode_value(&pc->exe, &f);
+		} else if (!have_exe && span_eq(f->name, "exe")) {
+			decode_value(&pc->exe, f);
 			have_exe = true;
 		}
 	}
@@ -228,9 +228,8 @@ static struct span buf_span(const struct buffer *b)
 static bool first_path(struct process_context *pc, const struct event *e,
 		       uint64_t *dev, uint64_t *ino)
 {
-	struct record r;
-	struct field_cursor c;
-	struct field f;
+	struct event_fields c;
+	const struct field *f;
 	struct span cwd = span_make("/", 1), name = { NULL, 0 };
 	bool have_dev = false, have_ino = false;
 	struct buffer *out = &pc->path;
@@ -239,12 +238,11 @@ static bool first_path(struct process_context *pc, const struct event *e,
 
 	for (i = 0; i < e->nrecs; i++) {
 		if (e->recs[i].type == TYPE_CWD) {
-			event_record_view(e, i, &r);
-			fields_begin(&c, &r);
-			while (fields_next(&c, &f))
-				if (span_eq(f.name, "cwd") &&
-				    f.kind == FIELD_QUOTED) {
-					cwd = f.value;
+			event_fields_begin(&c, e, i, false);
+			while ((f = event_fields_next(&c)))
+				if (span_eq(f->name, "cwd") &&
+				    f->kind == FIELD_QUOTED) {
+					cwd = f->value;
 					break;
 				}
 		}
@@ -253,21 +251,20 @@ static bool first_path(struct process_context *pc, const struct event *e,
 		if (e->recs[i].type != TYPE_PATH)
 			continue;
 		found_path = 1;
-		event_record_view(e, i, &r);
-		fields_begin(&c, &r);
-		while (fields_next(&c, &f)) {
-			if (span_eq(f.name, "name"))
-				name = f.value;
-			else if (span_eq(f.name, "inode"))
-				have_ino = span_u64(f.value, ino);
-			else if (span_eq(f.name, "dev")) {
+		event_fields_begin(&c, e, i, false);
+		while ((f = event_fields_next(&c))) {
+			if (span_eq(f->name, "name"))
+				name = f->value;
+			else if (span_eq(f->name, "inode"))
+				have_ino = span_u64(f->value, ino);
+			else if (span_eq(f->name, "dev")) {
 				/* MAJ:MIN in hex, as the kernel prints it */
-				const char *colon = memchr(f.value.p, ':',
-							   f.value.len);
+				const char *colon = memchr(f->value.p, ':',
+							   f->value.len);
 				uint64_t maj, min;
 				if (colon &&
-				    span_hex(span_make(f.value.p, (size_t)(colon - f.value.p)), &maj) &&
-				    span_hex(span_make(colon + 1, (size_t)(f.value.p + f.value.len - colon - 1)), &min)) {
+				    span_hex(span_make(f->value.p, (size_t)(colon - f->value.p)), &maj) &&
+				    span_hex(span_make(colon + 1, (size_t)(f->value.p + f->value.len - colon - 1)), &min)) {
 					*dev = makedev(maj, min);
 					have_dev = true;
 				}
@@ -507,8 +504,7 @@ struct process_table *process_context_table(struct process_context *pc)
 void process_context_observe(struct process_context *pc, const struct event *e)
 {
 	struct syscall_facts s;
-	struct field_cursor c;
-	struct record r;
+	struct event_fields c;
 	enum process_call kind;
 	uint64_t now_ms = e->sec * 1000 + e->msec;
 	uint32_t i, child;
@@ -526,9 +522,8 @@ void process_context_observe(struct process_context *pc, const struct event *e)
 			break;
 	if (i == e->nrecs)
 		return;
-	event_record_view(e, i, &r);
 	memset(&s, 0, sizeof(s));
-	fields_begin(&c, &r);
+	event_fields_begin(&c, e, i, false);
 	if (!read_syscall(&c, &s))
 		return;
 	pc->pid = s.pid;

@@ -19,7 +19,7 @@
 #define AUENRICH_PROCESS_CONTEXT_H
 
 #include <stdbool.h>
-#include "assembler.h"
+#include "event.h"
 #include "buffer.h"
 #include "process_table.h"
 

@@ -18,15 +18,21 @@ static inline __attribute__((always_inline)) const char *skip_spaces(const char 
 static bool take_u64(const char **pp, const char *end, uint64_t *out)
 {
 	const char *p = *pp, *start = p;
+	const char *safe = end - p > 19 ? p + 19 : end;
 	uint64_t v = 0;
 
-	while (p < end && (unsigned char)(*p - '0') < 10) {
+	while (p < safe && (unsigned char)(*p - '0') < 10) {
+		v = v * 10 + (unsigned)(*p - '0');
+		p++;
+	}
+	if (p == start + 19 && p < end && (unsigned char)(*p - '0') < 10) {
 		unsigned d = (unsigned)(*p - '0');
-		if (p - start >= 19 &&
-		    (p - start > 19 || v > (UINT64_MAX - d) / 10))
+		if (v > (UINT64_MAX - d) / 10)
 			return false;
 		v = v * 10 + d;
 		p++;
+		if (p < end && (unsigned char)(*p - '0') < 10)
+			return false;   /* a 21st digit */
 	}
 	if (p == start)
 		return false;
@@ -119,7 +125,7 @@ void fields_begin(struct field_cursor *c, const struct record *r)
 	c->enriched = false;
 	c->keep_dropped = false;
 	c->no_brace_after = c->no_quote_after = NULL;
-	c->avc = (r->type == TYPE_AVC || r->type == TYPE_USER_AVC);
+	c->avc = record_has_avc_words(r);
 }
 
 void enriched_begin(struct field_cursor *c, const struct record *r)
@@ -243,6 +249,7 @@ static inline __attribute__((always_inline)) void classify_value(struct field *f
 	f->value = v;
 	f->kind = FIELD_BARE;
 	f->nested = false;
+	f->dropped = false;
 	if (v.len >= 2 && v.p[0] == '"' && v.p[v.len - 1] == '"') {
 		f->kind = FIELD_QUOTED;
 		f->value = span_make(v.p + 1, v.len - 2);
@@ -335,6 +342,8 @@ static bool avc_word(struct field_cursor *c, const char *p, const char *e,
 		f->name = span_make("seperms", 7);
 		f->raw = f->value = span_make(start, (size_t)(last - start));
 		f->kind = FIELD_PERMS;
+		f->nested = false;   /* as seresult: the avc words stand apart */
+		f->dropped = false;
 		/* auparse consumes the whole '}' token */
 		c->p = token_end(close, c->end, NULL);
 		c->count++;
@@ -362,11 +371,19 @@ bool fields_next(struct field_cursor *c, struct field *f)
 			return false;
 		}
 		eq = find_eq(p, c->end);
-		if (eq && is_msg(p, eq, c->end) && eq[1] == 'a' &&
-		    !c->keep_dropped) {
-			/* msg=audit(...) headers repeated in a body are noise */
+		if (eq && is_msg(p, eq, c->end) && eq[1] == 'a') {
+			/* msg=audit(...) headers repeated in a body are noise
+			 * (returned, marked dropped, only when asked for) */
 			c->p = token_end(p, c->end, NULL);
-			continue;
+			if (!c->keep_dropped)
+				continue;
+			f->name = span_make(p, 3);
+			f->raw = span_make(eq + 1, (size_t)(c->p - eq - 1));
+			trim_value(&f->raw);
+			classify_value(f);
+			f->nested = c->in_msg;
+			f->dropped = true;
+			return true;
 		}
 		if (eq && is_msg(p, eq, c->end) && eq[1] == '\'') {
 			/* "msg='..." opens the nested body of a user-space
@@ -398,6 +415,10 @@ bool fields_next(struct field_cursor *c, struct field *f)
 		trim_value(&f->raw);
 		classify_value(f);
 		f->nested = c->in_msg;
+		if (f->raw.len == 0 && e == eq + 1) {
+			f->dropped = true;   /* kept only when asked for */
+			return true;
+		}
 		/* the closing quote of msg='...' ends the nested part */
 		if (c->in_msg && e[-1] == '\'')
 			c->in_msg = false;
@@ -406,26 +427,25 @@ bool fields_next(struct field_cursor *c, struct field *f)
 	}
 }
 
-bool fields_take_paren_suffix(struct field_cursor *c, struct field *f)
+bool field_take_paren_suffix(struct field *f, const char *end)
 {
-	const char *p = c->p, *q;
+	const char *p = f->value.p + f->value.len, *q;
 
-	if (f->value.p + f->value.len != p || c->end - p < 4 || p[0] != ' ' ||
-	    p[1] != '(')
+	/* the value ran to the space that ended its word (nothing trimmed) */
+	if (end - p < 4 || p[0] != ' ' || p[1] != '(')
 		return false;
 	q = p + 2;
 	if (!((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') ||
 	      *q == '_'))
 		return false;
-	while (q < c->end && ((*q >= 'a' && *q <= 'z') ||
-			      (*q >= 'A' && *q <= 'Z') ||
-			      (*q >= '0' && *q <= '9') || *q == '_'))
+	while (q < end && ((*q >= 'a' && *q <= 'z') ||
+			   (*q >= 'A' && *q <= 'Z') ||
+			   (*q >= '0' && *q <= '9') || *q == '_'))
 		q++;
-	if (q >= c->end || *q != ')' || (q + 1 < c->end && q[1] != ' '))
+	if (q >= end || *q != ')' || (q + 1 < end && q[1] != ' '))
 		return false;
 	q++;
 	f->value.len = (size_t)(q - f->value.p);
 	f->raw = f->value;
-	c->p = q;
 	return true;
 }

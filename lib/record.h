@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "record_types.h"
 #include "span.h"
 
 struct record {
@@ -54,6 +55,9 @@ struct field {
 	struct span raw;   /* value exactly as auparse reports it */
 	enum field_kind kind;
 	bool nested;       /* came from inside msg='...' */
+	bool dropped;      /* what auparse drops and laurel keeps (only with
+			    * keep_dropped): "name=" with nothing after the
+			    * '=', msg=audit(...) repeated inside a body */
 };
 
 struct field_cursor {
@@ -63,21 +67,28 @@ struct field_cursor {
 	bool avc;         /* SELinux avc body: unlabelled words become fields */
 	bool in_msg;      /* inside the msg='...' of a user-space record */
 	bool enriched;    /* iterating the 0x1D tail */
-	bool keep_dropped; /* also return what auparse drops and laurel
-			    * keeps: "name=" with nothing after the '=', and
-			    * msg=audit(...) repeated inside a body */
+	bool keep_dropped; /* also return the fields marked dropped; the
+			    * others come out the same either way */
 	/* tail: no '}' / '"' follows these points (bounds hostile tails to
 	 * one scan each) */
 	const char *no_brace_after, *no_quote_after;
 };
 
+/* SELinux avc bodies: unlabelled words become seresult and seperms. */
+static inline bool record_has_avc_words(const struct record *r)
+{
+	return r->type == TYPE_AVC || r->type == TYPE_USER_AVC;
+}
+
 void fields_begin(struct field_cursor *c, const struct record *r);
 void enriched_begin(struct field_cursor *c, const struct record *r);
 bool fields_next(struct field_cursor *c, struct field *f);
-/* AppArmor writes subj=/usr/sbin/ntpd (enforce): when the field f just
- * returned is followed by a space and a parenthesised word, its value is
- * extended over them (the cursor moves past) and true is returned. */
-bool fields_take_paren_suffix(struct field_cursor *c, struct field *f);
+/* AppArmor writes subj=/usr/sbin/ntpd (enforce): when the value of f ran
+ * to the end of its word and a space and a parenthesised word follow
+ * (before end, the end of the body), the value is extended over them and
+ * true is returned. The extra word holds no '=', so it is no field of its
+ * own: the next field is the same either way. */
+bool field_take_paren_suffix(struct field *f, const char *end);
 
 /* Event identity within a node. */
 static inline bool record_same_event(const struct record *a,

@@ -25,7 +25,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
-#include "assembler.h"
+#include "event.h"
 #include "container_map.h"
 #include "event_state.h"
 #include "process_table.h"

@@ -9,7 +9,7 @@
 #ifndef AUENRICH_TIME_CHANGE_H
 #define AUENRICH_TIME_CHANGE_H
 
-#include "assembler.h"
+#include "event.h"
 #include "buffer.h"
 
 /* The NTP phase offset is logged scaled by the kernel's CONFIG_HZ, which

@@ -1,5 +1,6 @@
 /* test_buffer.c - out of memory is a failed append, never an abort. */
 #include <stdint.h>
+#include <stdio.h>
 
 #include "buffer.h"
 #include "check.h"
@@ -31,6 +32,19 @@ int main(void)
 	CHECK(!b.failed && b.len == 4);
 	buffer_putc(&b, '!');
 	CHECK(b.len == 5 && b.data[4] == '!');
+	/* numbers, two digits at a time: every length, both parities */
+	{
+		static const unsigned long long v[] = { 0, 7, 10, 99, 100, 101,
+			999, 1000, 12345, 1795817598ULL, 18446744073709551615ULL };
+		char want[32];
+		size_t i;
+		for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+			int n = snprintf(want, sizeof(want), "%llu", v[i]);
+			b.len = 0;
+			buffer_put_u64(&b, v[i]);
+			CHECK(b.len == (size_t)n && memcmp(b.data, want, b.len) == 0);
+		}
+	}
 	buffer_free(&b);
 	return check_report("test_buffer");
 }

@@ -19,12 +19,14 @@ static const char *tail_of(struct interpreter *in, const char *line)
 {
 	static char out[4096];
 	struct record r;
+	struct event_fields fields;
 	struct span t;
 
 	out[0] = 0;
 	if (record_parse(line, strlen(line), &r) != RECORD_OK)
 		return "(parse error)";
-	if (interpret_tail(in, &r, &t))
+	event_fields_of_record(&fields, &r, false);
+	if (interpret_tail(in, &r, &fields, &t))
 		snprintf(out, sizeof(out), "%.*s", (int)t.len, t.p);
 	return out;
 }

@@ -66,11 +66,22 @@ static void test_bad_headers(void)
 		"type=UNKNOWN[99999999999] msg=audit(1.123:5): x=1",
 		"type=UNKNOWN[12 msg=audit(1.123:5): x=1",
 		"type=SYSCALL msg=audit(1.123:5 x=1",
+		/* one past UINT64_MAX, with 20 and with 21 digits */
+		"type=SYSCALL msg=audit(1.123:18446744073709551616): x=1",
+		"type=SYSCALL msg=audit(1.123:100000000000000000000): x=1",
+		"type=SYSCALL msg=audit(1.123:018446744073709551615): x=1",
 	};
 	size_t i;
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		CHECK(record_parse(bad[i], strlen(bad[i]), &r) != RECORD_OK);
+	/* the largest serial, 19 and 20 digits, and the digits then a ')' */
+	r = parse_ok("type=SYSCALL msg=audit(1.123:18446744073709551615): x=1");
+	CHECK(r.serial == UINT64_MAX);
+	r = parse_ok("type=SYSCALL msg=audit(1.123:9999999999999999999): x=1");
+	CHECK(r.serial == 9999999999999999999ULL);
+	r = parse_ok("type=SYSCALL msg=audit(1234567890123456789.001:7): x=1");
+	CHECK(r.sec == 1234567890123456789ULL && r.msec == 1 && r.serial == 7);
 }
 
 static void test_fields(void)
