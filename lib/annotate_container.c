@@ -192,7 +192,8 @@ static void observe_cgroup(struct containers *c, const struct event *e,
 	struct cgroup_how how;
 	uint32_t ppid = pe->syscall && pe->pid == id->pid ? pe->ppid : 0;
 
-	cg = cgroup_identity_lookup(c->cgroups, c->opt.processes, id->pid,
+	cg = cgroup_identity_lookup(c->cgroups, c->opt.processes,
+				    c->opt.proc, id->pid,
 				    ppid, e->last_wall, &how);
 	if (!cg)
 		return;

@@ -31,6 +31,7 @@ struct container_options {
 	unsigned state_interval;    /* seconds between saves; 0: none */
 	unsigned state_max_age;     /* seconds; 0: a saved map never stales */
 	struct process_table *processes;  /* holds the tasks; saved along */
+	struct proc_files *proc;  /* the event's /proc reads; may be NULL */
 	/* containers_new only: receives the state file's events in flight
 	 * (event_state.h); NULL: they are passed over */
 	struct saved_events *saved_events;

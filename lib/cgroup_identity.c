@@ -3,11 +3,9 @@
  * container once. */
 #include "cgroup_identity.h"
 
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "hash_table.h"
 #include "span.h"
@@ -264,26 +262,15 @@ void cgroup_identity_free(struct cgroup_identity *c)
 
 /* Reads /proc/PID/cgroup; false when the process is in no container or
  * gone (*gone set). */
-static bool read_cgroup_file(uint32_t pid, struct cgroup_container *out,
-			     bool *gone)
+static bool read_cgroup_file(struct proc_files *pf, uint32_t pid,
+			     struct cgroup_container *out, bool *gone)
 {
-	char path[40], text[CGROUP_FILE_MAX];
-	size_t len = 0;
-	ssize_t n;
-	int fd;
+	char text[CGROUP_FILE_MAX];
+	ssize_t len = proc_files_read(pf, pid, "cgroup", text, sizeof(text));
 
-	snprintf(path, sizeof(path), "/proc/%u/cgroup", pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	*gone = fd < 0;
-	if (fd < 0)
-		return false;
-	while (len < sizeof(text) &&
-	       (n = read(fd, text + len, sizeof(text) - len)) > 0)
-		len += (size_t)n;
-	close(fd);
 	/* an exited process that is not yet reaped reads empty */
-	*gone = len == 0;
-	return cgroup_parse(text, len, out);
+	*gone = len <= 0;
+	return len > 0 && cgroup_parse(text, (size_t)len, out);
 }
 
 uint32_t cgroup_identity_hold(struct cgroup_identity *c,
@@ -318,9 +305,9 @@ static uint64_t to_ms(double now)
 
 /* PID by its own cgroup, cached in its entry (a process in none too). */
 static const struct cgroup_container *
-lookup_own(struct cgroup_identity *c, struct process_table *t, uint32_t pid,
-	   uint32_t ppid, double now, struct process_container *pc,
-	   bool *gone)
+lookup_own(struct cgroup_identity *c, struct process_table *t,
+	   struct proc_files *pf, uint32_t pid, uint32_t ppid, double now,
+	   struct process_container *pc, bool *gone)
 {
 	const struct span local = { NULL, 0 };
 	struct cgroup_container cc;
@@ -335,7 +322,7 @@ lookup_own(struct cgroup_identity *c, struct process_table *t, uint32_t pid,
 		 now_ms - pc->cgroup_read_ms < c->ttl_ms &&
 		 (!pc->runtime || (got = handle_get(c, pc->runtime))))
 		return pc->runtime ? got : NULL;
-	found = read_cgroup_file(pid, &cc, gone);
+	found = read_cgroup_file(pf, pid, &cc, gone);
 	if (*gone)
 		return NULL;
 	pc->runtime = found ? cgroup_identity_hold(c, &cc) : 0;
@@ -347,7 +334,7 @@ lookup_own(struct cgroup_identity *c, struct process_table *t, uint32_t pid,
 
 const struct cgroup_container *
 cgroup_identity_lookup(struct cgroup_identity *c, struct process_table *t,
-		       uint32_t pid, uint32_t ppid, double now,
+		       struct proc_files *pf, uint32_t pid, uint32_t ppid, double now,
 		       struct cgroup_how *how)
 {
 	const struct cgroup_container *got;
@@ -359,7 +346,7 @@ cgroup_identity_lookup(struct cgroup_identity *c, struct process_table *t,
 		how = &unused;
 	how->gone = false;
 	how->from_pid = 0;
-	got = lookup_own(c, t, pid, ppid, now, &pc, &gone);
+	got = lookup_own(c, t, pf, pid, ppid, now, &pc, &gone);
 	if (!gone)
 		return got;
 	how->gone = true;
@@ -372,7 +359,7 @@ cgroup_identity_lookup(struct cgroup_identity *c, struct process_table *t,
 	/* else its parent's, as the kernel gives a child */
 	if (!ppid || ppid == pid)
 		return NULL;
-	got = lookup_own(c, t, ppid, 0, now, &parent, &gone);
+	got = lookup_own(c, t, pf, ppid, 0, now, &parent, &gone);
 	if (!got && gone && parent.runtime)
 		got = handle_get(c, parent.runtime);
 	if (got)

@@ -21,6 +21,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "proc_files.h"
 #include "process_table.h"
 
 enum {
@@ -58,10 +59,11 @@ struct cgroup_how {
 /* The container of live local process PID (parent PPID, 0: unknown), NULL
  * when it is in none, or is gone and neither its entry nor its parent
  * says. The entry is added to table T when new. The result stays valid
- * until the next call; *how (if given) says how it was found. */
+ * until the next call; *how (if given) says how it was found. PF (may be
+ * NULL) remembers the processes found gone in this event. */
 const struct cgroup_container *
 cgroup_identity_lookup(struct cgroup_identity *c, struct process_table *t,
-		       uint32_t pid, uint32_t ppid, double now,
+		       struct proc_files *pf, uint32_t pid, uint32_t ppid, double now,
 		       struct cgroup_how *how);
 /* The handle a process's entry holds for *cc (struct process_container
  * runtime; never 0): cc is kept once for every process in it. */

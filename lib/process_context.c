@@ -69,6 +69,7 @@ struct process_context {
 	struct buffer script;      /* SCRIPT of the exec under way, or empty */
 	struct buffer environ;
 	struct buffer path;
+	struct proc_files proc;    /* of the event observed */
 };
 
 /* ---- the SYSCALL record ---- */
@@ -308,8 +309,17 @@ static bool first_path(struct process_context *pc, const struct event *e,
 	return true;
 }
 
+static bool same_file(const struct stat *st, uint64_t dev, uint64_t ino)
+{
+	return (uint64_t)st->st_dev == dev && (uint64_t)st->st_ino == ino;
+}
+
 /* SCRIPT: PATH[0] of an exec when it is another file than the exe the
- * process runs (an interpreter's script). */
+ * process runs (an interpreter's script). Not a script, without a look
+ * in /proc: PATH[0] named as exe= names it. Else the file the process runs
+ * (/proc/PID/exe, found without walking its path) tells, when it is
+ * PATH[0]; when not, the process may have gone on to exec another program
+ * since: exe= in the process's root is the file of this exec. */
 static void find_script(struct process_context *pc, const struct event *e,
 			uint32_t pid)
 {
@@ -323,11 +333,19 @@ static void find_script(struct process_context *pc, const struct event *e,
 	    memchr(pc->exe.data, 0, pc->exe.len) ||
 	    pc->exe.len > PROCESS_TEXT_MAX || !first_path(pc, e, &dev, &ino))
 		return;
+	if (pc->path.len == pc->exe.len &&
+	    !memcmp(pc->path.data, pc->exe.data, pc->exe.len))
+		return;
+	snprintf(where, sizeof(where), "/proc/%u/exe", pid);
+	if (stat(where, &st))
+		return;   /* gone, or exiting: it has no exe left */
+	if (same_file(&st, dev, ino))
+		return;
 	n = snprintf(where, sizeof(where), "/proc/%u/root%.*s", pid,
 		     (int)pc->exe.len, pc->exe.data);
 	if (n < 0 || (size_t)n >= sizeof(where) || stat(where, &st))
 		return;
-	if ((uint64_t)st.st_dev == dev && (uint64_t)st.st_ino == ino)
+	if (same_file(&st, dev, ino))
 		return;
 	buffer_append(&pc->script, pc->path.data, pc->path.len);
 }
@@ -350,26 +368,17 @@ static bool env_wanted(const struct process_context *pc, const char *k,
 
 static bool read_environ(struct process_context *pc, uint32_t pid)
 {
-	char path[64];
-	int fd;
 	ssize_t got;
 
 	pc->environ.len = 0;
-	snprintf(path, sizeof(path), "/proc/%u/environ", pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (proc_files_gone(&pc->proc, pid))
 		return false;
 	buffer_reserve(&pc->environ, ENVIRON_MAX);
-	while (pc->environ.len < ENVIRON_MAX) {
-		got = read(fd, pc->environ.data + pc->environ.len,
-			   ENVIRON_MAX - pc->environ.len);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got <= 0)
-			break;
-		pc->environ.len += (size_t)got;
-	}
-	close(fd);
+	got = proc_files_read(&pc->proc, pid, "environ", pc->environ.data,
+			      ENVIRON_MAX);
+	if (got < 0)
+		return false;
+	pc->environ.len = (size_t)got;
 	return true;
 }
 
@@ -499,6 +508,11 @@ struct process_table *process_context_table(struct process_context *pc)
 	return pc->table;
 }
 
+struct proc_files *process_context_proc_files(struct process_context *pc)
+{
+	return &pc->proc;
+}
+
 /* ---- each event ---- */
 
 void process_context_observe(struct process_context *pc, const struct event *e)
@@ -514,6 +528,7 @@ void process_context_observe(struct process_context *pc, const struct event *e)
 	pc->event_serial = e->serial;
 	pc->has_self = pc->has_parent = pc->is_exec = false;
 	pc->script.len = 0;
+	proc_files_next_event(&pc->proc);
 	memset(&pc->facts, 0, sizeof(pc->facts));
 	if (!e->has_syscall)
 		return;

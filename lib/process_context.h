@@ -21,6 +21,7 @@
 #include <stdbool.h>
 #include "event.h"
 #include "buffer.h"
+#include "proc_files.h"
 #include "process_table.h"
 
 struct object_state;
@@ -73,6 +74,9 @@ const struct process_event *process_context_event(const struct process_context *
 
 /* The table, for the state file and tests. */
 struct process_table *process_context_table(struct process_context *pc);
+/* The /proc reads of the event under way: what the containers read of a
+ * new process shares them (a process found gone is not looked up again). */
+struct proc_files *process_context_proc_files(struct process_context *pc);
 /* Live: every process in /proc, as running before start. Returns the
  * number added. */
 unsigned process_context_scan_proc(struct process_context *pc);

@@ -30,6 +30,15 @@ enum { CHUNKS_PER_WAKEUP = 8, CHUNKS_BEFORE_AGING = 256,
  */
 enum { BATCH_WINDOW_NS = 2000000, BATCH_FLOOD_BYTES = 64 * 1024 };
 
+/*
+ * A read of less than SPARSE_READ_BYTES that ends an event (an event or
+ * two, at a low rate) is taken to have drained the input: the read that
+ * would only say EAGAIN is spared, the loop's poll sees what comes next.
+ * Larger reads (a high rate) read on: more has most likely come since, and
+ * stopping would cost a poll and a write more per batch.
+ */
+enum { SPARSE_READ_BYTES = 8 * 1024 };
+
 struct live {
 	struct pipeline *p;
 	struct line_reader lr;
@@ -73,10 +82,11 @@ static void drain_lines(struct live *l, double wall)
 /*
  * Reads and processes up to max_chunks chunks of input. True when the input
  * is drained (EAGAIN): nothing auditd sent is waiting unread. On EOF or a
- * read error the loop is asked to stop.
+ * read error the loop is asked to stop. With sparse_ends, a sparse read
+ * that ends an event ends the reading too (true, SPARSE_READ_BYTES).
  */
 static bool read_available(struct live *l, struct ev_loop *loop,
-			   int max_chunks)
+			   int max_chunks, bool sparse_ends)
 {
 	int i;
 
@@ -100,6 +110,8 @@ static bool read_available(struct live *l, struct ev_loop *loop,
 			ev_break(loop, EVBREAK_ALL);
 			return false;
 		}
+		if (sparse_ends && l->at_eoe && n < SPARSE_READ_BYTES)
+			return true;
 	}
 	return false;
 }
@@ -109,7 +121,7 @@ static void on_input(struct ev_loop *loop, ev_io *w, int revents)
 	struct live *l = w->data;
 	const struct timespec window = { 0, BATCH_WINDOW_NS };
 
-	read_available(l, loop, CHUNKS_PER_WAKEUP);
+	read_available(l, loop, CHUNKS_PER_WAKEUP, true);
 	pipeline_flush_output(l->p);
 	/* a flood needs no window: the input is never short of records */
 	if (!l->stopping && !l->at_eoe && l->bytes_read < BATCH_FLOOD_BYTES)
@@ -126,7 +138,7 @@ static void on_aging(struct ev_loop *loop, ev_timer *w, int revents)
 	struct live *l = w->data;
 
 	/* Under a sustained flood the input may never drain: tick anyway. */
-	read_available(l, loop, CHUNKS_BEFORE_AGING);
+	read_available(l, loop, CHUNKS_BEFORE_AGING, false);
 	if (l->stopping)
 		return;
 	pipeline_tick(l->p, ev_now(loop));
@@ -150,7 +162,7 @@ static void on_stop(struct ev_loop *loop, ev_signal *w, int revents)
 	int nul;
 
 	log_msg(LOG_INFO, "signal %d: exiting", w->signum);
-	if (!l->stopping && read_available(l, loop, CHUNKS_AT_STOP)) {
+	if (!l->stopping && read_available(l, loop, CHUNKS_AT_STOP, false)) {
 		ev_io_stop(loop, &l->input);
 		nul = open("/dev/null", O_RDONLY | O_CLOEXEC);
 		if (nul >= 0 && dup2(nul, l->input.fd) >= 0)

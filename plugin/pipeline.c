@@ -184,6 +184,7 @@ static void container_options_from(const struct config *cfg,
 				   struct container_options *co)
 {
 	co->processes = pc ? process_context_table(pc) : NULL;
+	co->proc = pc ? process_context_proc_files(pc) : NULL;
 	co->live = cfg->live;
 	co->max_containers = cfg->max_containers;
 	co->max_netns = cfg->max_netns;

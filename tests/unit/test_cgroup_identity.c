@@ -158,16 +158,16 @@ static void test_live_lookup(void)
 		fclose(f);
 	in_container = cgroup_parse(text, n, &mine);
 	CHECK(c != NULL && t != NULL);
-	CHECK((cgroup_identity_lookup(c, t, me, 1, 100.0, &how) != NULL) ==
+	CHECK((cgroup_identity_lookup(c, t, NULL, me, 1, 100.0, &how) != NULL) ==
 	      in_container);
 	CHECK(!how.gone && how.from_pid == 0);
 	/* the answer is in our entry, read at 100 s */
 	CHECK(process_table_container(t, span_make(NULL, 0), me, &pc) &&
 	      pc.cgroup_read_ms / 1000 == 100 && !pc.runtime == !in_container);
-	CHECK(cgroup_identity_lookup(c, t, 0x7ffffffe, 0, 100.0, &how) == NULL);
+	CHECK(cgroup_identity_lookup(c, t, NULL, 0x7ffffffe, 0, 100.0, &how) == NULL);
 	CHECK(how.gone);
 	/* after the time to live, read again */
-	CHECK((cgroup_identity_lookup(c, t, me, 1, 200.0, NULL) != NULL) ==
+	CHECK((cgroup_identity_lookup(c, t, NULL, me, 1, 200.0, NULL) != NULL) ==
 	      in_container);
 	CHECK(process_table_container(t, span_make(NULL, 0), me, &pc) &&
 	      pc.cgroup_read_ms / 1000 == 200);
@@ -199,7 +199,7 @@ static void test_gone_inherits(void)
 		return;
 	waitpid(child, NULL, 0);
 	/* gone, nothing inherited, no parent said: none, and said gone */
-	got = cgroup_identity_lookup(c, t, (uint32_t)child, 0, 5.0, &how);
+	got = cgroup_identity_lookup(c, t, NULL, (uint32_t)child, 0, 5.0, &how);
 	CHECK(got == NULL && how.gone && how.from_pid == 0);
 	CHECK(cgroup_parse(in_docker, strlen(in_docker), &parent));
 	memset(&pc, 0, sizeof(pc));
@@ -211,7 +211,7 @@ static void test_gone_inherits(void)
 	process_table_fork(t, local, me, (uint32_t)child, span_make("sh", 2),
 			   span_make("/bin/sh", 7), 5000);
 	cgroup_identity_inherit(c, t, (uint32_t)child, me, 5.0);
-	got = cgroup_identity_lookup(c, t, (uint32_t)child, me, 6.0, &how);
+	got = cgroup_identity_lookup(c, t, NULL, (uint32_t)child, me, 6.0, &how);
 	CHECK(got != NULL && how.gone && how.from_pid == me);
 	if (got)
 		CHECK_STR(got->ids[0], ID_A);
@@ -222,12 +222,12 @@ static void test_gone_inherits(void)
 	CHECK(other > 0);
 	if (other > 0) {
 		waitpid(other, NULL, 0);
-		got = cgroup_identity_lookup(c, t, (uint32_t)other, me, 7.0,
+		got = cgroup_identity_lookup(c, t, NULL, (uint32_t)other, me, 7.0,
 					     &how);
 		CHECK(got != NULL && how.gone && how.from_pid == me);
 	}
 	/* a live process reads its own: ours, once the answer is old */
-	got = cgroup_identity_lookup(c, t, me, 1, 100.0, &how);
+	got = cgroup_identity_lookup(c, t, NULL, me, 1, 100.0, &how);
 	CHECK(!how.gone && how.from_pid == 0);
 	CHECK(got == NULL || strcmp(got->ids[0], ID_A) != 0);
 	cgroup_identity_free(c);
