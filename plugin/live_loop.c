@@ -116,16 +116,34 @@ static bool read_available(struct live *l, struct ev_loop *loop,
 	return false;
 }
 
+/*
+ * After a window the input is read at once, not polled first (it is ready
+ * nearly always: a poll spared per window), up to WINDOWS_PER_WAKEUP
+ * windows before the loop sees its timers and signals again. A window
+ * that brought nothing ends the wakeup: the rest may never come (an event
+ * without EOE).
+ */
+enum { WINDOWS_PER_WAKEUP = 4 };
+
 static void on_input(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct live *l = w->data;
 	const struct timespec window = { 0, BATCH_WINDOW_NS };
+	int windows;
 
-	read_available(l, loop, CHUNKS_PER_WAKEUP, true);
-	pipeline_flush_output(l->p);
-	/* a flood needs no window: the input is never short of records */
-	if (!l->stopping && !l->at_eoe && l->bytes_read < BATCH_FLOOD_BYTES)
+	for (windows = 0;; windows++) {
+		read_available(l, loop, CHUNKS_PER_WAKEUP, true);
+		pipeline_flush_output(l->p);
+		/* a flood needs no window: the input is never short of
+		 * records */
+		if (l->stopping || l->at_eoe ||
+		    l->bytes_read >= BATCH_FLOOD_BYTES ||
+		    (windows && !l->bytes_read))
+			return;
 		nanosleep(&window, NULL);
+		if (windows + 1 >= WINDOWS_PER_WAKEUP)
+			return;
+	}
 }
 
 /*
