@@ -122,38 +122,43 @@ bool interpret_node_is_local(const struct interpreter *in, struct span node)
 		memcmp(node.p, in->host, node.len) == 0);
 }
 
-/* The auparse field type (of those auditd enriches) of a field name. */
+/* The auparse field type (of those auditd enriches) of a field name: by
+ * length, then against names of that length (memcmp of a constant length
+ * compiles to a load and a compare: this runs for every field). */
 static enum field_interp lookup_field(struct span n)
 {
-	static const struct { const char *name; enum field_interp kind; }
-	table[] = {
-		{ "auid", FI_UID }, { "uid", FI_UID }, { "euid", FI_UID },
-		{ "suid", FI_UID }, { "fsuid", FI_UID }, { "ouid", FI_UID },
-		{ "oauid", FI_UID }, { "old-auid", FI_UID },
-		{ "iuid", FI_UID }, { "id", FI_UID }, { "inode_uid", FI_UID },
-		{ "sauid", FI_UID }, { "obj_uid", FI_UID },
-		{ "obj_gid", FI_GID }, { "gid", FI_GID }, { "egid", FI_GID },
-		{ "sgid", FI_GID }, { "fsgid", FI_GID }, { "ogid", FI_GID },
-		{ "igid", FI_GID }, { "inode_gid", FI_GID },
-		{ "new_gid", FI_GID },
-		{ "syscall", FI_SYSCALL }, { "arch", FI_ARCH },
-		{ "saddr", FI_SOCKADDR },
-	};
-	size_t i;
-
-	/* every name above ends in "id", "ll", "ch" or "dr", and is short */
-	if (n.len < 2 || n.len > 9)
-		return FI_NONE;
-	switch (n.p[n.len - 1]) {
-	case 'd': case 'l': case 'h': case 'r':
-		break;
-	default:
-		return FI_NONE;
+#define IS(lit) (memcmp(n.p, lit, sizeof(lit) - 1) == 0)
+	switch (n.len) {
+	case 2:
+		return IS("id") ? FI_UID : FI_NONE;
+	case 3:
+		return IS("uid") ? FI_UID : IS("gid") ? FI_GID : FI_NONE;
+	case 4:
+		if (IS("auid") || IS("euid") || IS("suid") || IS("ouid") ||
+		    IS("iuid"))
+			return FI_UID;
+		if (IS("egid") || IS("sgid") || IS("ogid") || IS("igid"))
+			return FI_GID;
+		return IS("arch") ? FI_ARCH : FI_NONE;
+	case 5:
+		if (IS("fsuid") || IS("oauid") || IS("sauid"))
+			return FI_UID;
+		return IS("fsgid") ? FI_GID : IS("saddr") ? FI_SOCKADDR
+							  : FI_NONE;
+	case 7:
+		if (IS("obj_uid"))
+			return FI_UID;
+		if (IS("obj_gid") || IS("new_gid"))
+			return FI_GID;
+		return IS("syscall") ? FI_SYSCALL : FI_NONE;
+	case 8:
+		return IS("old-auid") ? FI_UID : FI_NONE;
+	case 9:
+		return IS("inode_uid") ? FI_UID : IS("inode_gid") ? FI_GID
+								  : FI_NONE;
 	}
-	for (i = 0; i < sizeof(table) / sizeof(table[0]); i++)
-		if (span_eq(n, table[i].name))
-			return table[i].kind;
 	return FI_NONE;
+#undef IS
 }
 
 static bool span_has(struct span s, const char *lit)
