@@ -321,38 +321,17 @@ object_find(struct object_state *o, uint64_t h, const char *p, size_t n)
 	return NULL;
 }
 
-/* Writes ,"name": (h is name_hash of the name). */
-static void put_member_name_h(struct buffer *b, struct span name, uint64_t h,
-			      struct object_state *o, bool plain)
+/* A name already in the object: written under the first free "_N". */
+static __attribute__((noinline)) void
+put_renamed(struct buffer *b, struct span name, struct member *at,
+	    struct object_state *o, bool comma)
 {
-	bool comma = !o->first;
-	struct member *at;
-	size_t cap;
+	size_t cap = name.len + 16;
 	char *alt, **grown;
 	uint64_t ah = 0;
 	unsigned k;
 	int l = 0;
 
-	o->first = false;
-	at = object_find(o, h, name.p, name.len);
-	if (!at) {
-		object_remember(o, name, h);
-		if (plain && buffer_try_reserve(b, name.len + 4)) {
-			char *d = b->data + b->len;
-			*d = ',';
-			d += comma;
-			*d++ = '"';
-			memcpy(d, name.p, name.len);
-			d += name.len;
-			*d++ = '"';
-			*d++ = ':';
-			b->len = (size_t)(d - b->data);
-		} else {
-			json_put_member(b, comma, name.p, name.len);
-		}
-		return;
-	}
-	cap = name.len + 16;
 	if (o->nrenamed == o->renamed_cap) {
 		unsigned nc = o->renamed_cap ? o->renamed_cap * 2 : 8;
 		grown = realloc(o->renamed, nc * sizeof(*grown));
@@ -383,6 +362,37 @@ static void put_member_name_h(struct buffer *b, struct span name, uint64_t h,
 	o->renamed[o->nrenamed++] = alt;
 	object_remember(o, span_make(alt, (size_t)l), ah);
 	json_put_member(b, comma, alt, (size_t)l);
+}
+
+/* Writes ,"name": (h is name_hash of the name; plain: nothing in it needs
+ * escaping), or the name with a suffix when the object has it already. */
+static inline __attribute__((always_inline)) void
+put_member_name_h(struct buffer *b, struct span name, uint64_t h,
+		  struct object_state *o, bool plain)
+{
+	bool comma = !o->first;
+	struct member *at;
+
+	o->first = false;
+	at = object_find(o, h, name.p, name.len);
+	if (at) {
+		put_renamed(b, name, at, o, comma);
+		return;
+	}
+	object_remember(o, name, h);
+	if (plain && buffer_try_reserve(b, name.len + 4)) {
+		char *d = b->data + b->len;
+		*d = ',';
+		d += comma;
+		*d++ = '"';
+		memcpy(d, name.p, name.len);
+		d += name.len;
+		*d++ = '"';
+		*d++ = ':';
+		b->len = (size_t)(d - b->data);
+	} else {
+		json_put_member(b, comma, name.p, name.len);
+	}
 }
 
 static void put_member_name(struct buffer *b, struct span name,

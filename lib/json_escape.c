@@ -102,6 +102,25 @@ static char *escape_into(char *d, const unsigned char *p, size_t n)
 {
 	size_t i = 0;
 
+	/* short strings (most names and values): one look-up per byte to
+	 * see they are clean, then two overlapping copies */
+	if (n < 8) {
+		unsigned char care = 0;
+		for (i = 0; i < n; i++)
+			care |= needs_care[p[i]];
+		if (!care) {
+			if (n >= 4) {
+				memcpy(d, p, 4);
+				memcpy(d + n - 4, p + n - 4, 4);
+			} else {
+				for (i = 0; i < n; i++)
+					d[i] = (char)p[i];
+			}
+			return d + n;
+		}
+		i = 0;
+	}
+
 	while (n - i >= 8) {
 		uint64_t w;
 		size_t stop = i + 8;

@@ -93,6 +93,23 @@ int main(void)
 			r[k] = (char)(rand() & 0xff);
 		roundtrip(r, n);
 	}
+	/* short strings, clean or with one byte that needs care */
+	CHECK_STR(esc("", 0), "\"\"");
+	CHECK_STR(esc("a", 1), "\"a\"");
+	CHECK_STR(esc("abc", 3), "\"abc\"");
+	CHECK_STR(esc("abcd", 4), "\"abcd\"");
+	CHECK_STR(esc("abcdefg", 7), "\"abcdefg\"");
+	CHECK_STR(esc("abc%efg", 7), "\"abc%25efg\"");
+	CHECK_STR(esc("ab\"d", 4), "\"ab\\\"d\"");
+	for (i = 0; i < 4000; i++) {
+		static const char odd[] = "\"\\%+\n\xc3\xa9";
+		char r[8];
+		unsigned k, n = (unsigned)rand() % 8;
+		for (k = 0; k < n; k++)
+			r[k] = rand() % 8 ? (char)('a' + rand() % 26)
+					  : odd[rand() % (sizeof(odd) - 1)];
+		roundtrip(r, n);
+	}
 	/* mostly clean strings with a few bytes that need care: the word
 	 * paths and the tail word meet in every combination */
 	for (i = 0; i < 4000; i++) {
