@@ -8,7 +8,8 @@
 ORACLE.json is auenrich's output for records that carry auditd's tail (after
 0x1D); OURS.json its output for the same records with the tails cut, so that
 auenrich had to compute them. The members compared are the upper-case ones a
-tail adds to a record object (ARCH, SYSCALL, AUID, SADDR, ...; not ARGV).
+tail adds to a record object (ARCH, SYSCALL, AUID, SADDR, ...; not ARGV nor
+the process context: PID, PPID, SPAWNED_BY, SCRIPT, ENV).
 Each oracle member is: agreed (same name, same value, same record), withheld
 (absent from ours) or contradicted (ours has that member with another value);
 a member only ours has is extra.
@@ -29,10 +30,14 @@ ID_MEMBERS = {"AUID", "UID", "EUID", "SUID", "FSUID", "OUID", "OAUID",
               "OBJ_GID", "GID", "EGID", "SGID", "FSGID", "OGID", "IGID",
               "INODE_GID", "NEW_GID"}
 SKIP = {"ID", "NODE", "TIME", "CONTAINER", "TIME_CHANGE"}
+# upper-case members that are no tail's: ARGV, and the process context,
+# which in live mode also reads /proc for the log's pids (pids that come
+# and go on this machine between two runs)
+NOT_TAIL = {"ARGV", "PID", "PPID", "SPAWNED_BY", "SCRIPT", "ENV"}
 
 
 def is_tail_member(name):
-    return name != "ARGV" and name == name.upper() and \
+    return name not in NOT_TAIL and name == name.upper() and \
         any(c.isalpha() for c in name)
 
 

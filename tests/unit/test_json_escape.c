@@ -48,6 +48,24 @@ static void roundtrip(const char *p, size_t n)
 	json_decref(v);
 }
 
+/* Random letters with, one byte in odd_every, one that needs care: the
+ * short-string, word and tail-word paths meet in every combination. */
+static void roundtrip_mostly_clean(unsigned min_len, unsigned max_len,
+				   int odd_every)
+{
+	static const char odd[] = "\"\\%+\n\x7f\xc3\xa9\xff";
+	char r[64];
+	unsigned i, k, n;
+
+	for (i = 0; i < 4000; i++) {
+		n = min_len + (unsigned)rand() % (max_len - min_len + 1);
+		for (k = 0; k < n; k++)
+			r[k] = rand() % odd_every ? (char)('a' + rand() % 26)
+						  : odd[rand() % (sizeof(odd) - 1)];
+		roundtrip(r, n);
+	}
+}
+
 int main(void)
 {
 	unsigned char all[256];
@@ -101,26 +119,10 @@ int main(void)
 	CHECK_STR(esc("abcdefg", 7), "\"abcdefg\"");
 	CHECK_STR(esc("abc%efg", 7), "\"abc%25efg\"");
 	CHECK_STR(esc("ab\"d", 4), "\"ab\\\"d\"");
-	for (i = 0; i < 4000; i++) {
-		static const char odd[] = "\"\\%+\n\xc3\xa9";
-		char r[8];
-		unsigned k, n = (unsigned)rand() % 8;
-		for (k = 0; k < n; k++)
-			r[k] = rand() % 8 ? (char)('a' + rand() % 26)
-					  : odd[rand() % (sizeof(odd) - 1)];
-		roundtrip(r, n);
-	}
+	roundtrip_mostly_clean(0, 7, 8);
 	/* mostly clean strings with a few bytes that need care: the word
 	 * paths and the tail word meet in every combination */
-	for (i = 0; i < 4000; i++) {
-		static const char odd[] = "\"\\%+\n\x7f\xc3\xa9\xff";
-		char r[40];
-		unsigned k, n = 8 + (unsigned)rand() % 32;
-		for (k = 0; k < n; k++)
-			r[k] = rand() % 6 ? (char)('a' + rand() % 26)
-					  : odd[rand() % (sizeof(odd) - 1)];
-		roundtrip(r, n);
-	}
+	roundtrip_mostly_clean(8, 39, 6);
 
 	buffer_init(&b);
 	CHECK(hex_decode(&b, "2F746D70", 8) && b.len == 4 &&
