@@ -220,6 +220,20 @@ static void on_report(struct ev_loop *loop, ev_signal *w, int revents)
 	buffer_free(&b);
 }
 
+void live_loop_hold_signals(sigset_t *held)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGUSR1);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	if (held)
+		*held = set;
+}
+
 int live_loop_run(struct pipeline *p, int fd, reload_fn reload, void *ctx)
 {
 	struct ev_loop *loop = ev_default_loop(EVFLAG_AUTO);
@@ -232,9 +246,6 @@ int live_loop_run(struct pipeline *p, int fd, reload_fn reload, void *ctx)
 		log_msg(LOG_ERR, "cannot set up the event loop");
 		return 2;
 	}
-	/* auditd starts plugins with signals ignored, maybe blocked. */
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	flags = fcntl(fd, F_GETFL);
 	if (flags >= 0)
@@ -259,8 +270,16 @@ int live_loop_run(struct pipeline *p, int fd, reload_fn reload, void *ctx)
 	ev_signal_start(loop, &l.sigint);
 	ev_signal_start(loop, &l.sighup);
 	ev_signal_start(loop, &l.sigusr1);
+	/* Handlers in place: a signal held since main's start (or blocked by
+	 * whoever started us) is delivered now, and handled by the loop. */
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
 
 	ev_run(loop, 0);
+	/* libev gives a stopped signal its default action back: a SIGTERM
+	 * from here on (auditd 4.2's, 50 ms after it closed our input) must
+	 * not cut the final flush and state save short. */
+	live_loop_hold_signals(NULL);
 
 	/* Lines already read are processed before the final flush. */
 	drain_lines(&l, ev_now(loop));

@@ -107,7 +107,8 @@ static int replay_fd(struct pipeline *p, int fd, const char *name)
 	return 0;
 }
 
-static int replay(struct pipeline *p, const struct input_set *in)
+static int replay(struct pipeline *p, const struct input_set *in,
+		  const sigset_t *held)
 {
 	struct sigaction sa;
 	int status = 0;
@@ -117,6 +118,8 @@ static int replay(struct pipeline *p, const struct input_set *in)
 	sa.sa_handler = request_stop;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	/* held since main's start (live_loop_hold_signals) */
+	sigprocmask(SIG_UNBLOCK, held, NULL);
 	for (i = 0; i < in->count && !stop_requested; i++) {
 		int fd = STDIN_FILENO;
 		if (strcmp(in->paths[i], "-") != 0) {
@@ -178,8 +181,11 @@ int main(int argc, char **argv)
 	struct privilege_needs needs;
 	char err[1024];
 	bool plugin_mode;
+	sigset_t held;
 	int status;
 
+	/* before anything slow: a SIGTERM from now on waits for the loop */
+	live_loop_hold_signals(&held);
 	if (standard_fds_open())
 		return EXIT_RUNTIME;
 	switch (options_parse(&opts, argc, argv)) {
@@ -231,7 +237,7 @@ int main(int argc, char **argv)
 	if (plugin_mode) {
 		status = live_loop_run(p, STDIN_FILENO, build_config, &src);
 	} else {
-		status = replay(p, &inputs);
+		status = replay(p, &inputs, &held);
 	}
 	pipeline_free(p);
 	if (stats.output_errors && !status)
