@@ -155,11 +155,16 @@ harness_has_daemon() {
 }
 
 harness_begin() {
-	local pid enabled base=/var/lib/auenrich-tests
+	local pid enabled base=/var/lib/auenrich-tests build_lock
 	if [ -n "$harness_setup_failed" ]; then
 		echo "FAIL: $harness_setup_failed"
 		return 1
 	fi
+	# an auditd build under way (run-all starts one in the background
+	# while the other tests run) wants both cores: wait for it first
+	build_lock="${AUENRICH_AUDITD_CACHE:-/var/cache/auenrich-tests}/.build.lock"
+	[ ! -e "$build_lock" ] || flock -w 1800 "$build_lock" true ||
+		echo "harness: $build_lock still held after 30 minutes, going on"
 	exec 9> /tmp/auenrich-kernel.lock
 	if ! flock -w 900 9; then
 		echo "FAIL: kernel lock /tmp/auenrich-kernel.lock busy for 15 minutes"
