@@ -1,4 +1,4 @@
-/* test_interpret.c - the tails lib/interpret.c works out, by family, with
+/* test_interpret.c - the tails lib/format/interpret.c works out, by family, with
  * libaudit and this machine's user database as the reference; hostile
  * values; the node and live rules; the bounded name cache. */
 #include <libaudit.h>

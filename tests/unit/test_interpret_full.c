@@ -1,4 +1,4 @@
-/* test_interpret_full.c - interpret = full by family (lib/interpret_full.c):
+/* test_interpret_full.c - interpret = full by family (lib/format/interpret_full.c):
  * each reading on known values, and hostile ones (no number, too large,
  * odd hex, control bytes, unknown arch, quoted numbers) that must give no
  * member rather than a wrong one. libauparse is compared on whole logs by
