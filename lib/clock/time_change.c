@@ -262,9 +262,6 @@ static void put_iso_time(struct buffer *b, bool valid, struct nstime t)
 	buffer_puts(b, text);
 }
 
-/* The event's timestamp is the coarse CLOCK_REALTIME the kernel read at
- * syscall entry (__audit_syscall_entry), before the step: the old time.
- * The new time is the old one plus the injected offset. */
 /* -t, normalised (0 <= nsec < 1e9); false on overflow. */
 static bool nstime_negate(struct nstime t, struct nstime *neg)
 {

@@ -18,7 +18,8 @@ void pipeline_line(struct pipeline *p, const char *line, size_t len,
 		   bool truncated, double wall);
 /* Wall-clock aging and periodic saving of the container map (live input). */
 void pipeline_tick(struct pipeline *p, double wall);
-/* Saves the container map to the state file now, if it changed. */
+/* Saves the state file now (container map and process table), changed or
+ * not. */
 void pipeline_save_state(struct pipeline *p);
 /* Writes out what the writers have buffered. */
 void pipeline_flush_output(struct pipeline *p);
