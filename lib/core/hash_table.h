@@ -114,32 +114,47 @@ static inline uint64_t hash_fold_mul(uint64_t x, uint64_t y)
 	return (uint64_t)r ^ (uint64_t)(r >> 64);
 }
 
-/* Keyed hash of n bytes; p may be NULL when n is 0. Up to 16 bytes (field
- * and member names, the hot path) the bytes, their length and the key go
- * through two folded 128-bit multiplications (the construction of wyhash);
- * longer input through SipHash-1-3. Both keyed by hash_key. */
+/* Up to 16 bytes (field and member names, the hot path) the hash mixes two
+ * words read from them: the first and last 8 (or 4) bytes, overlapping, or
+ * three single bytes. With the length they are the bytes themselves, so a
+ * table of short names can compare these two words instead of the bytes. */
+struct hash_words {
+	uint64_t a, b;
+};
+
+static inline __attribute__((always_inline)) struct hash_words
+hash_short_words(const unsigned char *p, size_t n)
+{
+	struct hash_words w = { 0, 0 };
+
+	if (n >= 8) {
+		w.a = hash_load64(p);
+		w.b = hash_load64(p + n - 8);
+	} else if (n >= 4) {
+		w.a = hash_load32(p);
+		w.b = hash_load32(p + n - 4);
+	} else if (n) {
+		w.a = (uint64_t)p[0] << 16 | (uint64_t)p[n / 2] << 8 | p[n - 1];
+	}
+	return w;
+}
+
+/* The hash of n <= 16 bytes from their words (construction of wyhash: two
+ * folded 128-bit multiplications, keyed by hash_key). */
+static inline uint64_t hash_of_words(struct hash_words w, size_t n)
+{
+	return hash_fold_mul(hash_fold_mul(w.a ^ hash_key[0], w.b ^ hash_key[1]) ^
+			     n, hash_key[0] ^ 0x9E3779B97F4A7C15ULL);
+}
+
+/* Keyed hash of n bytes; p may be NULL when n is 0. Up to 16 bytes through
+ * hash_of_words(), longer input through SipHash-1-3. */
 static inline __attribute__((always_inline)) uint64_t
 hash_bytes(const void *data, size_t n)
 {
-	const unsigned char *p = data;
-	uint64_t a, b;
-
 	if (n > 16)
-		return hash_siphash(hash_key[0], hash_key[1], p, n, 1, 3);
-	if (n >= 8) {
-		a = hash_load64(p);
-		b = hash_load64(p + n - 8);
-	} else if (n >= 4) {
-		a = hash_load32(p);
-		b = hash_load32(p + n - 4);
-	} else if (n) {
-		a = (uint64_t)p[0] << 16 | (uint64_t)p[n / 2] << 8 | p[n - 1];
-		b = 0;
-	} else {
-		a = b = 0;
-	}
-	return hash_fold_mul(hash_fold_mul(a ^ hash_key[0], b ^ hash_key[1]) ^
-			     n, hash_key[0] ^ 0x9E3779B97F4A7C15ULL);
+		return hash_siphash(hash_key[0], hash_key[1], data, n, 1, 3);
+	return hash_of_words(hash_short_words(data, n), n);
 }
 
 /* Keyed hash of one integer (pid, contid, inode, record type...). */

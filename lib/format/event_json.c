@@ -16,23 +16,6 @@ static inline uint64_t name_hash(const char *p, size_t n)
 	return hash_bytes(p, n);
 }
 
-/* What the writer needs to know of a field name (h: its name_hash). */
-struct name_facts {
-	enum field_type type;
-	bool plain;   /* a JSON key as it is */
-};
-
-static inline __attribute__((always_inline)) struct name_facts
-name_facts(struct event_json *w, struct span name, uint64_t h)
-{
-	const struct name_info *i = name_cache_find(&w->names, name.p,
-						    name.len, h);
-
-	if (i)
-		return (struct name_facts){ (enum field_type)i->type, i->plain };
-	return (struct name_facts){ field_type_of(name), false };
-}
-
 void event_json_init(struct event_json *w)
 {
 	field_types_init();
@@ -364,11 +347,13 @@ put_renamed(struct buffer *b, struct span name, struct member *at,
 	json_put_member(b, comma, alt, (size_t)l);
 }
 
-/* Writes ,"name": (h is name_hash of the name; plain: nothing in it needs
- * escaping), or the name with a suffix when the object has it already. */
+/* Writes ,"name": (h is name_hash of the name), or the name with a suffix
+ * when the object has it already. plain: the name's cache entry when no
+ * byte of it needs escaping (its bytes are copied from there, 16 at a
+ * time: the entry holds at least that many), else NULL. */
 static inline __attribute__((always_inline)) void
 put_member_name_h(struct buffer *b, struct span name, uint64_t h,
-		  struct object_state *o, bool plain)
+		  struct object_state *o, const struct name_info *plain)
 {
 	bool comma = !o->first;
 	struct member *at;
@@ -380,12 +365,15 @@ put_member_name_h(struct buffer *b, struct span name, uint64_t h,
 		return;
 	}
 	object_remember(o, name, h);
-	if (plain && buffer_try_reserve(b, name.len + 4)) {
+	if (plain && buffer_try_reserve(b, NAME_CACHE_NAME_MAX + 4)) {
 		char *d = b->data + b->len;
 		*d = ',';
 		d += comma;
 		*d++ = '"';
-		memcpy(d, name.p, name.len);
+		if (name.len <= 16)
+			memcpy(d, plain->name, 16);
+		else
+			memcpy(d, plain->name, name.len);
 		d += name.len;
 		*d++ = '"';
 		*d++ = ':';
@@ -398,19 +386,26 @@ put_member_name_h(struct buffer *b, struct span name, uint64_t h,
 static void put_member_name(struct buffer *b, struct span name,
 			    struct object_state *o)
 {
-	put_member_name_h(b, name, name_hash(name.p, name.len), o, false);
+	put_member_name_h(b, name, name_hash(name.p, name.len), o, NULL);
 }
 
-/* A field's name and value, its name looked up once for both. */
+/* A field's name and value, its name looked up once for both: its laurel
+ * type and whether it is a plain JSON key (name_cache.h; a name the cache
+ * does not keep is worked out here, slower, same result). */
 static void put_field(struct event_json *w, struct buffer *b,
 		      const struct field *f, struct object_state *o,
 		      bool in_msg)
 {
-	uint64_t h = name_hash(f->name.p, f->name.len);
-	struct name_facts nf = name_facts(w, f->name, h);
+	struct name_probe q = name_probe_of(f->name.p, f->name.len);
+	const struct name_info *i = name_cache_find(&w->names, &q);
 
-	put_member_name_h(b, f->name, h, o, nf.plain);
-	put_value(w, b, f, in_msg, nf.type);
+	if (i) {
+		put_member_name_h(b, f->name, q.hash, o, i->plain ? i : NULL);
+		put_value(w, b, f, in_msg, (enum field_type)i->type);
+	} else {
+		put_member_name_h(b, f->name, q.hash, o, NULL);
+		put_value(w, b, f, in_msg, field_type_of(f->name));
+	}
 }
 
 void event_json_member(struct buffer *b, struct object_state *o,

@@ -6,14 +6,18 @@
  * log), yet each field cost a walk of the type table and an escaping pass
  * over its name. Bounded: long names, names past NAME_CACHE_LIMIT and a
  * crowded neighbourhood get NULL, and the caller works the facts out
- * itself (slower, same result). The probe hash is the caller's keyed
- * hash_bytes(), so input cannot aim names at one neighbourhood. */
+ * itself (slower, same result). The probe hash is the keyed hash_bytes(),
+ * so input cannot aim names at one neighbourhood; names of up to 16 bytes
+ * are compared by the two words that hash read (hash_short_words()), not
+ * byte by byte. */
 #ifndef AUENRICH_NAME_CACHE_H
 #define AUENRICH_NAME_CACHE_H
 
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
+
+#include "hash_table.h"
 
 enum {
 	NAME_CACHE_SLOTS = 1024,      /* power of two */
@@ -24,11 +28,34 @@ enum {
 
 struct name_info {
 	uint64_t hash;
+	struct hash_words words;  /* of names up to 16 bytes */
 	uint8_t len;       /* 0: free slot (an empty name is never kept) */
 	uint8_t type;      /* enum field_type */
 	bool plain;        /* no byte of it needs JSON escaping */
-	char name[NAME_CACHE_NAME_MAX];
+	char name[NAME_CACHE_NAME_MAX];  /* >= 16: copied 16 at a time */
 };
+
+/* A name being looked up: its bytes, hash and (up to 16 bytes) words. */
+struct name_probe {
+	const char *p;
+	size_t n;
+	uint64_t hash;
+	struct hash_words words;
+};
+
+static inline __attribute__((always_inline)) struct name_probe
+name_probe_of(const char *p, size_t n)
+{
+	struct name_probe q = { p, n, 0, { 0, 0 } };
+
+	if (n <= 16) {
+		q.words = hash_short_words((const unsigned char *)p, n);
+		q.hash = hash_of_words(q.words, n);
+	} else {
+		q.hash = hash_bytes(p, n);
+	}
+	return q;
+}
 
 struct name_cache {
 	unsigned count;
@@ -39,18 +66,22 @@ void name_cache_init(struct name_cache *c);
 /* Fills a free slot for the name; NULL when it is not to be kept. */
 const struct name_info *name_cache_add(struct name_cache *c,
 				       struct name_info *free_slot,
-				       const char *p, size_t n, uint64_t h);
+				       const struct name_probe *q);
 
 static inline const struct name_info *
-name_cache_find(struct name_cache *c, const char *p, size_t n, uint64_t h)
+name_cache_find(struct name_cache *c, const struct name_probe *q)
 {
-	unsigned i = (unsigned)h & (NAME_CACHE_SLOTS - 1), k;
+	unsigned i = (unsigned)q->hash & (NAME_CACHE_SLOTS - 1), k;
 
 	for (k = 0; k < NAME_CACHE_PROBES; k++) {
 		struct name_info *s = &c->slot[(i + k) & (NAME_CACHE_SLOTS - 1)];
 		if (s->len == 0)
-			return name_cache_add(c, s, p, n, h);
-		if (s->hash == h && s->len == n && memcmp(s->name, p, n) == 0)
+			return name_cache_add(c, s, q);
+		if (s->hash != q->hash || s->len != q->n)
+			continue;
+		if (q->n <= 16 ? s->words.a == q->words.a &&
+				 s->words.b == q->words.b
+			       : memcmp(s->name, q->p, q->n) == 0)
 			return s;
 	}
 	return NULL;

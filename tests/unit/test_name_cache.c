@@ -11,9 +11,9 @@ static struct name_cache cache;
 
 static const struct name_info *find(const char *name)
 {
-	size_t n = strlen(name);
+	struct name_probe q = name_probe_of(name, strlen(name));
 
-	return name_cache_find(&cache, name, n, hash_bytes(name, n));
+	return name_cache_find(&cache, &q);
 }
 
 int main(void)
@@ -45,7 +45,25 @@ int main(void)
 	CHECK(i && !i->plain);
 	/* too long, or empty: not kept */
 	CHECK(find("a_field_name_longer_than_the_slot") == NULL);
-	CHECK(name_cache_find(&cache, "", 0, hash_bytes("", 0)) == NULL);
+	CHECK(find("") == NULL);
+	/* names up to 16 bytes are compared by their hash words: every byte
+	 * position counts (a name one byte apart is another name), at every
+	 * length up to the longest kept */
+	for (k = 1; k <= NAME_CACHE_NAME_MAX; k++) {
+		unsigned at;
+		const struct name_info *base;
+		memset(name, 'n', k);
+		name[k] = 0;
+		base = find(name);
+		CHECK(base && base->len == k && memcmp(base->name, name, k) == 0);
+		for (at = 0; at < k; at++) {
+			name[at] = 'm';
+			i = find(name);
+			CHECK(i && i != base && memcmp(i->name, name, k) == 0);
+			name[at] = 'n';
+		}
+		CHECK(find(name) == base);
+	}
 	/* a flood of distinct names stops at the limit */
 	for (k = 0; k < 5000; k++) {
 		snprintf(name, sizeof(name), "f%u", k);
