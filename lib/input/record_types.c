@@ -7,7 +7,8 @@
 
 #include "hash_table.h"
 
-enum { NAME_CACHE_SLOTS = 256, NAME_CACHE_MAXLEN = 31, NUMBER_TABLE = 4096 };
+enum { NAME_CACHE_SLOTS = 256, NAME_CACHE_PROBES = 4, NAME_CACHE_MAXLEN = 31,
+       NUMBER_TABLE = 4096 };
 
 struct name_cache_slot {
 	unsigned char len;
@@ -88,6 +89,7 @@ bool record_type_from_text(struct span s, unsigned *type)
 {
 	struct name_cache_slot *slot;
 	char name[NAME_CACHE_MAXLEN + 1];
+	unsigned h, k;
 	int t;
 
 	if (s.len == 0)
@@ -99,22 +101,35 @@ bool record_type_from_text(struct span s, unsigned *type)
 			return false;
 		return parse_u32(s.p + 8, s.len - 9, type);
 	}
-	if (lookup_own_name(s, type))
-		return true;
 	if (s.len > NAME_CACHE_MAXLEN) {
-		*type = 0;
+		if (!lookup_own_name(s, type))
+			*type = 0;
 		return true;
 	}
-	slot = &name_cache[hash_bytes(s.p, s.len) & (NAME_CACHE_SLOTS - 1)];
-	if (slot->len == s.len && memcmp(slot->name, s.p, s.len) == 0) {
-		*type = slot->type;
-		return true;
+	/* a few slots from the name's hash on: the key is random per process,
+	 * so a direct-mapped cache let two frequent names collide in some
+	 * runs and not in others */
+	h = (unsigned)hash_bytes(s.p, s.len);
+	for (k = 0; k < NAME_CACHE_PROBES; k++) {
+		slot = &name_cache[(h + k) & (NAME_CACHE_SLOTS - 1)];
+		if (slot->len == s.len && memcmp(slot->name, s.p, s.len) == 0) {
+			*type = slot->type;
+			return true;
+		}
+		if (slot->len == 0)
+			break;
 	}
+	if (k == NAME_CACHE_PROBES)  /* crowded: the first slot is reused */
+		slot = &name_cache[h & (NAME_CACHE_SLOTS - 1)];
 	memcpy(name, s.p, s.len);
 	name[s.len] = 0;
-	t = audit_name_to_msg_type(name);
-	if (t <= 0)
-		t = newer_type_number(name);
+	if (lookup_own_name(s, type)) {
+		t = (int)*type;
+	} else {
+		t = audit_name_to_msg_type(name);
+		if (t <= 0)
+			t = newer_type_number(name);
+	}
 	*type = t > 0 ? (unsigned)t : 0;
 	slot->len = (unsigned char)s.len;
 	memcpy(slot->name, name, s.len + 1);

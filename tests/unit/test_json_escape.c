@@ -66,6 +66,56 @@ static void roundtrip_mostly_clean(unsigned min_len, unsigned max_len,
 	}
 }
 
+/* hex_decode against a byte-at-a-time reference, for strings of every
+ * length up to 70 made of hex digits (both cases) and the bytes next to
+ * them in ASCII, so the 16-digit blocks and the tail both meet a bad digit
+ * at every position. */
+static int ref_hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+static void hex_decode_matches_reference(unsigned rounds)
+{
+	static const char alphabet[] = "0123456789abcdefABCDEF/:@G`g\x80\xff ";
+	struct buffer b;
+	char in[70], want[35];
+	unsigned r, n, i;
+	unsigned long seed = 12345;
+
+	buffer_init(&b);
+	for (r = 0; r < rounds; r++) {
+		for (n = 0; n <= sizeof(in); n++) {
+			bool ok = n > 0 && n % 2 == 0;
+			for (i = 0; i < n; i++) {
+				seed = seed * 6364136223846793005UL + 1442695040888963407UL;
+				/* mostly hex digits: one bad byte in about 40 */
+				unsigned k = (unsigned)(seed >> 33) % 880;
+				in[i] = alphabet[k < 858 ? k % 22 : 22 + k % 8];
+			}
+			for (i = 0; ok && i < n; i += 2) {
+				int hi = ref_hex_digit(in[i]), lo = ref_hex_digit(in[i + 1]);
+				if (hi < 0 || lo < 0)
+					ok = false;
+				else
+					want[i / 2] = (char)(hi << 4 | lo);
+			}
+			b.len = 0;
+			CHECK(hex_decode(&b, in, n) == ok);
+			CHECK(b.len == (ok ? n / 2 : 0));
+			if (ok)
+				CHECK(memcmp(b.data, want, n / 2) == 0);
+		}
+	}
+	buffer_free(&b);
+}
+
 int main(void)
 {
 	unsigned char all[256];
@@ -132,5 +182,6 @@ int main(void)
 	CHECK(!hex_decode(&b, "zz", 2) && b.len == 0);
 	CHECK(!hex_decode(&b, "", 0));
 	buffer_free(&b);
+	hex_decode_matches_reference(200);
 	return check_report("test_json_escape");
 }
