@@ -50,6 +50,40 @@ static void test_header(void)
 	CHECK(r.type == TYPE_SYSCALL);
 }
 
+/* Seconds and serials of 1 to 19 digits (read 8 at a time when 8 bytes
+ * remain), with leading zeros, a digit next to ':' and '/' in the ASCII
+ * table after them, and the line ending right after the ')' or inside
+ * the number: the same value as strtoull, or an error. */
+static void numbers_of_every_length(void)
+{
+	static const char digits[] = "9876543210987654321";
+	static const char *zeros[] = { "", "0", "0000000" };
+	char line[128], num[32];
+	struct record r;
+	unsigned n, z, cut;
+
+	for (z = 0; z < 3; z++)
+		for (n = 1; n <= 19 - strlen(zeros[z]); n++) {
+			unsigned long long want;
+			int l;
+			snprintf(num, sizeof(num), "%s%.*s", zeros[z], (int)n,
+				 digits + 19 - n);
+			want = strtoull(num, NULL, 10);
+			l = snprintf(line, sizeof(line),
+				     "type=SYSCALL msg=audit(%s.123:%s):", num, num);
+			CHECK(record_parse(line, (size_t)l, &r) == RECORD_OK);
+			CHECK(r.sec == want && r.serial == want && r.msec == 123);
+			/* cut inside the serial or before its ')' */
+			for (cut = 1; cut <= strlen(num) + 1; cut++)
+				CHECK(record_parse(line, (size_t)l - 1 - cut, &r) ==
+				      RECORD_BAD_STAMP);
+			/* a non-digit right after the digits */
+			l = snprintf(line, sizeof(line),
+				     "type=SYSCALL msg=audit(%s/123:%s:)", num, num);
+			CHECK(record_parse(line, (size_t)l, &r) == RECORD_BAD_STAMP);
+		}
+}
+
 static void test_bad_headers(void)
 {
 	struct record r;
@@ -82,6 +116,7 @@ static void test_bad_headers(void)
 	CHECK(r.serial == 9999999999999999999ULL);
 	r = parse_ok("type=SYSCALL msg=audit(1234567890123456789.001:7): x=1");
 	CHECK(r.sec == 1234567890123456789ULL && r.msec == 1 && r.serial == 7);
+	numbers_of_every_length();
 }
 
 static void test_fields(void)
