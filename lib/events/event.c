@@ -97,13 +97,16 @@ static void split_record(const struct event *e, uint32_t i)
 	fields_begin(&cur, &r);
 	cur.keep_dropped = true;
 	for (;;) {
+		size_t got;
+		bool ended;
 		if (!cache_room(c)) {
 			c->n = first;
 			return;
 		}
-		if (!fields_next(&cur, &c->v[c->n]))
+		ended = fields_collect(&cur, c->v + c->n, c->cap - c->n, &got);
+		c->n += (uint32_t)got;
+		if (ended)
 			break;
-		c->n++;
 	}
 	er->field_first = first;
 	er->field_count = c->n - first;

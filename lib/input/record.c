@@ -404,7 +404,8 @@ static inline __attribute__((always_inline)) bool is_msg(const char *p, const ch
 	return eq - p == 3 && memcmp(p, "msg", 3) == 0 && eq + 1 < end;
 }
 
-bool fields_next(struct field_cursor *c, struct field *f)
+static inline __attribute__((always_inline)) bool
+next_field(struct field_cursor *c, struct field *f)
 {
 	const char *p, *eq, *e;
 
@@ -471,6 +472,31 @@ bool fields_next(struct field_cursor *c, struct field *f)
 		c->count++;
 		return true;
 	}
+}
+
+bool fields_next(struct field_cursor *c, struct field *f)
+{
+	return next_field(c, f);
+}
+
+bool fields_collect(struct field_cursor *c, struct field *out, size_t room,
+		    size_t *stored)
+{
+	struct field_cursor peek;
+	struct field spare;
+	size_t n = 0;
+
+	while (n < room) {
+		if (!next_field(c, &out[n])) {
+			*stored = n;
+			return true;
+		}
+		n++;
+	}
+	*stored = n;
+	/* out is full: ended only if no field follows */
+	peek = *c;
+	return !next_field(&peek, &spare);
 }
 
 bool field_take_paren_suffix(struct field *f, const char *end)

@@ -83,6 +83,11 @@ static inline bool record_has_avc_words(const struct record *r)
 void fields_begin(struct field_cursor *c, const struct record *r);
 void enriched_begin(struct field_cursor *c, const struct record *r);
 bool fields_next(struct field_cursor *c, struct field *f);
+/* The cursor's next fields into out[0..room), *stored of them; true when
+ * the cursor has none left (then a later call stores nothing). The same
+ * fields as fields_next() one by one, without a call per field. */
+bool fields_collect(struct field_cursor *c, struct field *out, size_t room,
+		    size_t *stored);
 /* AppArmor writes subj=/usr/sbin/ntpd (enforce): when the value of f ran
  * to the end of its word and a space and a parenthesised word follow
  * (before end, the end of the body), the value is extended over them and

@@ -252,6 +252,66 @@ static void test_prefixes(void)
 	CHECK(1);
 }
 
+static bool same_field(const struct field *a, const struct field *b)
+{
+	return a->name.p == b->name.p && a->name.len == b->name.len &&
+	       a->value.p == b->value.p && a->value.len == b->value.len &&
+	       a->raw.p == b->raw.p && a->raw.len == b->raw.len &&
+	       a->kind == b->kind && a->nested == b->nested &&
+	       a->dropped == b->dropped;
+}
+
+/* fields_collect gives what fields_next gives, whatever the room: calls
+ * with room 0, 1, ... up to past the count, body and tail, keep_dropped
+ * or not; "ended" exactly when no field is left. */
+static void test_collect(void)
+{
+	static const char *lines[] = {
+		"type=SYSCALL msg=audit(1.000:1): arch=c000003e syscall=59 a0= comm=\"ls\" key=(null)\x1d" "ARCH=x86_64 AUID=\"root\"",
+		"type=USER_LOGIN msg=audit(1.000:1): pid=1 msg='op=login acct=\"x y\" res=success'",
+		"type=AVC msg=audit(1.000:1): avc:  denied  { read write } for pid=2 comm=\"a\"",
+		"type=EOE msg=audit(1.000:1):",
+	};
+	struct field want[64], got[64];
+	size_t nwant, i, room, stored, total;
+	unsigned k, tail, keep;
+	struct record r;
+
+	for (k = 0; k < sizeof(lines) / sizeof(lines[0]); k++)
+	for (tail = 0; tail < 2; tail++)
+	for (keep = 0; keep < 2; keep++) {
+		struct field_cursor c;
+		r = parse_ok(lines[k]);
+		(tail ? enriched_begin : fields_begin)(&c, &r);
+		c.keep_dropped = keep;
+		nwant = 0;
+		while (nwant < 64 && fields_next(&c, &want[nwant]))
+			nwant++;
+		/* no room: nothing stored, ended only when there is nothing */
+		(tail ? enriched_begin : fields_begin)(&c, &r);
+		c.keep_dropped = keep;
+		CHECK(fields_collect(&c, got, 0, &stored) == (nwant == 0) &&
+		      stored == 0);
+		for (room = 1; room <= nwant + 1; room++) {
+			bool ended = false;
+			total = 0;
+			(tail ? enriched_begin : fields_begin)(&c, &r);
+			c.keep_dropped = keep;
+			for (i = 0; i < 2 * nwant + 2 && !ended; i++) {
+				ended = fields_collect(&c, got + total,
+						       room < 64 - total ? room : 64 - total,
+						       &stored);
+				CHECK(stored <= room);
+				CHECK(!ended || total + stored == nwant);
+				total += stored;
+			}
+			CHECK(ended && total == nwant);
+			for (i = 0; i < total && i < nwant; i++)
+				CHECK(same_field(&got[i], &want[i]));
+		}
+	}
+}
+
 int main(void)
 {
 	test_header();
@@ -264,5 +324,6 @@ int main(void)
 	test_prefixes();
 	test_auparse_agreement();
 	test_nested_msg();
+	test_collect();
 	return check_report("test_record");
 }
