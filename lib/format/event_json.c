@@ -390,20 +390,22 @@ static void put_member_name(struct buffer *b, struct span name,
 }
 
 /* A field's name and value, its name looked up once for both: its laurel
- * type and whether it is a plain JSON key (name_cache.h; a name the cache
- * does not keep is worked out here, slower, same result). */
+ * type and whether it is a plain JSON key (name_cache.h, hint: where to
+ * look first, or NULL; a name the cache does not keep is worked out here,
+ * slower, same result). */
 static void put_field(struct event_json *w, struct buffer *b,
 		      const struct field *f, struct object_state *o,
-		      bool in_msg)
+		      bool in_msg, const struct name_info **hint)
 {
-	struct name_probe q = name_probe_of(f->name.p, f->name.len);
-	const struct name_info *i = name_cache_find(&w->names, &q);
+	uint64_t h;
+	const struct name_info *i = name_cache_find_hinted(
+		&w->names, f->name.p, f->name.len, hint, &h);
 
 	if (i) {
-		put_member_name_h(b, f->name, q.hash, o, i->plain ? i : NULL);
+		put_member_name_h(b, f->name, h, o, i->plain ? i : NULL);
 		put_value(w, b, f, in_msg, (enum field_type)i->type);
 	} else {
-		put_member_name_h(b, f->name, q.hash, o, NULL);
+		put_member_name_h(b, f->name, h, o, NULL);
 		put_value(w, b, f, in_msg, field_type_of(f->name));
 	}
 }
@@ -443,6 +445,7 @@ static void put_enriched(struct event_json *w, struct buffer *b,
 {
 	struct field_cursor c;
 	struct field f;
+	unsigned pos = 0;
 
 	enriched_begin(&c, r);
 	while (fields_next(&c, &f)) {
@@ -451,7 +454,9 @@ static void put_enriched(struct event_json *w, struct buffer *b,
 			put_member_name(b, f.name, first);
 			put_braced(b, f.value);
 		} else {
-			put_field(w, b, &f, first, false);
+			put_field(w, b, &f, first, false,
+				  name_cache_hint(&w->names, r->type, true,
+						  pos++));
 		}
 	}
 }
@@ -552,7 +557,7 @@ static void avc_flush(struct event_json *w, struct buffer *b,
 	if (!avc->have_result)
 		return;
 	avc->have_result = false;
-	put_field(w, b, &avc->result, first, false);
+	put_field(w, b, &avc->result, first, false, NULL);
 }
 
 /* Returns true when f was taken (kept back, or written with the result). */
@@ -652,6 +657,7 @@ static void put_record_fields(struct event_json *w, struct buffer *b,
 	struct avc_state avc = { .have_result = false };
 	bool is_avc = record_has_avc_words(r);
 	bool msg_open = false;
+	unsigned pos = 0;   /* of the fields written as members */
 
 	/* laurel writes name= as null: the dropped fields too */
 	event_fields_begin(&it, w->event, index, true);
@@ -678,7 +684,7 @@ static void put_record_fields(struct event_json *w, struct buffer *b,
 			msg_open = f->nested;
 		}
 		if (msg_open) {
-			put_field(w, b, f, &inner, true);
+			put_field(w, b, f, &inner, true, NULL);
 			continue;
 		}
 		if (is_avc && avc_field(w, b, &avc, first, f))
@@ -747,7 +753,8 @@ static void put_record_fields(struct event_json *w, struct buffer *b,
 			}
 			continue;
 		}
-		put_field(w, b, f, first, false);
+		put_field(w, b, f, first, false,
+			  name_cache_hint(&w->names, r->type, false, pos++));
 	}
 	avc_flush(w, b, &avc, first);
 	if (msg_open) {

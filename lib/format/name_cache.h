@@ -57,9 +57,21 @@ name_probe_of(const char *p, size_t n)
 	return q;
 }
 
+/* Records of one type carry the same names in the same order: the entry
+ * found at each position of the last record of a type (body and tail
+ * apart) is tried first, compared by its words, before hashing and
+ * probing. Keyed by the type's low bits: two types that share them only
+ * make hints miss. Entries are never moved or freed, so a hint stays a
+ * valid pointer. */
+enum {
+	NAME_HINT_TYPES = 32,       /* power of two */
+	NAME_HINT_POSITIONS = 32,
+};
+
 struct name_cache {
 	unsigned count;
 	struct name_info slot[NAME_CACHE_SLOTS];
+	const struct name_info *hint[2][NAME_HINT_TYPES][NAME_HINT_POSITIONS];
 };
 
 void name_cache_init(struct name_cache *c);
@@ -85,6 +97,41 @@ name_cache_find(struct name_cache *c, const struct name_probe *q)
 			return s;
 	}
 	return NULL;
+}
+
+/* The hint for field number pos of a record of that type (tail: of its
+ * enriched tail), or NULL past the positions kept. */
+static inline const struct name_info **
+name_cache_hint(struct name_cache *c, unsigned type, bool tail, unsigned pos)
+{
+	if (pos >= NAME_HINT_POSITIONS)
+		return NULL;
+	return &c->hint[tail][type & (NAME_HINT_TYPES - 1)][pos];
+}
+
+/* name_cache_find() with a hint (may be NULL) tried first; *h is set to
+ * the name's hash either way, and the hint to what was found. */
+static inline __attribute__((always_inline)) const struct name_info *
+name_cache_find_hinted(struct name_cache *c, const char *p, size_t n,
+		       const struct name_info **hint, uint64_t *h)
+{
+	const struct name_info *i = hint ? *hint : NULL;
+	struct name_probe q;
+
+	if (i && i->len == n && n <= 16) {
+		struct hash_words w =
+			hash_short_words((const unsigned char *)p, n);
+		if (w.a == i->words.a && w.b == i->words.b) {
+			*h = i->hash;
+			return i;
+		}
+	}
+	q = name_probe_of(p, n);
+	i = name_cache_find(c, &q);
+	*h = q.hash;
+	if (hint)
+		*hint = i;
+	return i;
 }
 
 #endif

@@ -16,6 +16,37 @@ static const struct name_info *find(const char *name)
 	return name_cache_find(&cache, &q);
 }
 
+/* A hint only speeds the look-up: whatever it points to (nothing, the
+ * name, another name of the same length, a longer name), the entry found
+ * is the name's own, the hash is the name's, and the hint then points to
+ * the entry. */
+static void hints_never_change_the_answer(void)
+{
+	static const char *names[] = { "uid", "gid", "auid", "a0",
+		"cap_fp", "cap_fi", "a_name_of_20_bytes_", "a_name_of_20_bytes!",
+		"nametype" };
+	const struct name_info **hint = name_cache_hint(&cache, 1300, false, 3);
+	unsigned k, round;
+
+	CHECK(hint != NULL);
+	CHECK(name_cache_hint(&cache, 1300, true, NAME_HINT_POSITIONS) == NULL);
+	for (round = 0; round < 3; round++)
+		for (k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
+			size_t n = strlen(names[k]);
+			uint64_t h = 0;
+			const struct name_info *want = find(names[k]);
+			const struct name_info *got = name_cache_find_hinted(
+				&cache, names[k], n, hint, &h);
+			CHECK(got == want && h == hash_bytes(names[k], n));
+			CHECK(*hint == want);
+			/* the same again: found through the hint */
+			got = name_cache_find_hinted(&cache, names[k], n, hint, &h);
+			CHECK(got == want && h == hash_bytes(names[k], n));
+			got = name_cache_find_hinted(&cache, names[k], n, NULL, &h);
+			CHECK(got == want && h == hash_bytes(names[k], n));
+		}
+}
+
 int main(void)
 {
 	static const char *names[] = { "pid", "uid", "auid", "a0", "exe",
@@ -25,6 +56,8 @@ int main(void)
 	unsigned k, kept = 0, refused = 0;
 	char name[32];
 
+	name_cache_init(&cache);
+	hints_never_change_the_answer();
 	name_cache_init(&cache);
 	for (k = 0; k < sizeof(names) / sizeof(names[0]); k++) {
 		struct span s = span_make(names[k], strlen(names[k]));
