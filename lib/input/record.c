@@ -252,8 +252,8 @@ static inline __attribute__((always_inline)) const char *token_end(const char *p
 	/* Only the next quote is looked at: scanning further for one that
 	 * is followed by a space would make hostile lines quadratic. */
 	if (eq && eq + 1 < end && eq[1] == '"') {
-		q = memchr(eq + 2, '"', (size_t)(end - eq - 2));
-		if (q && (q + 1 == end || q[1] == ' '))
+		q = find_either(eq + 2, end, '"', '"');
+		if (q < end && (q + 1 == end || q[1] == ' '))
 			return q + 1;
 	}
 	/* the name part holds no space (find_eq stopped at the '=') */
@@ -315,8 +315,7 @@ static bool enriched_next(struct field_cursor *c, struct field *f)
 			return false;
 		eq = find_eq(p, c->end);
 		if (!eq) {
-			e = memchr(p, ' ', (size_t)(c->end - p));
-			c->p = e ? e : c->end;
+			c->p = find_either(p, c->end, ' ', ' ');
 			continue;
 		}
 		v = eq + 1;
@@ -325,19 +324,18 @@ static bool enriched_next(struct field_cursor *c, struct field *f)
 			const char **none = *v == '{' ? &c->no_brace_after
 						      : &c->no_quote_after;
 			if (!*none || v < *none) {
-				e = memchr(v + 1, *v == '{' ? '}' : '"',
-					   (size_t)(c->end - v - 1));
-				if (e)
+				char close = *v == '{' ? '}' : '"';
+				e = find_either(v + 1, c->end, close, close);
+				if (e < c->end) {
 					e++;
-				else
+				} else {
 					*none = v;
+					e = NULL;
+				}
 			}
 		}
-		if (!e) {
-			e = memchr(v, ' ', (size_t)(c->end - v));
-			if (!e)
-				e = c->end;
-		}
+		if (!e)
+			e = find_either(v, c->end, ' ', ' ');
 		c->p = e;
 		f->name = span_make(p, (size_t)(eq - p));
 		f->raw = span_make(v, (size_t)(e - v));
