@@ -50,6 +50,32 @@ static size_t utf8_len(const unsigned char *p, size_t n)
 #define HIGHS 0x8080808080808080ULL
 #define HAS_ZERO(v) (((v) - ONES) & ~(v) & HIGHS)
 
+#if defined(__SSE2__) && !defined(AUENRICH_PORTABLE_SCAN)
+/* Mask of the bytes of x that need care (needs_care[]): below 0x20 or
+ * 0x80 and above (a signed compare), 0x7F, '"', '\\', '%', '+'. */
+static inline unsigned care_mask(__m128i x)
+{
+	__m128i bad = _mm_cmplt_epi8(x, _mm_set1_epi8(0x20));
+
+	bad = _mm_or_si128(bad, _mm_cmpeq_epi8(x, _mm_set1_epi8(0x7f)));
+	bad = _mm_or_si128(bad, _mm_cmpeq_epi8(x, _mm_set1_epi8('"')));
+	bad = _mm_or_si128(bad, _mm_cmpeq_epi8(x, _mm_set1_epi8('\\')));
+	bad = _mm_or_si128(bad, _mm_cmpeq_epi8(x, _mm_set1_epi8('%')));
+	bad = _mm_or_si128(bad, _mm_cmpeq_epi8(x, _mm_set1_epi8('+')));
+	return (unsigned)_mm_movemask_epi8(bad);
+}
+
+static inline unsigned care_mask16(const unsigned char *p)
+{
+	return care_mask(_mm_loadu_si128((const __m128i *)(const void *)p));
+}
+
+/* True when none of the 8 bytes needs care. */
+static inline bool word_is_clean(uint64_t x)
+{
+	return (care_mask(_mm_cvtsi64_si128((long long)x)) & 0xff) == 0;
+}
+#else
 /* True when none of the 8 bytes needs care: all in 0x20..0x7E and none of
  * '"', '\\', '%', '+'. Checking a word at a time halves the cost of the
  * common, clean strings. */
@@ -65,6 +91,7 @@ static inline bool word_is_clean(uint64_t x)
 	bad |= HAS_ZERO(x ^ ('+' * ONES));
 	return bad == 0;
 }
+#endif
 
 /* One byte (or a whole valid UTF-8 sequence) at p[*i]; advances *i. */
 static inline char *escape_one(char *d, const unsigned char *p, size_t n,
@@ -100,31 +127,59 @@ static inline char *escape_one(char *d, const unsigned char *p, size_t n,
 }
 
 /* Escapes n bytes into d, which has room for 3n; returns the new end.
- * Eight bytes at a time while they are clean; a word that is not is done
- * byte by byte. */
+ * Clean runs go out as they are, 16 bytes (SSE2) or 8 at a time, short
+ * strings as two overlapping words; the bytes around one that needs care
+ * are done one by one. */
 static char *escape_into(char *d, const unsigned char *p, size_t n)
 {
 	size_t i = 0;
 
-	/* short strings (most names and values): one look-up per byte to
-	 * see they are clean, then two overlapping copies */
+	/* short strings (most names and values): the bytes as two
+	 * overlapping 4-byte words looked at together, then copied */
 	if (n < 8) {
-		unsigned char care = 0;
-		for (i = 0; i < n; i++)
-			care |= needs_care[p[i]];
-		if (!care) {
-			if (n >= 4) {
-				memcpy(d, p, 4);
-				memcpy(d + n - 4, p + n - 4, 4);
-			} else {
+		if (n >= 4) {
+			uint32_t lo, hi;
+			memcpy(&lo, p, 4);
+			memcpy(&hi, p + n - 4, 4);
+			if (word_is_clean((uint64_t)lo | (uint64_t)hi << 32)) {
+				memcpy(d, &lo, 4);
+				memcpy(d + n - 4, &hi, 4);
+				return d + n;
+			}
+		} else {
+			unsigned char care = 0;
+			for (i = 0; i < n; i++)
+				care |= needs_care[p[i]];
+			if (!care) {
 				for (i = 0; i < n; i++)
 					d[i] = (char)p[i];
+				return d + n;
 			}
-			return d + n;
 		}
-		i = 0;
+		for (i = 0; i < n;)
+			d = escape_one(d, p, n, &i);
+		return d;
 	}
 
+#if defined(__SSE2__) && !defined(AUENRICH_PORTABLE_SCAN)
+	while (n - i >= 16) {
+		unsigned m = care_mask16(p + i);
+		size_t stop;
+		if (!m) {
+			memcpy(d, p + i, 16);
+			d += 16;
+			i += 16;
+			continue;
+		}
+		/* the clean bytes before the first that needs care, then
+		 * that one (a UTF-8 sequence may run past the block) */
+		stop = i + (size_t)__builtin_ctz(m);
+		memcpy(d, p + i, stop - i);
+		d += stop - i;
+		i = stop;
+		d = escape_one(d, p, n, &i);
+	}
+#endif
 	while (n - i >= 8) {
 		uint64_t w;
 		size_t stop = i + 8;
