@@ -31,33 +31,35 @@ void event_json_free(struct event_json *w)
 	buffer_free(&w->argv);
 }
 
-static bool is_hex_digits(struct span v)
-{
-	size_t i;
-
-	for (i = 0; i < v.len; i++) {
-		char c = v.p[i];
-		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
-		      (c >= 'A' && c <= 'F')))
-			return false;
-	}
-	return true;
-}
+/* 1 for each byte that is no hex digit. */
+static const unsigned char not_hex_digit[256] = {
+	[0 ... '0' - 1] = 1, ['9' + 1 ... 'A' - 1] = 1, ['F' + 1 ... 'a' - 1] = 1,
+	['f' + 1 ... 255] = 1,
+};
 
 /* "0x" plus the hex digits without leading zeros, as laurel writes them. */
 static void put_hexnum(struct buffer *b, struct span v)
 {
-	size_t i = 0;
+	unsigned char bad = v.len == 0;
+	size_t i;
+	char *d;
 
-	if (v.len == 0 || !is_hex_digits(v)) {
+	/* no early exit: these values are short and nearly always clean */
+	for (i = 0; i < v.len; i++)
+		bad |= not_hex_digit[(unsigned char)v.p[i]];
+	if (bad) {
 		json_put_string(b, v.p, v.len);
 		return;
 	}
-	while (i + 1 < v.len && v.p[i] == '0')
-		i++;
-	buffer_puts(b, "\"0x");
-	buffer_append(b, v.p + i, v.len - i);
-	buffer_putc(b, '"');
+	for (i = 0; i + 1 < v.len && v.p[i] == '0'; i++)
+		;
+	if (!buffer_try_reserve(b, v.len - i + 4))
+		return;
+	d = b->data + b->len;
+	memcpy(d, "\"0x", 3);
+	memcpy(d + 3, v.p + i, v.len - i);
+	d[3 + v.len - i] = '"';
+	b->len += v.len - i + 4;
 }
 
 /* A mode is octal however it is written: 0100755 as the kernel prints it,
