@@ -12,7 +12,6 @@
 
 #include "line_reader.h"
 #include "log.h"
-#include "stats.h"
 
 enum { CHUNKS_PER_WAKEUP = 8, CHUNKS_BEFORE_AGING = 256,
        CHUNKS_AT_STOP = 1024 };
@@ -211,10 +210,13 @@ static void on_reload(struct ev_loop *loop, ev_signal *w, int revents)
 
 static void on_report(struct ev_loop *loop, ev_signal *w, int revents)
 {
+	struct live *l = w->data;
+	struct stats s;
 	struct buffer b;
 
+	pipeline_stats(l->p, &s);
 	buffer_init(&b);
-	stats_to_json(&b);
+	stats_to_json(&s, &b);
 	buffer_putc(&b, 0);
 	log_msg(LOG_INFO, "counters %s", b.data);
 	buffer_free(&b);
@@ -264,6 +266,7 @@ int live_loop_run(struct pipeline *p, int fd, reload_fn reload, void *ctx)
 	ev_signal_init(&l.sighup, on_reload, SIGHUP);
 	ev_signal_init(&l.sigusr1, on_report, SIGUSR1);
 	l.sighup.data = &l;
+	l.sigusr1.data = &l;
 	l.sigterm.data = &l;
 	l.sigint.data = &l;
 	ev_signal_start(loop, &l.sigterm);

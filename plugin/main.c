@@ -18,7 +18,6 @@
 #include "options.h"
 #include "pipeline.h"
 #include "privileges.h"
-#include "stats.h"
 
 #define DEFAULT_CONFIG SYSCONFDIR "/auenrich/auenrich.conf"
 
@@ -140,12 +139,12 @@ static int replay(struct pipeline *p, const struct input_set *in,
 	return status;
 }
 
-static void print_stats(void)
+static void print_stats(const struct stats *s)
 {
 	struct buffer b;
 
 	buffer_init(&b);
-	stats_to_json(&b);
+	stats_to_json(s, &b);
 	fprintf(stderr, "%.*s\n", (int)b.len, b.data);
 	buffer_free(&b);
 }
@@ -178,6 +177,7 @@ int main(int argc, char **argv)
 	struct config cfg;
 	struct input_set inputs = { NULL, 0 };
 	struct pipeline *p;
+	struct stats counters;
 	struct privilege_needs needs;
 	char err[1024];
 	bool plugin_mode;
@@ -239,11 +239,13 @@ int main(int argc, char **argv)
 	} else {
 		status = replay(p, &inputs, &held);
 	}
+	/* after pipeline_finish: the outputs are closed, all is counted */
+	pipeline_stats(p, &counters);
 	pipeline_free(p);
-	if (stats.output_errors && !status)
+	if (counters.output_errors && !status)
 		status = EXIT_RUNTIME;
 	if (opts.stats)
-		print_stats();
+		print_stats(&counters);
 	input_set_free(&inputs);
 	config_free(&cfg);
 	return status;

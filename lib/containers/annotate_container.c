@@ -14,7 +14,6 @@
 #include "record_types.h"
 #include "json_escape.h"
 #include "log.h"
-#include "stats.h"
 #include "state_file.h"
 
 enum { CGROUP_TTL_SEC = 30 };
@@ -37,6 +36,7 @@ struct containers {
 	uint64_t saved_generation;
 	double last_save, last_write;
 	bool save_failing;
+	uint64_t contids_truncated;
 };
 
 static void map_config(const struct container_options *o,
@@ -447,7 +447,7 @@ size_t containers_event_ids(struct containers *c, const struct event *e,
 		return 1;
 	}
 	if (l->truncated)
-		stats.contids_truncated++;
+		c->contids_truncated++;
 	for (i = 0; i < l->n && n < max; i++) {
 		if (l->item[i].depth || listed_before(l, i))
 			continue;   /* an ancestor, or a contid listed twice */
@@ -557,10 +557,6 @@ void containers_report(const struct containers *c)
 	struct container_map_counters n;
 
 	container_map_counters(c->map, &n);
-	stats.containers_evicted = n.evicted_containers;
-	stats.tasks_evicted = n.evicted_tasks;
-	stats.netns_evicted = n.evicted_netns;
-	stats.container_records_unreadable = n.bad_records;
 	if (!n.evicted_containers && !n.evicted_tasks && !n.evicted_netns &&
 	    !n.bad_records && !n.nodes_refused)
 		return;
@@ -575,4 +571,11 @@ void containers_report(const struct containers *c)
 		(unsigned long long)n.evicted_netns,
 		(unsigned long long)n.bad_records,
 		(unsigned long long)n.nodes_refused);
+}
+
+void containers_counters(const struct containers *c,
+			 struct containers_counters *out)
+{
+	container_map_counters(c->map, &out->map);
+	out->contids_truncated = c->contids_truncated;
 }

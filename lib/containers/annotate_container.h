@@ -17,6 +17,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include "container_map.h"
 #include "event.h"
 #include "buffer.h"
 #include "event_state.h"
@@ -60,7 +61,7 @@ void containers_json_write(struct containers *c, struct buffer *b,
  * the one a CONTAINER_OP sets or drops when it is another. The
  * spans stay valid until the next event is observed. Returns the count
  * (at most max); 0 for an event in no known container. Call it once per
- * event: a list cut at CONTID_LIST_MAX counts in stats.contids_truncated. */
+ * event: a list cut at CONTID_LIST_MAX counts in contids_truncated. */
 size_t containers_event_ids(struct containers *c, const struct event *e,
 			    struct span *ids, size_t max);
 /* For the split tree: the first time an event of a runtime container with
@@ -84,5 +85,14 @@ int containers_save_in_flight(struct containers *c, const struct assembler *a,
 void containers_tick(struct containers *c, double now);
 /* Logs the map's size and what was evicted or unreadable, if anything. */
 void containers_report(const struct containers *c);
+
+/* What the container model counts: the map's counters, and the events
+ * whose container list was cut at CONTID_LIST_MAX. */
+struct containers_counters {
+	struct container_map_counters map;
+	uint64_t contids_truncated;
+};
+void containers_counters(const struct containers *c,
+			 struct containers_counters *out);
 
 #endif

@@ -3,7 +3,7 @@
  * Out of memory (the policy of hash_table.h): appends never abort. An
  * append that cannot grow the buffer drops its bytes and sets `failed`;
  * the writer of a whole unit (one event's JSON, one record in an event)
- * checks it, rolls the buffer back and counts the unit in stats.dropped.
+ * checks it, rolls the buffer back and counts the unit as dropped.
  * buffer_try_reserve() is for writers that fill the room themselves.
  * buffer_reserve() is the one exception, kept for the sinks' framing of a
  * message already in memory: it aborts when it cannot make the room. */

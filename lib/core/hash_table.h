@@ -16,9 +16,9 @@
  * Out-of-memory policy of the input, event and container modules (this one,
  * buffer, assembler, event_json, container_map, split_writer, state_file):
  * nothing aborts. A failed allocation makes the operation that needed it
- * fail: the caller drops what it could not keep and counts it (stats.dropped,
- * a container counter, a logged skip), or degrades to a slower path that is
- * still correct, as above; functions say which. */
+ * fail: the caller drops what it could not keep and counts it (a dropped
+ * counter, a container counter, a logged skip), or degrades to a slower
+ * path that is still correct, as above; functions say which. */
 #ifndef AUENRICH_HASH_TABLE_H
 #define AUENRICH_HASH_TABLE_H
 

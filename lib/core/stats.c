@@ -1,40 +1,38 @@
-/* stats.c - process-wide counters. */
+/* stats.c - the counters report as JSON. */
 #include "stats.h"
 
-struct stats stats;
-
-void stats_to_json(struct buffer *b)
+void stats_to_json(const struct stats *s, struct buffer *b)
 {
 	const struct {
 		const char *name;
 		uint64_t value;
 	} rows[] = {
-		{ "lines", stats.lines },
-		{ "records", stats.records },
-		{ "events", stats.events },
-		{ "parse_errors", stats.parse_errors },
-		{ "lost", stats.lost },
-		{ "duplicates", stats.duplicates },
-		{ "spurious_eoe", stats.spurious_eoe },
-		{ "evicted", stats.evicted },
-		{ "timed_out", stats.timed_out },
-		{ "serial_resets", stats.serial_resets },
-		{ "long_lines", stats.long_lines },
-		{ "output_errors", stats.output_errors },
-		{ "dropped", stats.dropped },
-		{ "containers_evicted", stats.containers_evicted },
-		{ "tasks_evicted", stats.tasks_evicted },
-		{ "netns_evicted", stats.netns_evicted },
+		{ "lines", s->lines },
+		{ "records", s->records },
+		{ "events", s->events },
+		{ "parse_errors", s->parse_errors },
+		{ "lost", s->lost },
+		{ "duplicates", s->duplicates },
+		{ "spurious_eoe", s->spurious_eoe },
+		{ "evicted", s->evicted },
+		{ "timed_out", s->timed_out },
+		{ "serial_resets", s->serial_resets },
+		{ "long_lines", s->long_lines },
+		{ "output_errors", s->output_errors },
+		{ "dropped", s->dropped },
+		{ "containers_evicted", s->containers_evicted },
+		{ "tasks_evicted", s->tasks_evicted },
+		{ "netns_evicted", s->netns_evicted },
 		{ "container_records_unreadable",
-		  stats.container_records_unreadable },
-		{ "processes_evicted", stats.processes_evicted },
-		{ "oversized", stats.oversized },
-		{ "nodes_refused", stats.nodes_refused },
-		{ "contids_truncated", stats.contids_truncated },
-		{ "events_saved", stats.events_saved },
-		{ "events_restored", stats.events_restored },
-		{ "restored_incomplete", stats.restored_incomplete },
-		{ "state_events_skipped", stats.state_events_skipped },
+		  s->container_records_unreadable },
+		{ "processes_evicted", s->processes_evicted },
+		{ "oversized", s->oversized },
+		{ "nodes_refused", s->nodes_refused },
+		{ "contids_truncated", s->contids_truncated },
+		{ "events_saved", s->events_saved },
+		{ "events_restored", s->events_restored },
+		{ "restored_incomplete", s->restored_incomplete },
+		{ "state_events_skipped", s->state_events_skipped },
 	};
 	size_t i;
 

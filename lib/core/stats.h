@@ -1,4 +1,10 @@
-/* stats.h - the counters every stage adds to; --stats and SIGUSR1 show them. */
+/* stats.h - the counters report that --stats and SIGUSR1 show.
+ *
+ * Nothing counts here: each object keeps its own counters (the assembler,
+ * the JSON writer, the container map, the process table, the outputs, the
+ * pipeline's framing of lines), and pipeline_stats gathers them into one
+ * struct stats when a report is asked for. The members' names are the
+ * report's (auenrich(8), COUNTERS). */
 #ifndef AUENRICH_STATS_H
 #define AUENRICH_STATS_H
 
@@ -46,9 +52,7 @@ struct stats {
 				 * JSON nor their split logs */
 };
 
-extern struct stats stats;
-
-/* One JSON object with every counter, no newline. */
-void stats_to_json(struct buffer *b);
+/* One JSON object with every counter of s, no newline. */
+void stats_to_json(const struct stats *s, struct buffer *b);
 
 #endif

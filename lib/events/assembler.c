@@ -6,7 +6,6 @@
 
 #include "record_types.h"
 #include "serial_tracker.h"
-#include "stats.h"
 
 enum { RECENT_SLOTS = 4096, SWEEP_EVERY = 1024,
        POOL_MAX = 256, KEEP_TEXT_CAP = 1 << 16 };
@@ -48,6 +47,7 @@ struct assembler {
 	struct recent_key recent[RECENT_SLOTS];
 	unsigned pushes;
 	bool restoring;                /* pushing records of a state file */
+	struct assembler_counters ctr;
 };
 
 /* The keyed hash of (sec, msec, serial), told apart by node with the keyed
@@ -148,6 +148,11 @@ unsigned assembler_in_flight(const struct assembler *a)
 	return a->in_flight;
 }
 
+const struct assembler_counters *assembler_counters(const struct assembler *a)
+{
+	return &a->ctr;
+}
+
 static struct node_state *node_lookup(struct assembler *a, struct span node)
 {
 	uint64_t h;
@@ -157,7 +162,7 @@ static struct node_state *node_lookup(struct assembler *a, struct span node)
 	if (node.len == 0)
 		return &a->local;
 	if (node.len > ASSEMBLER_MAX_NODE_NAME) {
-		stats.nodes_refused++;
+		a->ctr.nodes_refused++;
 		return &a->overflow;
 	}
 	h = hash_bytes(node.p, node.len);
@@ -169,7 +174,7 @@ static struct node_state *node_lookup(struct assembler *a, struct span node)
 	}
 	if (a->nnodes >= ASSEMBLER_MAX_NODES ||
 	    node.len > ASSEMBLER_MAX_NODE_NAME) {
-		stats.nodes_refused++;
+		a->ctr.nodes_refused++;
 		return &a->overflow;
 	}
 	ns = calloc(1, sizeof(*ns));
@@ -246,9 +251,9 @@ static void complete(struct assembler *a, struct event *e, enum event_close why)
 	rk->by_lookahead = (why == CLOSE_NEXT_EVENT);
 	rk->by_size_cap = (why == CLOSE_SIZE_CAP);
 	if (why == CLOSE_TIMEOUT)
-		stats.timed_out++;
+		a->ctr.timed_out++;
 	else if (why == CLOSE_EVICTED)
-		stats.evicted++;
+		a->ctr.evicted++;
 	a->sink(a->ctx, e);
 	recycle(a, e);
 }
@@ -411,9 +416,9 @@ void assembler_push(struct assembler *a, const struct record *r, double wall)
 		if (r->type == 1200)  /* DAEMON_START: a new run of auditd */
 			serial_tracker_reset(&ns->serials);
 	} else {
-		stats.lost += serial_tracker_see(&ns->serials,
-						 (uint32_t)r->serial,
-						 &stats.serial_resets);
+		a->ctr.lost += serial_tracker_see(&ns->serials,
+						  (uint32_t)r->serial,
+						  &a->ctr.serial_resets);
 	}
 	/* The local auditd sends its plugins every EOE; remote nodes relayed
 	 * by audisp-remote send none, so they show it by their first EOE. */
@@ -431,18 +436,18 @@ void assembler_push(struct assembler *a, const struct record *r, double wall)
 			complete(a, e, CLOSE_EOE);
 		else if (!recently_written(a, r, h, &by_lookahead,
 					   &by_size_cap))
-			stats.spurious_eoe++;
+			a->ctr.spurious_eoe++;
 		goto out;
 	}
 	if (e && over_size_cap(a, e, r)) {
 		complete(a, e, CLOSE_SIZE_CAP);
-		stats.oversized++;
+		a->ctr.oversized++;
 		e = NULL;
 	}
 	if (!e) {
 		if (recently_written(a, r, h, &by_lookahead, &by_size_cap) &&
 		    !by_size_cap) {
-			stats.duplicates++;
+			a->ctr.duplicates++;
 			if (by_lookahead)
 				ns->no_lookahead = true;
 		}
@@ -450,12 +455,12 @@ void assembler_push(struct assembler *a, const struct record *r, double wall)
 			complete(a, oldest(a), CLOSE_EVICTED);
 		e = new_event(a, r, ns, h);
 		if (!e) {
-			stats.dropped++;
+			a->ctr.dropped++;
 			goto out;
 		}
 	}
 	if (!append_record(e, r)) {
-		stats.dropped++;
+		a->ctr.dropped++;
 		if (e->nrecs == 0) {   /* no event of nothing */
 			unlink_event(a, e);
 			recycle(a, e);
@@ -488,15 +493,16 @@ static void finish_node(struct hash_link *l, void *ctx)
 {
 	struct node_state *ns = hash_entry(l, struct node_state, link);
 
-	(void)ctx;
-	stats.lost += serial_tracker_finish(&ns->serials);
+	struct assembler *a = ctx;
+
+	a->ctr.lost += serial_tracker_finish(&ns->serials);
 }
 
 static void finish_serials(struct assembler *a)
 {
-	stats.lost += serial_tracker_finish(&a->local.serials);
-	stats.lost += serial_tracker_finish(&a->overflow.serials);
-	hash_table_each(&a->nodes, finish_node, NULL);
+	a->ctr.lost += serial_tracker_finish(&a->local.serials);
+	a->ctr.lost += serial_tracker_finish(&a->overflow.serials);
+	hash_table_each(&a->nodes, finish_node, a);
 }
 
 void assembler_flush(struct assembler *a)

@@ -30,9 +30,22 @@ struct assembler_config {
 	size_t max_event_bytes;  /* one event's text; 0: the default cap. An
 				  * event about to pass it is written
 				  * (CLOSE_SIZE_CAP), counted in
-				  * stats.oversized, and its later records
+				  * oversized, and its later records
 				  * form the next part. */
 	bool live;             /* wall-clock timeout on */
+};
+
+/* What the assembler counts (the report's members of the same names). */
+struct assembler_counters {
+	uint64_t lost;          /* serials never seen */
+	uint64_t duplicates;    /* events whose key had already been written */
+	uint64_t spurious_eoe;  /* EOE records for no event in flight */
+	uint64_t evicted;       /* written early: in-flight limit hit */
+	uint64_t timed_out;     /* completed by the timeout */
+	uint64_t serial_resets; /* serial jumps too large to be losses */
+	uint64_t oversized;     /* parts written early at the size cap */
+	uint64_t nodes_refused; /* records of node names over the caps */
+	uint64_t dropped;       /* records that could not be kept */
 };
 
 struct assembler;
@@ -42,15 +55,17 @@ struct assembler *assembler_new(const struct assembler_config *cfg,
 void assembler_free(struct assembler *a);
 void assembler_configure(struct assembler *a, const struct assembler_config *cfg);
 /* Adds one framed record; may complete events (the sink is called). A
- * record that cannot be kept (out of memory) is counted in stats.dropped;
+ * record that cannot be kept (out of memory) is counted in dropped;
  * records of a node name over the caps are assembled apart from every
- * tracked node and counted in stats.nodes_refused. */
+ * tracked node and counted in nodes_refused. */
 void assembler_push(struct assembler *a, const struct record *r, double wall);
 /* Completes events idle for the timeout by the wall clock. */
 void assembler_tick(struct assembler *a, double wall);
 /* Completes every event in flight (end of input, shutdown). */
 void assembler_flush(struct assembler *a);
 unsigned assembler_in_flight(const struct assembler *a);
+/* Its counters so far. */
+const struct assembler_counters *assembler_counters(const struct assembler *a);
 
 /* Keeping events in flight across a restart (event_state.h). */
 /* A record an earlier process had taken, back from its state file: as

@@ -9,7 +9,6 @@
 #include "hash_table.h"
 #include "json_escape.h"
 #include "record_types.h"
-#include "stats.h"
 
 static inline uint64_t name_hash(const char *p, size_t n)
 {
@@ -1017,7 +1016,7 @@ void event_json_write(struct event_json *w, struct buffer *b,
 		next = malloc(e->nrecs * sizeof(*next));
 		if (!done) {
 			free(next);
-			stats.dropped++;
+			w->dropped++;
 			return;
 		}
 		if (next && !group_chains(e, next)) {
@@ -1109,6 +1108,6 @@ void event_json_write(struct event_json *w, struct buffer *b,
 	if (b->failed) {   /* out of memory: no half event */
 		b->len = start;
 		b->failed = false;
-		stats.dropped++;
+		w->dropped++;
 	}
 }

@@ -39,12 +39,13 @@ struct event_json {
 	const struct event *event;
 	struct interpreter *interp;  /* tails for records without; or NULL */
 	struct name_cache names;     /* type and key form of field names */
+	uint64_t dropped;            /* events not written: no memory */
 };
 
 void event_json_init(struct event_json *w);
 void event_json_free(struct event_json *w);
 /* Appends the event's JSON line, newline included; out of memory, nothing
- * (the event is counted in stats.dropped). */
+ * (the event is counted in dropped). */
 void event_json_write(struct event_json *w, struct buffer *out,
 		      const struct event *e, const struct json_annotator *ann);
 

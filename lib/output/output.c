@@ -22,7 +22,6 @@
 #include "sink.h"
 #include "split_writer.h"
 #include "spool.h"
-#include "stats.h"
 
 /* The kinds of destination, most specific first: files take the rest. */
 static const struct sink_ops *const kinds[] = {
@@ -51,8 +50,9 @@ struct sink {
 	ev_io io;
 	int io_fd;
 	short io_events;
-	uint64_t drops, drops_reported;
+	uint64_t drops, drops_reported;  /* submits refused, for reports */
 	time_t drop_report_at;
+	struct sink_counters counters;   /* its sink's and spool's counts */
 };
 
 struct output {
@@ -66,6 +66,8 @@ struct output {
 	ev_async wake;
 	unsigned drain_timeout;
 	bool finished;            /* output_finish ran */
+	struct sink_counters split_counters;  /* of the split tree */
+	struct sink_counters replaced;  /* of the outputs this one replaced */
 };
 
 static void report_drops(struct sink *s, bool final)
@@ -155,9 +157,9 @@ static void wake_loop(void *ctx)
 /* A queue starts in memory only: its file may be in use by the
  * destination being replaced (SIGHUP), which closes only once everything
  * new is open. attach_spool_file then adds the file. */
-static struct spool *memory_spool(void)
+static struct spool *memory_spool(uint64_t *dropped)
 {
-	struct spool_config sc = { NULL, NULL, 0, SPOOL_MEMORY, 0750 };
+	struct spool_config sc = { NULL, NULL, 0, SPOOL_MEMORY, 0750, dropped };
 	char warn[8];
 
 	return spool_open(&sc, warn, sizeof(warn));
@@ -176,6 +178,7 @@ static void attach_spool_file(struct sink *s, const struct config *cfg)
 	sc.disk_limit = cfg->spool_size;
 	sc.mem_limit = SPOOL_MEMORY;
 	sc.dir_mode = 0750;
+	sc.dropped = NULL;  /* counted where spool_open said */
 	if (!spool_attach_file(s->spool, &sc, warn, sizeof(warn))) {
 		if (warn[0])
 			log_msg(LOG_WARNING, "%s: no spool file, queueing in "
@@ -197,11 +200,14 @@ static void sink_options_from(const struct config *cfg, struct output *o,
 	so->num_logs = cfg->num_logs;
 	so->wake = o->loop ? wake_loop : NULL;
 	so->wake_ctx = o;
+	so->counters = NULL;  /* each sink's, set by open_sink */
 }
 
 static int open_sink(struct output *o, struct sink *s, const char *dest,
-		     const struct sink_options *so, char *err, size_t errlen)
+		     const struct sink_options *common, char *err,
+		     size_t errlen)
 {
+	struct sink_options so = *common;
 	size_t i;
 
 	s->out = o;
@@ -212,11 +218,13 @@ static int open_sink(struct output *o, struct sink *s, const char *dest,
 	for (i = 0; !kinds[i]->accepts(dest); i++)
 		;
 	s->ops = kinds[i];
-	if (s->ops->queued && !(s->spool = memory_spool())) {
+	if (s->ops->queued &&
+	    !(s->spool = memory_spool(&s->counters.dropped))) {
 		snprintf(err, errlen, "out of memory");
 		return -1;
 	}
-	s->impl = s->ops->open(dest, so, s->spool, err, errlen);
+	so.counters = &s->counters;
+	s->impl = s->ops->open(dest, &so, s->spool, err, errlen);
 	return s->impl ? 0 : -1;
 }
 
@@ -261,6 +269,7 @@ static int open_split(struct output *o, const struct config *cfg, char *err,
 	sc.max_open = cfg->split_max_open;
 	sc.rot.max_bytes = cfg->max_log_file;
 	sc.rot.num_logs = cfg->num_logs;
+	sc.write_errors = &o->split_counters.output_errors;
 	o->split = split_writer_open(&sc, err, errlen);
 	return o->split ? 0 : -1;
 }
@@ -336,7 +345,7 @@ struct output *output_new(const struct config *cfg, bool live,
 		goto fail;
 	/* All is open: the outputs replaced go now, and their spool files
 	 * pass to the new destinations. */
-	output_free(prev);
+	output_free(prev, &o->replaced);
 	for (i = 0; i < o->nsinks; i++)
 		attach_spool_file(&o->sinks[i], cfg);
 	if (o->loop)
@@ -346,7 +355,7 @@ struct output *output_new(const struct config *cfg, bool live,
 oom:
 	snprintf(err, errlen, "out of memory");
 fail:
-	output_free(o);
+	output_free(o, NULL);
 	return NULL;
 }
 
@@ -394,7 +403,7 @@ void output_write(struct output *o, struct buffer *b)
 			size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
 			if (!s->ops->submit(s->impl, p, len)) {
 				s->drops++;
-				stats.dropped++;
+				s->counters.dropped++;
 			}
 			p = nl ? nl + 1 : end;
 		}
@@ -416,7 +425,7 @@ void output_write_split(struct output *o, const struct span *path,
 			size_t depth, const char *p, size_t n)
 {
 	if (o->split && !split_writer_write(o->split, path, depth, p, n))
-		stats.dropped++;
+		o->split_counters.dropped++;
 }
 
 void output_link_split(struct output *o, const struct span *path,
@@ -464,7 +473,24 @@ void output_finish(struct output *o)
 	o->finished = true;
 }
 
-void output_free(struct output *o)
+static void add_counters(struct sink_counters *sum,
+			 const struct sink_counters *c)
+{
+	sum->dropped += c->dropped;
+	sum->output_errors += c->output_errors;
+}
+
+void output_counters(const struct output *o, struct sink_counters *c)
+{
+	size_t i;
+
+	for (i = 0; i < o->nsinks; i++)
+		add_counters(c, &o->sinks[i].counters);
+	add_counters(c, &o->split_counters);
+	add_counters(c, &o->replaced);
+}
+
+void output_free(struct output *o, struct sink_counters *final)
 {
 	size_t i;
 
@@ -480,6 +506,8 @@ void output_free(struct output *o)
 	for (i = 0; i < o->nsinks; i++)
 		close_sink(&o->sinks[i]);
 	split_writer_close(o->split);
+	if (final)
+		output_counters(o, final);
 	free(o->sinks);
 	free(o->dests);
 	free(o);

@@ -17,8 +17,8 @@
  * auditd's stream. As an auditd plugin (live) the sockets are driven by the
  * libev default loop; when replaying, a write waits (at most a couple of
  * seconds) for a connected receiver that is behind, instead of filling the
- * spool. Lines dropped because a spool was full are counted in
- * stats.dropped and reported. */
+ * spool. Lines dropped because a spool was full are counted (each sink's
+ * counters, sink.h) and reported. */
 #ifndef AUENRICH_OUTPUT_H
 #define AUENRICH_OUTPUT_H
 
@@ -27,6 +27,7 @@
 
 #include "buffer.h"
 #include "config.h"
+#include "sink.h"
 #include "span.h"
 
 struct output;
@@ -55,7 +56,12 @@ void output_flush(struct output *o);
  * for the network destinations to send what is queued, and closes RELP
  * sessions cleanly so that their last messages are confirmed. */
 void output_finish(struct output *o);
-/* Closes everything; what could not be sent stays in the spools. */
-void output_free(struct output *o);
+/* Adds up the counters of every destination and of the split tree, with
+ * those of the outputs this one replaced, into *c. */
+void output_counters(const struct output *o, struct sink_counters *c);
+/* Closes everything; what could not be sent stays in the spools. The
+ * counters, those the closing makes included, are added to *final (NULL:
+ * not wanted, the output was never used). */
+void output_free(struct output *o, struct sink_counters *final);
 
 #endif

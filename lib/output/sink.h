@@ -25,6 +25,14 @@ enum output_framing { FRAMING_NEWLINE, FRAMING_OCTET_COUNTED };
 /* Called from another thread (RELP's) when the loop should pump. */
 typedef void (*sink_wake_fn)(void *ctx);
 
+/* What a destination counts. Each sink of an output has its own, kept by
+ * output.c, so that the counts outlive the sink's implementation (those a
+ * close makes included); output_counters adds them up. */
+struct sink_counters {
+	uint64_t dropped;        /* messages lost (the report's dropped) */
+	uint64_t output_errors;  /* failed writes to files */
+};
+
 struct sink_options {
 	const char *prefix;           /* before each message's line */
 	enum output_framing framing;  /* tcp: and unix: */
@@ -33,6 +41,7 @@ struct sink_options {
 	unsigned num_logs;            /* files kept, the current included */
 	sink_wake_fn wake;            /* NULL when replaying */
 	void *wake_ctx;
+	struct sink_counters *counters;  /* this sink's (not owned) */
 };
 
 struct sink_ops {

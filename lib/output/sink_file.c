@@ -13,7 +13,6 @@
 
 #include "log.h"
 #include "sink.h"
-#include "stats.h"
 
 /* Opens for appending; a file created here gets exactly the mode and
  * group asked for, whatever the umask. */
@@ -75,9 +74,10 @@ int sink_file_open(struct sink_file *f, int dirfd, const char *name,
 	return 0;
 }
 
-void sink_file_stdout(struct sink_file *f)
+void sink_file_stdout(struct sink_file *f, uint64_t *errors)
 {
 	memset(f, 0, sizeof(*f));
+	f->opt.errors = errors;
 	f->fd = STDOUT_FILENO;
 	f->label = "standard output";
 }
@@ -158,7 +158,7 @@ bool sink_file_write(struct sink_file *f, const char *p, size_t n)
 			log_msg(LOG_ERR, "writing %s: %s", f->label,
 				w < 0 ? strerror(errno) : "nothing written");
 		f->failing = true;
-		stats.output_errors++;
+		(*f->opt.errors)++;
 		f->size += drop_cut_line(f, p, done);
 		return false;
 	}
@@ -201,7 +201,7 @@ static void *ops_open(const char *dest, const struct sink_options *opt,
 		return NULL;
 	}
 	if (strcmp(dest, "-") == 0) {
-		sink_file_stdout(f);
+		sink_file_stdout(f, &opt->counters->output_errors);
 		return f;
 	}
 	fo.mode = 0640;
@@ -209,6 +209,7 @@ static void *ops_open(const char *dest, const struct sink_options *opt,
 	fo.nofollow = false;
 	fo.rot.max_bytes = opt->max_bytes;
 	fo.rot.num_logs = opt->num_logs;
+	fo.errors = &opt->counters->output_errors;
 	if (sink_file_open(f, AT_FDCWD, dest, NULL, &fo, err, errlen) == 0)
 		return f;
 	free(f);

@@ -24,6 +24,7 @@ struct sink_file_options {
 	long gid;             /* group of a file it creates; -1: leave it */
 	bool nofollow;        /* refuse a symbolic link as the file */
 	struct file_rotation rot;
+	uint64_t *errors;     /* where failed writes are counted */
 };
 
 struct sink_file {
@@ -44,10 +45,11 @@ struct sink_file {
 int sink_file_open(struct sink_file *f, int dirfd, const char *name,
 		   const char *label, const struct sink_file_options *opt,
 		   char *err, size_t errlen);
-/* Standard output as a sink (never rotated). */
-void sink_file_stdout(struct sink_file *f);
+/* Standard output as a sink (never rotated); failed writes counted in
+ * *errors. */
+void sink_file_stdout(struct sink_file *f, uint64_t *errors);
 /* Appends n bytes, rotating first when due; false (counted in
- * stats.output_errors, reported once) when bytes were lost. */
+ * opt.errors, reported once) when bytes were lost. */
 bool sink_file_write(struct sink_file *f, const char *p, size_t n);
 void sink_file_close(struct sink_file *f);
 

@@ -2,7 +2,7 @@
  *
  * buffer_reserve (buffer.h) aborts when memory runs out, which suits the
  * stages that cannot go on without it. An output can: a message it cannot
- * build or queue is one message dropped and counted (stats.dropped), so
+ * build or queue is one message dropped and counted (its sink's dropped), so
  * the sinks and the spool grow their buffers through this instead. */
 #ifndef AUENRICH_SINK_MEMORY_H
 #define AUENRICH_SINK_MEMORY_H

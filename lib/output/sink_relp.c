@@ -19,7 +19,6 @@
 #include "reconnect.h"
 #include "sink_memory.h"
 #include "sink_syslog.h"
-#include "stats.h"
 
 enum {
 	RING = 1024,              /* most messages handed to the thread */
@@ -447,7 +446,7 @@ void sink_relp_close(struct sink_relp *s)
 			spool_requeue(s->spool, msgs, n);
 			free(msgs);
 		} else {
-			stats.dropped += n;
+			spool_lost(s->spool, n);
 		}
 		for (i = s->confirmed; i < s->tail; i++)
 			free(s->ring[i % RING].data);

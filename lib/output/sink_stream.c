@@ -19,7 +19,6 @@
 #include "reconnect.h"
 #include "sink_memory.h"
 #include "sink_syslog.h"
-#include "stats.h"
 
 enum {
 	BATCH = 64 * 1024,
@@ -266,7 +265,7 @@ no_memory:
 		return;
 	log_msg(LOG_ERR, "%s: no memory for a message of %zu bytes, dropped",
 		s->name, m.len);
-	stats.dropped++;
+	spool_lost(s->spool, 1);
 	spool_pop(s->spool);
 }
 
@@ -355,7 +354,7 @@ void sink_stream_close(struct sink_stream *s)
 			spool_requeue(s->spool, msgs, s->nends);  /* counts */
 			free(msgs);
 		} else {
-			stats.dropped += s->nends;
+			spool_lost(s->spool, s->nends);
 		}
 	}
 	if (s->fd >= 0)

@@ -18,7 +18,6 @@
 #include "reconnect.h"
 #include "sink.h"
 #include "sink_memory.h"
-#include "stats.h"
 
 struct sink_syslog {
 	char *name;             /* as given, for messages */
@@ -222,7 +221,7 @@ void sink_syslog_pump(struct sink_syslog *s, double now)
 			log_msg(LOG_WARNING, "%s: message of %zu bytes too "
 				"large for the socket, dropped", s->name,
 				m.len);
-			stats.dropped++;
+			spool_lost(s->spool, 1);
 			spool_pop(s->spool);
 			continue;
 		}

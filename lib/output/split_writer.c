@@ -204,6 +204,7 @@ static struct split_log *open_log(struct split_writer *w,
 	opt.gid = w->cfg.gid;
 	opt.nofollow = true;
 	opt.rot = w->cfg.rot;
+	opt.errors = w->cfg.write_errors;
 	snprintf(err, sizeof(err), "%s/%s/%s", w->dir, w->key.data,
 		 w->file_name);
 	if (sink_file_open(&l->file, fd, w->file_name, err, &opt, err,

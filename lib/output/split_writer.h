@@ -30,6 +30,7 @@ struct split_config {
 	long gid;                /* -1: leave the group as created */
 	unsigned max_open;
 	struct file_rotation rot;
+	uint64_t *write_errors;  /* where failed writes to logs are counted */
 };
 
 struct split_writer;

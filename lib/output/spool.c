@@ -13,7 +13,6 @@
 
 #include "log.h"
 #include "sink_memory.h"
-#include "stats.h"
 
 enum {
 	HEADER = 16,
@@ -39,6 +38,7 @@ struct spool {
 	bool rd_valid;
 	bool write_failed;      /* reported once */
 	unsigned pops;
+	uint64_t *dropped;      /* messages lost: its sink's counter */
 };
 
 static void put_le32(unsigned char *p, uint32_t v)
@@ -292,6 +292,7 @@ struct spool *spool_open(const struct spool_config *cfg, char *warn,
 		return NULL;
 	warn[0] = 0;
 	s->fd = -1;
+	s->dropped = cfg->dropped;
 	s->mem_limit = cfg->mem_limit;
 	s->disk_limit = cfg->disk_limit;
 	buffer_init(&s->mem);
@@ -449,7 +450,7 @@ bool spool_push(struct spool *s, const void *msg, size_t len)
 static void drop_file_rest(struct spool *s, const char *what)
 {
 	file_failed(s, what);
-	stats.dropped += s->file_count;
+	*s->dropped += s->file_count;
 	log_msg(LOG_ERR, "spool %s: %llu messages dropped", s->path,
 		(unsigned long long)s->file_count);
 	s->file_count = 0;
@@ -546,7 +547,7 @@ uint64_t spool_requeue(struct spool *s, const struct span *msgs, size_t n)
 		bytes += 4 + msgs[i].len;
 	buffer_init(&front);
 	if (!sink_reserve(&front, bytes)) {
-		stats.dropped += n;
+		*s->dropped += n;
 		return n;
 	}
 	for (i = 0; i < n; i++) {
@@ -666,8 +667,13 @@ void spool_close_report(struct spool *s, const char *name,
 			"next run", name, (unsigned long long)(left - lost),
 			what_kept);
 	if (lost) {
-		stats.dropped += lost;
+		*s->dropped += lost;
 		log_msg(LOG_ERR, "%s: %llu messages could not be kept for "
 			"the next run", name, (unsigned long long)lost);
 	}
+}
+
+void spool_lost(struct spool *s, uint64_t n)
+{
+	*s->dropped += n;
 }

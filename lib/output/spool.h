@@ -39,6 +39,8 @@ struct spool_config {
 	uint64_t disk_limit;   /* bytes of undelivered messages in the file */
 	size_t mem_limit;      /* bytes of messages in memory */
 	unsigned dir_mode;     /* for creating dir when it is missing */
+	uint64_t *dropped;     /* spool_open: where the messages this queue
+				* loses are counted (its sink's counters) */
 };
 
 struct spool;
@@ -73,8 +75,8 @@ bool spool_front(struct spool *s, struct span *msg);
 void spool_pop(struct spool *s);
 /* Puts messages back in front of all others, in the given order (messages
  * taken out but not delivered when the sink stops). Ignores the limits.
- * Returns how many were lost for want of memory (counted in
- * stats.dropped). */
+ * Returns how many were lost for want of memory (counted in the
+ * spool's dropped counter). */
 uint64_t spool_requeue(struct spool *s, const struct span *msgs, size_t n);
 bool spool_empty(const struct spool *s);
 uint64_t spool_messages(const struct spool *s);
@@ -87,8 +89,11 @@ bool spool_has_file(const struct spool *s);
 uint64_t spool_close(struct spool *s);
 /* spool_close at the end of a run, saying what became of the messages still
  * queued: kept for the next run (logged, with what_kept naming them), or
- * lost (logged and counted in stats.dropped). */
+ * lost (logged and counted in the spool's dropped counter). */
 void spool_close_report(struct spool *s, const char *name,
 			const char *what_kept);
+/* Counts n messages its sink took from the queue and lost (no memory, a
+ * message the peer can never take) with the queue's own losses. */
+void spool_lost(struct spool *s, uint64_t n);
 
 #endif

@@ -21,7 +21,6 @@
 #include "output.h"
 #include "process_context.h"
 #include "record.h"
-#include "stats.h"
 #include "time_change.h"
 
 enum {
@@ -31,6 +30,15 @@ enum {
 	/* CONTAINER_ID's number in patch versions v9-v11, for a record that
 	 * came by name when the configuration does not pin the version */
 	CONTAINER_ID_LATEST = 1336,
+};
+
+/* What the pipeline itself counts: the framing of lines into records, the
+ * events handed to the output, the events in flight across a restart. */
+struct pipeline_counters {
+	uint64_t lines, records, parse_errors, long_lines;
+	uint64_t events;
+	uint64_t events_saved, events_restored, restored_incomplete,
+		 state_events_skipped;
 };
 
 struct pipeline {
@@ -49,6 +57,8 @@ struct pipeline {
 	bool resave_state;          /* all written: the file still has them */
 	int state_lock;             /* held while this process owns the file */
 	struct interpreter *interp;
+	struct pipeline_counters ctr;
+	struct sink_counters closed_output;  /* the output, once closed */
 };
 
 /* The events in flight outlive the process (kept in the state file at
@@ -135,7 +145,7 @@ static void write_event(void *ctx, struct event *e)
 
 	if (e->restored && !p->restoring && p->restored_pending) {
 		if (e->closed_by == CLOSE_TIMEOUT)
-			stats.restored_incomplete++;
+			p->ctr.restored_incomplete++;
 		/* once none is left, the file must stop offering them */
 		if (--p->restored_pending == 0)
 			p->resave_state = true;
@@ -157,7 +167,7 @@ static void write_event(void *ctx, struct event *e)
 			    p->out.len - start);
 		link_split_name(p, e, ids, note.nids);
 	}
-	stats.events++;
+	p->ctr.events++;
 	if (p->out.len >= OUTPUT_FLUSH_AT)
 		pipeline_flush_output(p);
 }
@@ -252,8 +262,8 @@ static void restore_in_flight(struct pipeline *p, struct saved_events *se)
 	n = saved_events_restore(se, p->asm_, wall_clock());
 	p->restoring = false;
 	p->restored_pending = assembler_in_flight(p->asm_);
-	stats.events_restored += n;
-	stats.state_events_skipped += se->skipped;
+	p->ctr.events_restored += n;
+	p->ctr.state_events_skipped += se->skipped;
 	if (se->skipped > skipped)
 		log_msg(LOG_WARNING, "%s: %lu lines of events in flight do "
 			"not frame as records: skipped", p->cfg.state_file,
@@ -315,7 +325,7 @@ struct pipeline *pipeline_new(const struct config *cfg, bool live_input,
 		interpreter_free(p->interp);
 		process_context_free(p->processes);
 		containers_free(p->containers);
-		output_free(p->output);
+		output_free(p->output, NULL);
 		if (p->state_lock >= 0)
 			close(p->state_lock);
 		config_free(&p->cfg);
@@ -389,13 +399,13 @@ void pipeline_line(struct pipeline *p, const char *line, size_t len,
 	struct record r;
 	enum record_error rc;
 
-	stats.lines++;
+	p->ctr.lines++;
 	/* A log that passed through Windows ends its lines in CR LF: the CR
 	 * belongs to no field. */
 	if (len && line[len - 1] == '\r')
 		len--;
 	if (len > AUDITD_MAX_LINE || truncated) {
-		stats.long_lines++;
+		p->ctr.long_lines++;
 		if (truncated)
 			log_bad_line("line cut at its first 16 MiB", line, 200);
 	}
@@ -403,11 +413,11 @@ void pipeline_line(struct pipeline *p, const char *line, size_t len,
 		return;
 	rc = record_parse(line, len, &r);
 	if (rc != RECORD_OK) {
-		stats.parse_errors++;
+		p->ctr.parse_errors++;
 		log_bad_line(record_error_text(rc), line, len);
 		return;
 	}
-	stats.records++;
+	p->ctr.records++;
 	assembler_push(p->asm_, &r, wall);
 }
 
@@ -454,7 +464,7 @@ static bool save_in_flight(struct pipeline *p)
 			"could not be saved", assembler_in_flight(p->asm_));
 		return false;
 	}
-	stats.events_saved += n;
+	p->ctr.events_saved += n;
 	log_msg(LOG_INFO, "%lu events in flight kept in %s for the next start",
 		n, p->cfg.state_file);
 	assembler_discard(p->asm_);
@@ -470,6 +480,10 @@ void pipeline_finish(struct pipeline *p)
 	pipeline_flush_output(p);
 	if (p->output)
 		output_finish(p->output);
+	/* closed now: what the closing counts (messages that could not be
+	 * kept for the next run) is in the last report */
+	output_free(p->output, &p->closed_output);
+	p->output = NULL;
 	/* The state file is the plugin's: a replay reads it but must not
 	 * overwrite what the running plugin keeps there. */
 	if (p->live_input && !saved)
@@ -489,9 +503,54 @@ void pipeline_free(struct pipeline *p)
 	containers_free(p->containers);
 	process_context_free(p->processes);
 	buffer_free(&p->out);
-	output_free(p->output);
+	output_free(p->output, NULL);
 	if (p->state_lock >= 0)
 		close(p->state_lock);
 	config_free(&p->cfg);
 	free(p);
+}
+
+void pipeline_stats(const struct pipeline *p, struct stats *s)
+{
+	const struct assembler_counters *a = assembler_counters(p->asm_);
+	struct containers_counters c;
+	struct process_table_counters pt;
+	struct sink_counters out = p->closed_output;
+
+	memset(s, 0, sizeof(*s));
+	s->lines = p->ctr.lines;
+	s->records = p->ctr.records;
+	s->parse_errors = p->ctr.parse_errors;
+	s->long_lines = p->ctr.long_lines;
+	s->events = p->ctr.events;
+	s->events_saved = p->ctr.events_saved;
+	s->events_restored = p->ctr.events_restored;
+	s->restored_incomplete = p->ctr.restored_incomplete;
+	s->state_events_skipped = p->ctr.state_events_skipped;
+
+	s->lost = a->lost;
+	s->duplicates = a->duplicates;
+	s->spurious_eoe = a->spurious_eoe;
+	s->evicted = a->evicted;
+	s->timed_out = a->timed_out;
+	s->serial_resets = a->serial_resets;
+	s->oversized = a->oversized;
+	s->nodes_refused = a->nodes_refused;
+
+	containers_counters(p->containers, &c);
+	s->containers_evicted = c.map.evicted_containers;
+	s->tasks_evicted = c.map.evicted_tasks;
+	s->netns_evicted = c.map.evicted_netns;
+	s->container_records_unreadable = c.map.bad_records;
+	s->contids_truncated = c.contids_truncated;
+
+	process_context_counters(p->processes, &pt);
+	s->processes_evicted = pt.evicted;
+
+	if (p->output)
+		output_counters(p->output, &out);
+	s->output_errors = out.output_errors;
+	/* records the assembler could not keep, events the writer could not
+	 * complete, messages and split logs the outputs lost */
+	s->dropped = a->dropped + p->json.dropped + out.dropped;
 }

@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "config.h"
+#include "stats.h"
 
 struct pipeline;
 
@@ -28,6 +29,9 @@ void pipeline_flush_output(struct pipeline *p);
  * once, whole, by the next process, which reads them back at start), and
  * writes them only when they cannot be saved. */
 void pipeline_finish(struct pipeline *p);
+/* The counters of every stage, gathered now: for SIGUSR1 and --stats
+ * (after pipeline_finish, with what closing the outputs counted). */
+void pipeline_stats(const struct pipeline *p, struct stats *s);
 void pipeline_free(struct pipeline *p);
 
 #endif

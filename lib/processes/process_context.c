@@ -21,7 +21,6 @@
 #include "record.h"
 #include "record_types.h"
 #include "span_number.h"
-#include "stats.h"
 
 enum {
 	ARCH_CACHE = 8,
@@ -815,12 +814,17 @@ unsigned process_context_scan_proc(struct process_context *pc)
 	return added;
 }
 
+void process_context_counters(const struct process_context *pc,
+			      struct process_table_counters *out)
+{
+	process_table_counters(pc->table, out);
+}
+
 void process_context_report(const struct process_context *pc)
 {
 	struct process_table_counters n;
 
 	process_table_counters(pc->table, &n);
-	stats.processes_evicted = n.evicted;
 	if (n.evicted)
 		log_msg(LOG_WARNING, "process table: %llu processes held, "
 			"%llu evicted at max_processes, %llu expired",

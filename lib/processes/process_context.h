@@ -82,5 +82,8 @@ struct proc_files *process_context_proc_files(struct process_context *pc);
 unsigned process_context_scan_proc(struct process_context *pc);
 /* Logs the table's size and what was evicted. */
 void process_context_report(const struct process_context *pc);
+/* The process table's counters. */
+void process_context_counters(const struct process_context *pc,
+			      struct process_table_counters *out);
 
 #endif

@@ -268,6 +268,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static bool ready;
 	struct pipeline *p;
 	struct config cfg;
+	struct stats counted;
 	struct run r;
 	char err[512];
 	int pipefd[2];
@@ -294,7 +295,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	r.listen_fd = listen_unix(recv_path, SOCK_STREAM);
 	r.log_fd = listen_unix(log_path, SOCK_DGRAM);
 	unlink(out_path);
-	memset(&stats, 0, sizeof(stats));
 
 	require(make_config(&r, 0, &cfg, err, sizeof(err)) == 0);
 	p = pipeline_new(&cfg, true, err, sizeof(err));
@@ -310,11 +310,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	end_feed(&r);
 	close(pipefd[0]);
+	pipeline_stats(p, &counted);
 	pipeline_free(p);
 	config_free(&cfg);
 	/* Every event counted went whole to the file, one JSON line each. */
-	require(stats.output_errors == 0);
-	require(lines_in(out_path) == stats.events);
+	require(counted.output_errors == 0);
+	require(lines_in(out_path) == counted.events);
 	if (r.conn_fd >= 0)
 		close(r.conn_fd);
 	close(r.listen_fd);

@@ -2,7 +2,6 @@
 #include <stdio.h>
 #include "assembler.h"
 #include "check.h"
-#include "stats.h"
 
 struct seen {
 	char log[4096];
@@ -30,7 +29,6 @@ static struct assembler *make(struct seen *s, unsigned max, bool live)
 	};
 
 	memset(s, 0, sizeof(*s));
-	memset(&stats, 0, sizeof(stats));
 	return assembler_new(&cfg, sink, s);
 }
 
@@ -64,7 +62,7 @@ static void test_eoe_interleaved(void)
 	 * event 1 closes by look-ahead, intact; its EOE is no spurious one. */
 	CHECK_STR(s.log, "1:2:N;2:3:E;");
 	push(a, REC("EOE", "10", "9"), 0);
-	CHECK(stats.spurious_eoe == 1);
+	CHECK(assembler_counters(a)->spurious_eoe == 1);
 	assembler_free(a);
 
 	/* Live, EOEs are expected from the start. */
@@ -77,7 +75,7 @@ static void test_eoe_interleaved(void)
 	push(a, REC("PROCTITLE", "10", "2"), 0);
 	push(a, REC("EOE", "10", "2"), 0);
 	CHECK_STR(s.log, "1:2:E;2:3:E;");
-	CHECK(stats.spurious_eoe == 0);
+	CHECK(assembler_counters(a)->spurious_eoe == 0);
 	assembler_free(a);
 }
 
@@ -98,7 +96,7 @@ static void test_lookahead_without_eoe(void)
 	CHECK_STR(s.log, "1:3:N;2:2:N;");
 	assembler_flush(a);
 	CHECK_STR(s.log, "1:3:N;2:2:N;3:1:F;");
-	CHECK(stats.lost == 0);
+	CHECK(assembler_counters(a)->lost == 0);
 	assembler_free(a);
 }
 
@@ -111,7 +109,7 @@ static void test_late_record_disables_lookahead(void)
 	push(a, REC("PROCTITLE", "10", "1"), 0);
 	push(a, REC("SYSCALL", "10", "2"), 0);
 	push(a, "type=UNKNOWN[1336] msg=audit(10.000:1): contid=5", 0);
-	CHECK(stats.duplicates == 1);
+	CHECK(assembler_counters(a)->duplicates == 1);
 	push(a, REC("PROCTITLE", "10", "2"), 0);
 	push(a, REC("SYSCALL", "10", "3"), 0);
 	/* event 2 is not closed early any more: only by the flush */
@@ -131,7 +129,7 @@ static void test_event_time_timeout(void)
 	CHECK_STR(s.log, "");
 	push(a, REC("SYSCALL", "102", "3"), 0);
 	CHECK_STR(s.log, "1:1:T;");
-	CHECK(stats.timed_out == 1);
+	CHECK(assembler_counters(a)->timed_out == 1);
 	assembler_free(a);
 }
 
@@ -194,7 +192,7 @@ static void test_in_flight_bound(void)
 		snprintf(line, sizeof(line), REC("SYSCALL", "10", "%u"), i);
 		push(a, line, 0);
 	}
-	CHECK(stats.evicted == 4);
+	CHECK(assembler_counters(a)->evicted == 4);
 	CHECK(assembler_in_flight(a) == 16);
 	CHECK(strncmp(s.log, "1:1:X;2:1:X;3:1:X;4:1:X;", 24) == 0);
 	assembler_flush(a);
@@ -215,7 +213,7 @@ static void test_nodes_and_loss(void)
 	push(a, "node=a type=SYSCALL msg=audit(10.000:9): x=1", 0);
 	push(a, "type=DAEMON_START msg=audit(10.000:4000): op=start", 0);
 	assembler_flush(a);
-	CHECK(stats.lost == 3);  /* 6, 7, 8 on node a; DAEMON_* apart */
+	CHECK(assembler_counters(a)->lost == 3);  /* 6, 7, 8 on node a; DAEMON_* apart */
 	assembler_free(a);
 }
 
@@ -235,9 +233,9 @@ static void test_size_cap(void)
 		push(a, "type=PATH msg=audit(10.000:5): x=1 padding=abcdef", 0);
 	assembler_flush(a);
 	CHECK_STR(s.log, "5:4:S;5:4:S;5:2:F;");
-	CHECK(stats.oversized == 2);
-	CHECK(stats.duplicates == 0);
-	CHECK(stats.dropped == 0);
+	CHECK(assembler_counters(a)->oversized == 2);
+	CHECK(assembler_counters(a)->duplicates == 0);
+	CHECK(assembler_counters(a)->dropped == 0);
 	assembler_free(a);
 }
 
@@ -255,7 +253,7 @@ static void test_node_name_cap(void)
 	push(a, line, 0);
 	assembler_flush(a);
 	CHECK_STR(s.log, "6:2:F;");
-	CHECK(stats.nodes_refused == 2);
+	CHECK(assembler_counters(a)->nodes_refused == 2);
 	assembler_free(a);
 }
 

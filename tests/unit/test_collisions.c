@@ -14,7 +14,6 @@
 #include "container_map.h"
 #include "process_context.h"
 #include "event_json.h"
-#include "stats.h"
 
 enum { BLOCK = 6, ROUNDS = 13, NAMES = 1 << ROUNDS, NAME_LEN = BLOCK * ROUNDS,
        MAX_RATIO = 4 };

@@ -11,7 +11,6 @@
 #include "process_context.h"
 #include "record_types.h"
 #include "state_file.h"
-#include "stats.h"
 
 static struct container_map *map;
 static struct process_context *procs;   /* the table that holds map's tasks */

@@ -10,7 +10,6 @@
 #include "container_map.h"
 #include "event_state.h"
 #include "state_file.h"
-#include "stats.h"
 
 struct seen {
 	char log[4096];

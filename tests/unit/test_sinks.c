@@ -34,9 +34,11 @@ static double now(void)
 	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+static uint64_t dropped;   /* the spools' lost messages */
+
 static struct spool *memory_spool(size_t mem)
 {
-	struct spool_config c = { NULL, "x", 0, mem, 0700 };
+	struct spool_config c = { NULL, "x", 0, mem, 0700, &dropped };
 	char warn[256];
 
 	return spool_open(&c, warn, sizeof(warn));

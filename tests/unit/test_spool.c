@@ -10,13 +10,13 @@
 
 #include "check.h"
 #include "spool.h"
-#include "stats.h"
 
 static char dir[] = "/tmp/test_spool.XXXXXX";
+static uint64_t dropped;   /* the spools' lost messages */
 
 static struct spool *open_spool(size_t mem, unsigned long long disk, char *warn)
 {
-	struct spool_config c = { dir, "t", disk, mem, 0700 };
+	struct spool_config c = { dir, "t", disk, mem, 0700, &dropped };
 
 	return spool_open(&c, warn, 256);
 }

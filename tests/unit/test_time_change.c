@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include "assembler.h"
 #include "check.h"
-#include "stats.h"
 #include "time_change.h"
 
 static struct time_change tc;
