@@ -242,7 +242,7 @@ int main(int argc, char **argv)
 	/* after pipeline_finish: the outputs are closed, all is counted */
 	pipeline_stats(p, &counters);
 	pipeline_free(p);
-	if (counters.output_errors && !status)
+	if (counters.output.output_errors && !status)
 		status = EXIT_RUNTIME;
 	if (opts.stats)
 		print_stats(&counters);

@@ -659,6 +659,7 @@ uint64_t spool_close(struct spool *s)
 void spool_close_report(struct spool *s, const char *name,
 			const char *what_kept)
 {
+	uint64_t *dropped = s->dropped;  /* s is gone after the close */
 	uint64_t left = spool_messages(s);
 	uint64_t lost = spool_close(s);
 
@@ -667,7 +668,7 @@ void spool_close_report(struct spool *s, const char *name,
 			"next run", name, (unsigned long long)(left - lost),
 			what_kept);
 	if (lost) {
-		*s->dropped += lost;
+		*dropped += lost;
 		log_msg(LOG_ERR, "%s: %llu messages could not be kept for "
 			"the next run", name, (unsigned long long)lost);
 	}

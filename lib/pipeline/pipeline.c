@@ -32,15 +32,6 @@ enum {
 	CONTAINER_ID_LATEST = 1336,
 };
 
-/* What the pipeline itself counts: the framing of lines into records, the
- * events handed to the output, the events in flight across a restart. */
-struct pipeline_counters {
-	uint64_t lines, records, parse_errors, long_lines;
-	uint64_t events;
-	uint64_t events_saved, events_restored, restored_incomplete,
-		 state_events_skipped;
-};
-
 struct pipeline {
 	struct config cfg;
 	struct assembler *asm_;
@@ -57,7 +48,7 @@ struct pipeline {
 	bool resave_state;          /* all written: the file still has them */
 	int state_lock;             /* held while this process owns the file */
 	struct interpreter *interp;
-	struct pipeline_counters ctr;
+	struct pipeline_counters ctr;  /* what it counts itself */
 	struct sink_counters closed_output;  /* the output, once closed */
 };
 
@@ -512,45 +503,13 @@ void pipeline_free(struct pipeline *p)
 
 void pipeline_stats(const struct pipeline *p, struct stats *s)
 {
-	const struct assembler_counters *a = assembler_counters(p->asm_);
-	struct containers_counters c;
-	struct process_table_counters pt;
-	struct sink_counters out = p->closed_output;
-
 	memset(s, 0, sizeof(*s));
-	s->lines = p->ctr.lines;
-	s->records = p->ctr.records;
-	s->parse_errors = p->ctr.parse_errors;
-	s->long_lines = p->ctr.long_lines;
-	s->events = p->ctr.events;
-	s->events_saved = p->ctr.events_saved;
-	s->events_restored = p->ctr.events_restored;
-	s->restored_incomplete = p->ctr.restored_incomplete;
-	s->state_events_skipped = p->ctr.state_events_skipped;
-
-	s->lost = a->lost;
-	s->duplicates = a->duplicates;
-	s->spurious_eoe = a->spurious_eoe;
-	s->evicted = a->evicted;
-	s->timed_out = a->timed_out;
-	s->serial_resets = a->serial_resets;
-	s->oversized = a->oversized;
-	s->nodes_refused = a->nodes_refused;
-
-	containers_counters(p->containers, &c);
-	s->containers_evicted = c.map.evicted_containers;
-	s->tasks_evicted = c.map.evicted_tasks;
-	s->netns_evicted = c.map.evicted_netns;
-	s->container_records_unreadable = c.map.bad_records;
-	s->contids_truncated = c.contids_truncated;
-
-	process_context_counters(p->processes, &pt);
-	s->processes_evicted = pt.evicted;
-
+	s->pipeline = p->ctr;
+	s->assembler = *assembler_counters(p->asm_);
+	s->json_dropped = p->json.dropped;
+	containers_counters(p->containers, &s->containers);
+	process_context_counters(p->processes, &s->processes);
+	s->output = p->closed_output;
 	if (p->output)
-		output_counters(p->output, &out);
-	s->output_errors = out.output_errors;
-	/* records the assembler could not keep, events the writer could not
-	 * complete, messages and split logs the outputs lost */
-	s->dropped = a->dropped + p->json.dropped + out.dropped;
+		output_counters(p->output, &s->output);
 }

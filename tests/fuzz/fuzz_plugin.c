@@ -314,8 +314,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	pipeline_free(p);
 	config_free(&cfg);
 	/* Every event counted went whole to the file, one JSON line each. */
-	require(counted.output_errors == 0);
-	require(lines_in(out_path) == counted.events);
+	require(counted.output.output_errors == 0);
+	require(lines_in(out_path) == counted.pipeline.events);
 	if (r.conn_fd >= 0)
 		close(r.conn_fd);
 	close(r.listen_fd);
