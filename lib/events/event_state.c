@@ -148,7 +148,8 @@ const char *saved_events_take(struct saved_events *l, json_t *o)
 
 /* Each line of one saved event, framed and pushed. */
 static void restore_one(struct saved_events *l, const struct saved_event *ev,
-			struct assembler *a, double wall)
+			struct assembler *a, enum contid_patch patch,
+			double wall)
 {
 	const char *p = l->text.data + ev->off, *end = p + ev->len;
 
@@ -159,22 +160,24 @@ static void restore_one(struct saved_events *l, const struct saved_event *ev,
 
 		if (len && p[len - 1] == '\r')
 			len--;
-		if (len && record_parse(p, len, &r) == RECORD_OK)
+		if (len && record_parse(p, len, &r) == RECORD_OK) {
+			r.type = record_type_pinned(r.type, r.wire_type, patch);
 			assembler_push_restored(a, &r, wall);
-		else if (len)
+		} else if (len) {
 			l->skipped++;
+		}
 		p = nl ? nl + 1 : end;
 	}
 }
 
 size_t saved_events_restore(struct saved_events *l, struct assembler *a,
-			    double now)
+			    enum contid_patch patch, double now)
 {
 	size_t i;
 
 	for (i = 0; i < l->n; i++) {
 		double wall = l->ev[i].wall;
-		restore_one(l, &l->ev[i], a, wall > now ? now : wall);
+		restore_one(l, &l->ev[i], a, patch, wall > now ? now : wall);
 	}
 	return l->n;
 }

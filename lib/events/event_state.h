@@ -49,10 +49,11 @@ void saved_events_init(struct saved_events *l, size_t max);
 void saved_events_free(struct saved_events *l);
 /* Takes one "event" line; NULL, or why it was skipped (counted). */
 const char *saved_events_take(struct saved_events *l, json_t *o);
-/* Feeds every saved event's records to a, marked restored; a wall clock
- * in the future (the clock went back) becomes now. Returns the events
- * fed; lines that do not frame as records are counted in skipped. */
+/* Feeds every saved event's records to a, marked restored, their types
+ * resolved under the configured contid patch version; a wall clock in the
+ * future (the clock went back) becomes now. Returns the events fed; lines
+ * that do not frame as records are counted in skipped. */
 size_t saved_events_restore(struct saved_events *l, struct assembler *a,
-			    double now);
+			    enum contid_patch patch, double now);
 
 #endif

@@ -156,8 +156,6 @@ static const char *const contid_patch_names[] = {
 	"auto", "v5", "v6", "v7", "v8", "v9", "v10", "v11",
 };
 
-static enum contid_patch pinned_patch = CONTID_PATCH_AUTO;
-
 bool contid_patch_from_text(const char *text, enum contid_patch *out)
 {
 	size_t i;
@@ -199,22 +197,13 @@ unsigned contid_patch_wire_type(enum contid_patch p)
 	return 0;
 }
 
-void record_types_set_contid_patch(enum contid_patch p)
-{
-	pinned_patch = p;
-}
-
 unsigned record_type_resolve(unsigned wire_type, struct span body)
 {
-	unsigned pinned = contid_patch_wire_type(pinned_patch);
-
 	switch (wire_type) {
 	case TYPE_TIME_INJOFFSET:
 	case TYPE_BPF:
 	case TYPE_EVENT_LISTENER:
 	case TYPE_URINGOP:
-		if (pinned && wire_type != pinned)
-			return wire_type;
 		return body_is_container_id(body) ? TYPE_CONTAINER_ID
 						  : wire_type;
 	default:

@@ -51,8 +51,6 @@ bool contid_patch_from_text(const char *text, enum contid_patch *out);
 const char *contid_patch_name(enum contid_patch p);
 /* Wire number of CONTAINER_ID under version p; 0 for auto. */
 unsigned contid_patch_wire_type(enum contid_patch p);
-/* Process-wide, as the tables are: applies to every later resolution. */
-void record_types_set_contid_patch(enum contid_patch p);
 
 /* Number for a type as written in a record header: a name, UNKNOWN[n] or a
  * bare number (at most 65535). Returns false when it is none of those. An unknown name is
@@ -60,8 +58,23 @@ void record_types_set_contid_patch(enum contid_patch p);
 bool record_type_from_text(struct span text, unsigned *type);
 
 /* The resolved type for a wire number, looking at the body where numbers
- * collide (CONTAINER_ID against TIME_INJOFFSET, BPF, EVENT_LISTENER, URINGOP). */
+ * collide (CONTAINER_ID against TIME_INJOFFSET, BPF, EVENT_LISTENER,
+ * URINGOP): any of the four numbers with a CONTAINER_ID body is one (the
+ * "auto" patch version; the tokenizer resolves this way). */
 unsigned record_type_resolve(unsigned wire_type, struct span body);
+
+/* The type resolved (record_type_resolve) for a record of wire_type, once
+ * the operator pinned the patch version p: only p's number can then be
+ * CONTAINER_ID, the other three keep their mainline meaning. The one who
+ * knows the configuration applies it after framing (pipeline.c). */
+static inline unsigned record_type_pinned(unsigned type, unsigned wire_type,
+					  enum contid_patch p)
+{
+	if (type != TYPE_CONTAINER_ID || p == CONTID_PATCH_AUTO ||
+	    wire_type > TYPE_MAX_WIRE)
+		return type;   /* auto, or CONTAINER_ID by name */
+	return wire_type == contid_patch_wire_type(p) ? type : wire_type;
+}
 
 /* Canonical name of a resolved type, NULL if neither libaudit nor we know it. */
 const char *record_type_name(unsigned type);

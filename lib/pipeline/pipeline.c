@@ -250,7 +250,8 @@ static void restore_in_flight(struct pipeline *p, struct saved_events *se)
 	size_t n;
 
 	p->restoring = true;
-	n = saved_events_restore(se, p->asm_, wall_clock());
+	n = saved_events_restore(se, p->asm_, p->cfg.contid_patch,
+				 wall_clock());
 	p->restoring = false;
 	p->restored_pending = assembler_in_flight(p->asm_);
 	p->ctr.events_restored += n;
@@ -298,7 +299,6 @@ struct pipeline *pipeline_new(const struct config *cfg, bool live_input,
 		return NULL;
 	}
 	assembler_config_from(cfg, live_input, &ac);
-	record_types_set_contid_patch(cfg->contid_patch);
 	process_options_from(cfg, live_input, &po);
 	p->processes = process_context_new(&po);
 	container_options_from(cfg, p->processes, &co);
@@ -363,7 +363,6 @@ int pipeline_reconfigure(struct pipeline *p, const struct config *cfg,
 	assembler_config_from(cfg, p->live_input, &ac);
 	assembler_configure(p->asm_, &ac);
 	p->time_change.kernel_hz = cfg->kernel_hz;
-	record_types_set_contid_patch(p->cfg.contid_patch);
 	container_options_from(&p->cfg, p->processes, &co);
 	containers_configure(p->containers, &co);
 	interpret_options_from(&p->cfg, &io);
@@ -409,6 +408,8 @@ void pipeline_line(struct pipeline *p, const char *line, size_t len,
 		return;
 	}
 	p->ctr.records++;
+	/* the operator's pin of the contid patch version, if any */
+	r.type = record_type_pinned(r.type, r.wire_type, p->cfg.contid_patch);
 	assembler_push(p->asm_, &r, wall);
 }
 

@@ -128,6 +128,13 @@ static void test_format_and_one(void)
 	CHECK(!contid_parse_one(span_make("4,2", 3), &v));
 }
 
+/* The type of a record of wire number w and body b, patch version p
+ * pinned: as the pipeline resolves it. */
+static unsigned pinned(unsigned w, struct span b, enum contid_patch p)
+{
+	return record_type_pinned(record_type_resolve(w, b), w, p);
+}
+
 /* Each CONTAINER_ID numbering against the mainline record sharing it. */
 static void test_type_pin(void)
 {
@@ -145,7 +152,6 @@ static void test_type_pin(void)
 	enum contid_patch p;
 	unsigned i;
 
-	record_types_set_contid_patch(CONTID_PATCH_AUTO);
 	for (i = 0; i < 4; i++) {
 		struct span m = span_make(nums[i].mainline_body,
 					  strlen(nums[i].mainline_body));
@@ -157,13 +163,15 @@ static void test_type_pin(void)
 	}
 	/* pinned to v8: only 1335 can be CONTAINER_ID */
 	CHECK(contid_patch_from_text("v8", &p) && p == CONTID_PATCH_V8);
-	record_types_set_contid_patch(p);
-	CHECK(record_type_resolve(1335, cid) == TYPE_CONTAINER_ID);
-	CHECK(record_type_resolve(1336, cid) == 1336);
-	CHECK(record_type_resolve(1332, cid) == 1332);
-	CHECK(record_type_resolve(1334, cid) == 1334);
-	CHECK(record_type_resolve(1335, span_make("pid=1 op=connect", 16)) ==
-	      1335);
+	CHECK(pinned(1335, cid, p) == TYPE_CONTAINER_ID);
+	CHECK(pinned(1336, cid, p) == 1336);
+	CHECK(pinned(1332, cid, p) == 1332);
+	CHECK(pinned(1334, cid, p) == 1334);
+	CHECK(pinned(1335, span_make("pid=1 op=connect", 16), p) == 1335);
+	/* by name it is CONTAINER_ID whatever the pin */
+	CHECK(pinned(TYPE_CONTAINER_ID, cid, p) == TYPE_CONTAINER_ID);
+	/* nothing pinned: the tokenizer's resolution stands */
+	CHECK(pinned(1336, cid, CONTID_PATCH_AUTO) == TYPE_CONTAINER_ID);
 	CHECK(contid_patch_wire_type(CONTID_PATCH_V5) == 1332);
 	CHECK(contid_patch_wire_type(CONTID_PATCH_V6) == 1332);
 	CHECK(contid_patch_wire_type(CONTID_PATCH_V7) == 1334);
@@ -173,7 +181,6 @@ static void test_type_pin(void)
 	CHECK(!contid_patch_from_text("v12", &p));
 	CHECK(!contid_patch_from_text("", &p));
 	CHECK_STR(contid_patch_name(CONTID_PATCH_V10), "v10");
-	record_types_set_contid_patch(CONTID_PATCH_AUTO);
 }
 
 /* contid= with no value: the tokenizer's empty span has no pointer. */

@@ -121,7 +121,7 @@ static void test_round_trip(void)
 	CHECK(load(&se, 100, err) == STATE_LOADED);
 	CHECK(se.n == 2 && se.skipped == 0);
 	b = make(&s2, 100);
-	CHECK(saved_events_restore(&se, b, 1600) == 2);
+	CHECK(saved_events_restore(&se, b, CONTID_PATCH_AUTO, 1600) == 2);
 	saved_events_free(&se);
 	CHECK(assembler_in_flight(b) == 2);
 	CHECK(s2.events == 0);
@@ -208,7 +208,7 @@ static void test_hostile(void)
 	CHECK(load(&se, 100, err) == STATE_LOADED);
 	CHECK(se.n == 1 && se.skipped == 0);
 	b = make(&s, 100);
-	CHECK(saved_events_restore(&se, b, 2000) == 1);
+	CHECK(saved_events_restore(&se, b, CONTID_PATCH_AUTO, 2000) == 1);
 	CHECK(se.skipped == 2);
 	CHECK(assembler_in_flight(b) == 1);
 	assembler_flush(b);
