@@ -18,6 +18,7 @@
 #include "options.h"
 #include "pipeline.h"
 #include "privileges.h"
+#include "wall_clock.h"
 
 #define DEFAULT_CONFIG SYSCONFDIR "/auenrich/auenrich.conf"
 
@@ -49,7 +50,10 @@ static int build_config(void *ctx, struct config *cfg, char *err, size_t errlen)
 	if (!path && src->plugin_mode &&
 	    (access(DEFAULT_CONFIG, F_OK) == 0 || errno != ENOENT))
 		path = DEFAULT_CONFIG;
-	config_defaults(cfg);
+	if (config_defaults(cfg)) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
 	if (path && config_load(cfg, path, err, errlen))
 		goto fail;
 	if (o->format && config_set(cfg, "format", o->format, err, errlen))
@@ -65,14 +69,6 @@ static int build_config(void *ctx, struct config *cfg, char *err, size_t errlen)
 fail:
 	config_free(cfg);
 	return -1;
-}
-
-static double wall_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
 /* Reads one file (or stdin) to its end; 0, or EXIT_RUNTIME on a failure. */
@@ -98,7 +94,7 @@ static int replay_fd(struct pipeline *p, int fd, const char *name)
 			line_reader_free(&lr);
 			return EXIT_RUNTIME;
 		}
-		now = wall_now();  /* once a chunk: the clock is not free */
+		now = wall_clock_now();  /* once a chunk: the clock is not free */
 		while (line_reader_next(&lr, &line, &len, &truncated))
 			pipeline_line(p, line, len, truncated, now);
 	} while (n != 0 && !stop_requested);

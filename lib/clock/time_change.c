@@ -17,6 +17,7 @@
 #include "json_escape.h"
 #include "record.h"
 #include "record_types.h"
+#include "span_number.h"
 
 #define NSEC_PER_SEC 1000000000u
 /* 2^53: the largest magnitude every JSON reader holds exactly. */
@@ -60,30 +61,6 @@ void time_change_free(struct time_change *tc)
 	buffer_free(&tc->scratch);
 }
 
-/* A 64-bit signed integer: an optional '-', then decimal digits only. */
-static bool parse_i64(struct span v, int64_t *out)
-{
-	uint64_t m = 0, limit = INT64_MAX;
-	size_t i = 0;
-	bool neg = false;
-
-	if (v.len && v.p[0] == '-') {
-		neg = true;
-		limit = (uint64_t)INT64_MAX + 1;
-		i = 1;
-	}
-	if (i == v.len)
-		return false;
-	for (; i < v.len; i++) {
-		unsigned d = (unsigned)(unsigned char)v.p[i] - '0';
-		if (d > 9 || m > (limit - d) / 10)
-			return false;
-		m = m * 10 + d;
-	}
-	*out = !neg || m == 0 ? (int64_t)m : -(int64_t)(m - 1) - 1;
-	return true;
-}
-
 static uint64_t magnitude(int64_t v)
 {
 	return v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
@@ -116,7 +93,7 @@ static void put_logged(struct buffer *b, const struct field *f, bool found)
 
 	if (!found || f->kind == FIELD_NULL)
 		buffer_puts(b, "null");
-	else if (f->kind == FIELD_BARE && parse_i64(f->value, &v))
+	else if (f->kind == FIELD_BARE && span_i64(f->value, &v))
 		put_i64(b, v);
 	else
 		json_put_string(b, f->value.p, f->value.len);
@@ -145,9 +122,9 @@ static bool injoffset_parse(const struct record *r, struct nstime *off)
 		if (f.kind != FIELD_BARE)
 			continue;
 		if (span_eq(f.name, "sec") && !have_sec)
-			have_sec = parse_i64(f.value, &sec);
+			have_sec = span_i64(f.value, &sec);
 		else if (span_eq(f.name, "nsec") && !have_nsec)
-			have_nsec = parse_i64(f.value, &nsec);
+			have_nsec = span_i64(f.value, &nsec);
 	}
 	if (!have_sec || !have_nsec)
 		return false;
@@ -438,10 +415,10 @@ static void put_ntp_change(struct time_change *tc, struct buffer *b,
 	put_key(b, "NEW", &first);
 	put_logged(b, &n->new_value, n->has_new);
 	if (n->has_old && n->old_value.kind == FIELD_BARE &&
-	    parse_i64(n->old_value.value, &v))
+	    span_i64(n->old_value.value, &v))
 		put_human(tc, b, n->kind, "OLD", v, &first);
 	if (n->has_new && n->new_value.kind == FIELD_BARE &&
-	    parse_i64(n->new_value.value, &v))
+	    span_i64(n->new_value.value, &v))
 		put_human(tc, b, n->kind, "NEW", v, &first);
 	if (n->kind == NTP_OFFSET) {
 		put_key(b, "KERNEL_HZ", &first);
@@ -510,7 +487,7 @@ static const char *syscall_name(const struct field *arch,
 
 	if (arch->kind != FIELD_BARE || nr->kind != FIELD_BARE ||
 	    arch->value.len == 0 || arch->value.len >= sizeof(text) ||
-	    !parse_i64(nr->value, &n) || n < 0 || n > INT_MAX)
+	    !span_i64(nr->value, &n) || n < 0 || n > INT_MAX)
 		return NULL;
 	for (i = 0; i < arch->value.len; i++) {
 		char ch = arch->value.p[i];

@@ -15,6 +15,7 @@
 #include "json_escape.h"
 #include "log.h"
 #include "state_file.h"
+#include "wall_clock.h"
 
 enum { CGROUP_TTL_SEC = 30 };
 
@@ -57,20 +58,12 @@ static uint64_t state_generation(const struct containers *c)
 	       (c->meta ? container_metadata_generation(c->meta) : 0);
 }
 
-static double wall_clock(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /* The saved map, if the file holds a usable one. */
 static void load_state(struct containers *c,
 		       const struct container_map_config *mc)
 {
 	struct state_file_check chk = { c->opt.live, c->opt.state_max_age,
-					wall_clock() };
+					wall_clock_now() };
 	struct container_map_counters n;
 	char err[512];
 
@@ -140,7 +133,7 @@ struct containers *containers_new(const struct container_options *o)
 	c->opt.saved_events = NULL;
 	if (!c->map)
 		goto fail;
-	c->last_save = c->last_write = wall_clock();
+	c->last_save = c->last_write = wall_clock_now();
 	return c;
 fail:
 	containers_free(c);
@@ -506,7 +499,7 @@ static int save(struct containers *c, const struct assembler *in_flight,
 		unsigned long *nevents)
 {
 	uint64_t gen = state_generation(c);
-	double now = wall_clock();
+	double now = wall_clock_now();
 	char err[512];
 
 	c->last_save = now;

@@ -13,6 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "hash_table.h"
+
 enum {
 	FILE_MAX = 4 << 20,             /* one container's config */
 	PODMAN_FILE_MAX = 64 << 20,     /* every podman container */
@@ -484,11 +486,7 @@ static bool read_meta(struct container_metadata *c, const char *id,
 
 static uint32_t hash_id(const char *id)
 {
-	uint32_t h = 2166136261u;
-
-	for (; *id; id++)
-		h = (h ^ (unsigned char)*id) * 16777619u;
-	return h;
+	return (uint32_t)hash_bytes(id, strlen(id));
 }
 
 struct container_metadata *container_metadata_new(const char *root,

@@ -1,23 +1,7 @@
 /* contid.c - parser for contid lists (see contid.h for the forms). */
 #include "contid.h"
 
-/* Decimal digits to a u64; false on overflow, emptiness or a non-digit. */
-static bool parse_u64(const char *p, size_t n, uint64_t *out)
-{
-	uint64_t v = 0;
-	size_t i;
-
-	if (n == 0 || n > 20)
-		return false;
-	for (i = 0; i < n; i++) {
-		unsigned d = (unsigned)(p[i] - '0');
-		if (d > 9 || v > (UINT64_MAX - d) / 10)
-			return false;
-		v = v * 10 + d;
-	}
-	*out = v;
-	return true;
-}
+#include "span_number.h"
 
 bool contid_parse_one(struct span v, uint64_t *out)
 {
@@ -25,7 +9,7 @@ bool contid_parse_one(struct span v, uint64_t *out)
 		*out = CONTID_UNSET;
 		return true;
 	}
-	return parse_u64(v.p, v.len, out);
+	return span_u64(v, out);
 }
 
 bool contid_list_push(struct contid_list *l, uint64_t id, unsigned depth)
@@ -46,7 +30,7 @@ static bool push_id(struct contid_list *l, const char *p, size_t n,
 {
 	uint64_t id;
 
-	if (!parse_u64(p, n, &id) || id == CONTID_UNSET)
+	if (!span_u64(span_make(p, n), &id) || id == CONTID_UNSET)
 		return false;
 	contid_list_push(l, id, depth);
 	return true;

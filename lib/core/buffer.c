@@ -44,14 +44,6 @@ bool buffer_grow(struct buffer *b, size_t n)
 	return true;
 }
 
-void buffer_reserve_or_abort(struct buffer *b, size_t n)
-{
-	if (!buffer_grow(b, n)) {
-		fputs("auenrich: out of memory\n", stderr);
-		abort();
-	}
-}
-
 /* Two digits per division: timestamps and serials are long numbers. */
 static const char digit_pairs[] =
 	"00010203040506070809101112131415161718192021222324252627282930313233"

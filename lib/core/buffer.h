@@ -1,12 +1,11 @@
 /* buffer.h - a growable byte buffer; writers fill one, sinks drain it.
  *
- * Out of memory (the policy of hash_table.h): appends never abort. An
- * append that cannot grow the buffer drops its bytes and sets `failed`;
- * the writer of a whole unit (one event's JSON, one record in an event)
- * checks it, rolls the buffer back and counts the unit as dropped.
- * buffer_try_reserve() is for writers that fill the room themselves.
- * buffer_reserve() is the one exception, kept for the sinks' framing of a
- * message already in memory: it aborts when it cannot make the room. */
+ * Out of memory (the policy in README.md, "Out of memory"): nothing here
+ * aborts. An append that cannot grow the buffer drops its bytes and sets
+ * `failed`; the writer of a whole unit (one event's JSON, one record in an
+ * event) checks it, rolls the buffer back and counts the unit as dropped.
+ * buffer_try_reserve() is for writers that fill the room themselves: false
+ * when it cannot make it (the unit is then dropped, counted). */
 #ifndef AUENRICH_BUFFER_H
 #define AUENRICH_BUFFER_H
 
@@ -29,15 +28,6 @@ bool buffer_grow(struct buffer *b, size_t n);
 static inline bool buffer_try_reserve(struct buffer *b, size_t n)
 {
 	return b->cap - b->len >= n || buffer_grow(b, n);
-}
-
-/* Makes room for n more bytes or aborts the process (see above). */
-void buffer_reserve_or_abort(struct buffer *b, size_t n);
-
-static inline void buffer_reserve(struct buffer *b, size_t n)
-{
-	if (b->cap - b->len < n)
-		buffer_reserve_or_abort(b, n);
 }
 
 /* p may be NULL when n is 0. */

@@ -81,7 +81,7 @@ static char **string_slot(struct config *c, const struct config_key *k)
 	return (char **)((char *)c + k->offset);
 }
 
-void config_defaults(struct config *c)
+int config_defaults(struct config *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->format = FORMAT_JSON;
@@ -112,6 +112,8 @@ void config_defaults(struct config *c)
 	c->spool_size = 64ULL << 20;
 	c->relp_queue_size = 4ULL << 20;
 	c->drain_timeout = 5;
+	return c->output && c->execve_env && c->line_prefix && c->spool_dir ?
+	       0 : -1;
 }
 
 void config_free(struct config *c)

@@ -50,7 +50,9 @@ struct config {
 	unsigned drain_timeout;   /* seconds to wait for sockets at the end */
 };
 
-void config_defaults(struct config *c);
+/* The defaults; -1 when out of memory (c then holds what config_free
+ * frees). */
+int config_defaults(struct config *c);
 void config_free(struct config *c);
 /* dst = a deep copy of src; -1 (dst holding nothing to free) when out of
  * memory. */

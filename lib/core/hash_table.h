@@ -13,10 +13,9 @@
  * more entries than buckets; when that allocation fails it keeps its old
  * buckets (longer chains: slower, still correct), so insertion never fails.
  *
- * Out-of-memory policy of the input, event and container modules (this one,
- * buffer, assembler, event_json, container_map, split_writer, state_file):
- * nothing aborts. A failed allocation makes the operation that needed it
- * fail: the caller drops what it could not keep and counts it (a dropped
+ * Out of memory (the one policy, README.md "Out of memory"): nothing
+ * aborts. A failed allocation makes the operation that needed it fail:
+ * the caller drops what it could not keep and counts it (a dropped
  * counter, a container counter, a logged skip), or degrades to a slower
  * path that is still correct, as above; functions say which. */
 #ifndef AUENRICH_HASH_TABLE_H
@@ -163,6 +162,29 @@ static inline uint64_t hash_u64(uint64_t v)
 	v = htole64(v);
 	return hash_bytes(&v, 8);
 }
+/*
+ * FNV-1a of 32 or 64 bits, unkeyed: the hash of what outlives the process
+ * (a spool file's record checks, a spool file's name), which must come out
+ * the same in every run. Never for a table that input fills (above).
+ * Start from HASH_STABLE32_INIT or HASH_STABLE64_INIT; feed it in parts at
+ * will, with the same bits.
+ */
+#define HASH_STABLE32_INIT 2166136261u
+#define HASH_STABLE64_INIT 14695981039346656037ull
+
+static inline uint64_t hash_stable(uint64_t h, const void *data, size_t n,
+				   unsigned bits)
+{
+	const uint64_t prime = bits == 32 ? 16777619u : 1099511628211ull;
+	const uint64_t mask = bits == 32 ? 0xffffffffu : UINT64_MAX;
+	const unsigned char *p = data;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = ((h ^ p[i]) * prime) & mask;
+	return h;
+}
+
 /* Fixes the key (tests, reproducible runs). Call before any table is
  * filled: a table keeps the hashes it was given. */
 void hash_set_key(uint64_t k0, uint64_t k1);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "record.h"
+#include "span_number.h"
 
 struct saving {
 	FILE *f;
@@ -80,21 +81,19 @@ void saved_events_free(struct saved_events *l)
 	l->n = l->cap = 0;
 }
 
-/* Appends the decoded text; false when it is not hex. */
-static bool append_hex(struct buffer *b, const char *h, size_t n)
+/* Appends the decoded text; NULL, or why it could not. */
+static const char *append_hex(struct buffer *b, const char *h, size_t n)
 {
-	size_t i;
-
 	if (n % 2)
-		return false;
-	buffer_reserve(b, n / 2);
-	for (i = 0; i < n; i += 2) {
-		int hi = hex_digit_value(h[i]), lo = hex_digit_value(h[i + 1]);
-		if (hi < 0 || lo < 0)
-			return false;
-		b->data[b->len++] = (char)(hi << 4 | lo);
-	}
-	return true;
+		return "event text_hex is not hex";
+	if (n == 0)
+		return NULL;
+	if (!buffer_try_reserve(b, n / 2))
+		return "out of memory";
+	if (!span_hex_decode(span_make(h, n), b->data + b->len))
+		return "event text_hex is not hex";
+	b->len += n / 2;
+	return NULL;
 }
 
 const char *saved_events_take(struct saved_events *l, json_t *o)
@@ -131,9 +130,9 @@ const char *saved_events_take(struct saved_events *l, json_t *o)
 	if (!why && json_is_string(text))
 		buffer_append(&l->text, json_string_value(text),
 			      json_string_length(text));
-	else if (!why && !append_hex(&l->text, json_string_value(hex),
-				     json_string_length(hex)))
-		why = "event text_hex is not hex";
+	else if (!why)
+		why = append_hex(&l->text, json_string_value(hex),
+				 json_string_length(hex));
 	if (why) {
 		l->text.len = start;
 		l->skipped++;

@@ -19,6 +19,7 @@
 
 #include "buffer.h"
 #include "interpret_full.h"
+#include "span_number.h"
 #include "user_names.h"
 
 enum {
@@ -205,41 +206,15 @@ static enum field_interp field_kind(unsigned rtype, struct span n)
 /* A canonical unsigned decimal of at most 32 bits; "-1" is 4294967295. */
 static bool parse_id(struct span v, uint32_t *out)
 {
-	uint64_t x = 0;
-	size_t i;
+	uint64_t x;
 
 	if (span_eq(v, "-1")) {
 		*out = UINT32_MAX;
 		return true;
 	}
-	if (v.len == 0 || v.len > 10)
-		return false;
-	for (i = 0; i < v.len; i++) {
-		if (v.p[i] < '0' || v.p[i] > '9')
-			return false;
-		x = x * 10 + (uint64_t)(v.p[i] - '0');
-	}
-	if (x > UINT32_MAX)
+	if (!span_u64_max(v, 10, UINT32_MAX, &x))
 		return false;
 	*out = (uint32_t)x;
-	return true;
-}
-
-/* 1 to 16 hex digits (strtoul's range on 64-bit). */
-static bool parse_hex64(struct span v, uint64_t *out)
-{
-	uint64_t x = 0;
-	size_t i;
-	int d;
-
-	if (v.len == 0 || v.len > 16)
-		return false;
-	for (i = 0; i < v.len; i++) {
-		if ((d = hex_digit_value(v.p[i])) < 0)
-			return false;
-		x = (x << 4) | (uint64_t)d;
-	}
-	*out = x;
 	return true;
 }
 
@@ -290,7 +265,8 @@ static void put_upper_name(struct buffer *b, struct span n)
 {
 	size_t i, len = n.len < 63 ? n.len : 63;
 
-	buffer_reserve(b, len + 2);
+	if (!buffer_try_reserve(b, len + 2))
+		return;   /* failed is set: the event is dropped, counted */
 	if (b->len)
 		b->data[b->len++] = ' ';
 	for (i = 0; i < len; i++) {
@@ -319,7 +295,7 @@ static void note_position(struct syscall_context *sc, unsigned index,
 	uint32_t n;
 
 	if ((index == 0 || index == 9) && span_eq(f->name, "arch")) {
-		if (parse_hex64(f->value, &x))
+		if (span_hex_digits(f->value, &x))
 			sc->machine = audit_elf_to_machine((unsigned)x);
 	} else if ((index == 1 || index == 10) &&
 		   span_eq(f->name, "syscall")) {
@@ -330,7 +306,7 @@ static void note_position(struct syscall_context *sc, unsigned index,
 			sc->bad_syscall = true;
 		}
 	} else if (index == 4 && span_eq(f->name, "a0")) {
-		sc->have_a0 = parse_hex64(f->value, &sc->a0);
+		sc->have_a0 = span_hex_digits(f->value, &sc->a0);
 	}
 }
 
@@ -341,7 +317,7 @@ static bool put_arch(struct buffer *b, const struct syscall_context *sc,
 	int machine = sc->machine;
 	const char *name;
 
-	if (!parse_hex64(p->value, &x))
+	if (!span_hex_digits(p->value, &x))
 		return false;
 	if (machine < 0 || machine > MACH_AARCH64)
 		machine = audit_elf_to_machine((unsigned)x);

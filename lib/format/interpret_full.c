@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 
 #include "buffer.h"
+#include "span_number.h"
 
 enum {
 	FULL_MAX_MEMBERS = 128,   /* per record */
@@ -270,26 +271,19 @@ static enum full_type field_type(unsigned rtype, struct span n)
 static bool parse_base(struct span v, unsigned base, uint64_t *out)
 {
 	uint64_t x = 0;
-	size_t i, max = base == 16 ? 16 : base == 10 ? 19 : 21;
+	size_t i;
 
-	if (v.len == 0 || v.len > max)
+	if (base == 16)
+		return span_hex_digits(v, out);
+	if (base == 10)
+		return span_u64_max(v, 19, UINT64_MAX, out);
+	if (v.len == 0 || v.len > 21)
 		return false;
 	for (i = 0; i < v.len; i++) {
-		char c = v.p[i];
-		unsigned d;
-		if (c >= '0' && c <= '9')
-			d = (unsigned)(c - '0');
-		else if (base == 16 && c >= 'a' && c <= 'f')
-			d = (unsigned)(c - 'a' + 10);
-		else if (base == 16 && c >= 'A' && c <= 'F')
-			d = (unsigned)(c - 'A' + 10);
-		else
+		unsigned d = (unsigned)(v.p[i] - '0');
+		if (d > 7 || x > (UINT64_MAX >> 3))
 			return false;
-		if (d >= base)
-			return false;
-		if (base == 8 && x > (UINT64_MAX >> 3))
-			return false;
-		x = x * base + d;
+		x = x * 8 + d;
 	}
 	*out = x;
 	return true;
@@ -493,7 +487,7 @@ static bool put_argument(struct buffer *b, const struct call *c, unsigned n,
 			 struct span raw)
 {
 	const char *s = c->name;
-	uint64_t v;
+	uint64_t v = 0;  /* read only when num */
 	bool num = parse_base(raw, 16, &v);
 
 	if (!s)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "hash_table.h"
+#include "span_number.h"
 
 enum { NAME_CACHE_SLOTS = 256, NAME_CACHE_PROBES = 4, NAME_CACHE_MAXLEN = 31,
        NUMBER_TABLE = 4096 };
@@ -20,20 +21,13 @@ static struct name_cache_slot name_cache[NAME_CACHE_SLOTS];
 static const char *number_names[NUMBER_TABLE];
 static unsigned char number_known[NUMBER_TABLE];
 
-/* Type numbers are 16 bits on the wire (netlink message type). */
+/* Type numbers are 16 bits on the wire (netlink message type), written
+ * in at most 10 digits. */
 static bool parse_u32(const char *p, size_t n, unsigned *out)
 {
-	unsigned long long v = 0;
-	size_t i;
+	uint64_t v;
 
-	if (n == 0 || n > 10)
-		return false;
-	for (i = 0; i < n; i++) {
-		if (p[i] < '0' || p[i] > '9')
-			return false;
-		v = v * 10 + (unsigned)(p[i] - '0');
-	}
-	if (v > TYPE_MAX_WIRE)
+	if (!span_u64_max(span_make(p, n), 10, TYPE_MAX_WIRE, &v))
 		return false;
 	*out = (unsigned)v;
 	return true;

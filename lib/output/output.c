@@ -22,6 +22,7 @@
 #include "sink.h"
 #include "split_writer.h"
 #include "spool.h"
+#include "wall_clock.h"
 
 /* The kinds of destination, most specific first: files take the rest. */
 static const struct sink_ops *const kinds[] = {
@@ -118,7 +119,7 @@ static void update_io(struct sink *s)
 
 static void pump_all(struct output *o)
 {
-	double now = reconnect_now();
+	double now = wall_clock_now();
 	size_t i;
 
 	for (i = 0; i < o->nsinks; i++) {
@@ -359,25 +360,42 @@ fail:
 	return NULL;
 }
 
+/* Nothing left to send; a sink without an idle operation never has. */
+static bool sink_idle(struct sink *s)
+{
+	return !s->ops->idle || s->ops->idle(s->impl);
+}
+
 /* Waits up to step seconds for sink s to make progress; false when none
- * can come. */
+ * can come. Without a wait operation, the default: poll(2) on what the
+ * sink's poll operation names. */
 static bool wait_sink(struct sink *s, double step)
 {
-	return s->ops->wait && s->ops->wait(s->impl, step);
+	struct pollfd pf;
+
+	if (s->ops->wait)
+		return s->ops->wait(s->impl, step);
+	if (!s->ops->poll)
+		return false;
+	pf.fd = s->ops->poll(s->impl, &pf.events);
+	if (pf.fd < 0)
+		return false;
+	poll(&pf, 1, (int)(step * 1000));
+	return true;
 }
 
 /* Replay only: a connected receiver that is behind gets a little time, so
  * that a fast replay does not pour everything into the spool. */
 static void wait_for_receivers(struct output *o)
 {
-	double start = reconnect_now(), now = start;
+	double start = wall_clock_now(), now = start;
 	size_t i;
 
 	for (i = 0; i < o->nsinks; i++) {
 		struct sink *s = &o->sinks[i];
-		while (!s->ops->idle(s->impl) && now - start < REPLAY_WAIT &&
+		while (!sink_idle(s) && now - start < REPLAY_WAIT &&
 		       wait_sink(s, DRAIN_STEP)) {
-			now = reconnect_now();
+			now = wall_clock_now();
 			pump(s, now);
 		}
 	}
@@ -445,19 +463,19 @@ void output_flush(struct output *o)
 
 void output_finish(struct output *o)
 {
-	double deadline = reconnect_now() + o->drain_timeout;
+	double deadline = wall_clock_now() + o->drain_timeout;
 	bool all_idle = false;
 	size_t i;
 
 	if (o->split)
 		split_writer_flush(o->split);
 	detach(o);
-	while (!all_idle && reconnect_now() < deadline) {
+	while (!all_idle && wall_clock_now() < deadline) {
 		all_idle = true;
 		pump_all(o);
 		for (i = 0; i < o->nsinks; i++) {
 			struct sink *s = &o->sinks[i];
-			if (s->ops->idle(s->impl))
+			if (sink_idle(s))
 				continue;
 			all_idle = false;
 			if (!wait_sink(s, DRAIN_STEP))
@@ -466,7 +484,7 @@ void output_finish(struct output *o)
 	}
 	for (i = 0; i < o->nsinks; i++) {
 		struct sink *s = &o->sinks[i];
-		double left = deadline - reconnect_now();
+		double left = deadline - wall_clock_now();
 		if (s->ops->finish)
 			s->ops->finish(s->impl, left > 1 ? left : 1);
 	}

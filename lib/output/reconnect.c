@@ -43,14 +43,6 @@ void reconnect_up(struct reconnect *r, const char *name)
 	r->delay_ms = DELAY_FIRST_MS;
 }
 
-double reconnect_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 int reconnect_socket(int type, const struct sockaddr *addr, socklen_t len,
 		     bool *pending)
 {

@@ -22,7 +22,6 @@ void reconnect_failed(struct reconnect *r, double now, const char *name,
 		      const char *why);
 /* Connected: logs the return when it was down, resets the delay. */
 void reconnect_up(struct reconnect *r, const char *name);
-double reconnect_now(void);
 
 /* A non-blocking, close-on-exec socket connecting to addr: the
  * descriptor, *pending when the connection is still being made; -1 with

@@ -62,9 +62,11 @@ struct sink_ops {
 	 * for none (NULL: never any). */
 	int (*poll)(void *s, short *events);
 	/* Waits up to timeout seconds for the sink to make progress; false
-	 * at once when none can come (not connected). NULL: never. */
+	 * at once when none can come (not connected). NULL: the default,
+	 * poll(2) on what poll names (false when it names none; a sink
+	 * without poll never waits). */
 	bool (*wait)(void *s, double timeout);
-	/* Nothing left to send. */
+	/* Nothing left to send (NULL: never anything, a direct sink). */
 	bool (*idle)(void *s);
 	/* End of output: a clean close that confirms what was sent, waiting
 	 * up to timeout seconds (NULL: nothing to do). */

@@ -221,12 +221,6 @@ static bool ops_write(void *f, const char *p, size_t n)
 	return sink_file_write(f, p, n);
 }
 
-static bool ops_idle(void *f)
-{
-	(void)f;
-	return true;
-}
-
 static const char *ops_name(void *f)
 {
 	return ((struct sink_file *)f)->label;
@@ -243,7 +237,6 @@ const struct sink_ops sink_file_ops = {
 	.queued = false,
 	.open = ops_open,
 	.write = ops_write,
-	.idle = ops_idle,
 	.name = ops_name,
 	.close = ops_close,
 };

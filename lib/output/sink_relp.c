@@ -17,8 +17,8 @@
 #include "host_port.h"
 #include "log.h"
 #include "reconnect.h"
-#include "sink_memory.h"
 #include "sink_syslog.h"
+#include "wall_clock.h"
 
 enum {
 	RING = 1024,              /* most messages handed to the thread */
@@ -104,7 +104,7 @@ static bool back_off(struct sink_relp *s, const char *why)
 	double at;
 	bool stop;
 
-	reconnect_failed(&s->retry, reconnect_now(), s->name, why);
+	reconnect_failed(&s->retry, wall_clock_now(), s->name, why);
 	at = s->retry.retry_at;
 	ts.tv_sec = (time_t)at;
 	ts.tv_nsec = (long)((at - (double)ts.tv_sec) * 1e9);
@@ -308,7 +308,7 @@ bool sink_relp_submit(struct sink_relp *s, const char *line, size_t len)
 {
 	s->msg.len = 0;
 	if (len > SIZE_MAX - s->prefix_len - 512 ||
-	    !sink_reserve(&s->msg, s->prefix_len + len + 512))
+	    !buffer_try_reserve(&s->msg, s->prefix_len + len + 512))
 		return false;
 	syslog_rfc5424_header(&s->msg, SYSLOG_PRI_USER_INFO);
 	buffer_append(&s->msg, s->prefix, s->prefix_len);

@@ -17,7 +17,6 @@
 #include "host_port.h"
 #include "log.h"
 #include "reconnect.h"
-#include "sink_memory.h"
 #include "sink_syslog.h"
 
 enum {
@@ -127,7 +126,7 @@ bool sink_stream_submit(struct sink_stream *s, const char *line, size_t len)
 	 * memory, the message is dropped (and counted by the caller). */
 	m->len = 0;
 	if (len > SIZE_MAX - s->prefix_len - HEADER_ROOM ||
-	    !sink_reserve(m, s->prefix_len + len + HEADER_ROOM))
+	    !buffer_try_reserve(m, s->prefix_len + len + HEADER_ROOM))
 		return false;
 	if (s->framing == FRAMING_NEWLINE) {
 		buffer_append(m, s->prefix, s->prefix_len);
@@ -135,7 +134,7 @@ bool sink_stream_submit(struct sink_stream *s, const char *line, size_t len)
 		buffer_putc(m, '\n');
 	} else {
 		s->body.len = 0;
-		if (!sink_reserve(&s->body, s->prefix_len + len + HEADER_ROOM))
+		if (!buffer_try_reserve(&s->body, s->prefix_len + len + HEADER_ROOM))
 			return false;
 		syslog_rfc5424_header(&s->body, SYSLOG_PRI_USER_INFO);
 		buffer_append(&s->body, s->prefix, s->prefix_len);
@@ -253,7 +252,7 @@ static void fill_batch(struct sink_stream *s)
 			s->ends = n;
 			s->ends_cap = nc;
 		}
-		if (!sink_reserve(&s->out, m.len))
+		if (!buffer_try_reserve(&s->out, m.len))
 			goto no_memory;
 		buffer_append(&s->out, m.p, m.len);
 		s->ends[s->nends++] = s->out.len;
@@ -399,17 +398,6 @@ static int ops_poll(void *s, short *events)
 	return sink_stream_poll(s, events);
 }
 
-static bool ops_wait(void *s, double timeout)
-{
-	struct pollfd pf;
-
-	pf.fd = sink_stream_poll(s, &pf.events);
-	if (pf.fd < 0)
-		return false;
-	poll(&pf, 1, (int)(timeout * 1000));
-	return true;
-}
-
 static bool ops_idle(void *s)
 {
 	return sink_stream_idle(s);
@@ -432,7 +420,6 @@ const struct sink_ops sink_stream_ops = {
 	.submit = ops_submit,
 	.pump = ops_pump,
 	.poll = ops_poll,
-	.wait = ops_wait,
 	.idle = ops_idle,
 	.name = ops_name,
 	.close = ops_close,

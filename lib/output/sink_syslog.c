@@ -14,10 +14,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "buffer.h"
 #include "log.h"
 #include "reconnect.h"
 #include "sink.h"
-#include "sink_memory.h"
 
 struct sink_syslog {
 	char *name;             /* as given, for messages */
@@ -160,7 +160,7 @@ bool sink_syslog_submit(struct sink_syslog *s, const char *line, size_t len)
 	if (len > SYSLOG_LOCAL_MAX_MESSAGE)
 		len = SYSLOG_LOCAL_MAX_MESSAGE + 1;
 	s->msg.len = 0;
-	if (!sink_reserve(&s->msg, s->prefix_len + len + 256))
+	if (!buffer_try_reserve(&s->msg, s->prefix_len + len + 256))
 		return false;
 	local_header(s);
 	buffer_append(&s->msg, s->prefix, s->prefix_len);
@@ -286,17 +286,6 @@ static int ops_poll(void *s, short *events)
 	return sink_syslog_poll(s, events);
 }
 
-static bool ops_wait(void *s, double timeout)
-{
-	struct pollfd pf;
-
-	pf.fd = sink_syslog_poll(s, &pf.events);
-	if (pf.fd < 0)
-		return false;
-	poll(&pf, 1, (int)(timeout * 1000));
-	return true;
-}
-
 static bool ops_idle(void *s)
 {
 	return sink_syslog_idle(s);
@@ -319,7 +308,6 @@ const struct sink_ops sink_syslog_ops = {
 	.submit = ops_submit,
 	.pump = ops_pump,
 	.poll = ops_poll,
-	.wait = ops_wait,
 	.idle = ops_idle,
 	.name = ops_name,
 	.close = ops_close,

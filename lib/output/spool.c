@@ -11,8 +11,9 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "hash_table.h"
+#include "buffer.h"
 #include "log.h"
-#include "sink_memory.h"
 
 enum {
 	HEADER = 16,
@@ -121,26 +122,15 @@ static bool write_header(int fd, uint64_t head)
  * power went) cannot pass for records. */
 static uint32_t check_start(uint32_t len)
 {
-	uint32_t h = 2166136261u;
-	int i;
+	unsigned char le[4];
 
-	for (i = 0; i < 4; i++) {
-		h ^= (len >> (8 * i)) & 0xff;
-		h *= 16777619u;
-	}
-	return h;
+	put_le32(le, len);
+	return (uint32_t)hash_stable(HASH_STABLE32_INIT, le, sizeof(le), 32);
 }
 
 static uint32_t check_more(uint32_t h, const void *p, size_t n)
 {
-	const unsigned char *b = p;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		h ^= b[i];
-		h *= 16777619u;
-	}
-	return h;
+	return (uint32_t)hash_stable(h, p, n, 32);
 }
 
 static void record_head(unsigned char *rh, const void *msg, uint32_t len)
@@ -323,7 +313,7 @@ static bool mem_append(struct spool *s, const void *msg, size_t len)
 {
 	uint32_t l = (uint32_t)len;
 
-	if (!sink_reserve(&s->mem, sizeof(l) + len))
+	if (!buffer_try_reserve(&s->mem, sizeof(l) + len))
 		return false;
 	memcpy(s->mem.data + s->mem.len, &l, sizeof(l));
 	if (len)
@@ -477,7 +467,7 @@ bool spool_front(struct spool *s, struct span *msg)
 		}
 		l = get_le32(rh);
 		s->rd.len = 0;
-		if (!sink_reserve(&s->rd, l ? l : 1)) {
+		if (!buffer_try_reserve(&s->rd, l ? l : 1)) {
 			errno = ENOMEM;
 			drop_file_rest(s, "reading");
 			return false;
@@ -546,7 +536,7 @@ uint64_t spool_requeue(struct spool *s, const struct span *msgs, size_t n)
 	for (i = 0; i < n; i++)
 		bytes += 4 + msgs[i].len;
 	buffer_init(&front);
-	if (!sink_reserve(&front, bytes)) {
+	if (!buffer_try_reserve(&front, bytes)) {
 		*s->dropped += n;
 		return n;
 	}
@@ -597,7 +587,7 @@ bool spool_has_file(const struct spool *s)
 void spool_file_name(const char *dest, char *out, size_t n)
 {
 	static const char hex[] = "0123456789abcdef";
-	uint64_t h = 14695981039346656037ull;
+	uint64_t h = hash_stable(HASH_STABLE64_INIT, dest, strlen(dest), 64);
 	size_t i, o = 0, keep = n > SPOOL_NAME_MAX ? SPOOL_NAME_MAX : n;
 	bool cut = false;
 
@@ -605,14 +595,11 @@ void spool_file_name(const char *dest, char *out, size_t n)
 		unsigned char c = (unsigned char)dest[i];
 		bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 			     (c >= '0' && c <= '9') || c == '.' || c == '-';
-		h = (h ^ c) * 1099511628211ull;
-		if (cut)
-			continue;
 		/* Room for this character and, if the name must be cut
 		 * after all, "_h" and 16 hex digits. */
 		if (o + (plain ? 1 : 3) + 18 >= keep) {
 			cut = true;
-			continue;
+			break;
 		}
 		if (plain) {
 			out[o++] = (char)c;

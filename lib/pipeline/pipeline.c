@@ -22,6 +22,7 @@
 #include "process_context.h"
 #include "record.h"
 #include "time_change.h"
+#include "wall_clock.h"
 
 enum {
 	OUTPUT_FLUSH_AT = 256 * 1024,
@@ -163,14 +164,6 @@ static void write_event(void *ctx, struct event *e)
 		pipeline_flush_output(p);
 }
 
-static double wall_clock(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 static void assembler_config_from(const struct config *cfg, bool live,
 				  struct assembler_config *ac)
 {
@@ -251,7 +244,7 @@ static void restore_in_flight(struct pipeline *p, struct saved_events *se)
 
 	p->restoring = true;
 	n = saved_events_restore(se, p->asm_, p->cfg.contid_patch,
-				 wall_clock());
+				 wall_clock_now());
 	p->restoring = false;
 	p->restored_pending = assembler_in_flight(p->asm_);
 	p->ctr.events_restored += n;

@@ -372,7 +372,8 @@ static bool read_environ(struct process_context *pc, uint32_t pid)
 	pc->environ.len = 0;
 	if (proc_files_gone(&pc->proc, pid))
 		return false;
-	buffer_reserve(&pc->environ, ENVIRON_MAX);
+	if (!buffer_try_reserve(&pc->environ, ENVIRON_MAX))
+		return false;   /* no memory: read as not there */
 	got = proc_files_read(&pc->proc, pid, "environ", pc->environ.data,
 			      ENVIRON_MAX);
 	if (got < 0)

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "span_number.h"
+
 struct saving {
 	FILE *f;
 	unsigned long *count;
@@ -105,22 +107,13 @@ static bool get_u64(json_t *o, const char *key, uint64_t max, uint64_t *out)
 	return true;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
 /* A text member, or its _hex form decoded into buf (PROCESS_TEXT_MAX). */
 static bool get_text(json_t *o, const char *name, char *buf, struct span *out)
 {
 	char key[64];
 	json_t *v = json_object_get(o, name);
 	const char *h;
-	size_t n, i;
+	size_t n;
 
 	*out = span_make(NULL, 0);
 	if (json_is_string(v)) {
@@ -140,12 +133,8 @@ static bool get_text(json_t *o, const char *name, char *buf, struct span *out)
 		return false;
 	h = json_string_value(v);
 	n = json_string_length(v) / 2;
-	for (i = 0; i < n; i++) {
-		int hi = hexval(h[2 * i]), lo = hexval(h[2 * i + 1]);
-		if (hi < 0 || lo < 0)
-			return false;
-		buf[i] = (char)(hi << 4 | lo);
-	}
+	if (!span_hex_decode(span_make(h, 2 * n), buf))
+		return false;
 	*out = span_make(buf, n);
 	return true;
 }

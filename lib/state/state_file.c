@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "process_state.h"
+#include "span_number.h"
 
 enum { STATE_VERSION = 1, BOOT_ID_LEN = 36, MAX_LINE = 1 << 20 };
 
@@ -300,7 +301,7 @@ static bool get_node(json_t *o, struct span *node, char **buf)
 {
 	json_t *v = json_object_get(o, "node");
 	const char *h;
-	size_t n, i;
+	size_t n;
 
 	*node = span_make("", 0);
 	if (json_is_string(v)) {
@@ -317,12 +318,8 @@ static bool get_node(json_t *o, struct span *node, char **buf)
 	*buf = malloc(n + 1);
 	if (!*buf)
 		return false;
-	for (i = 0; i < n; i++) {
-		unsigned hi, lo;
-		if (sscanf(h + 2 * i, "%1x%1x", &hi, &lo) != 2)
-			return false;
-		(*buf)[i] = (char)(hi << 4 | lo);
-	}
+	if (!span_hex_decode(span_make(h, 2 * n), *buf))
+		return false;
 	*node = span_make(*buf, n);
 	return true;
 }
