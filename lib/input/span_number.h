@@ -16,7 +16,8 @@ static inline bool span_u64(struct span v, uint64_t *out)
 		return false;
 	for (i = 0; i < v.len; i++) {
 		unsigned d = (unsigned)(v.p[i] - '0');
-		if (d > 9 || x > (UINT64_MAX - d) / 10)
+		/* only a 20th digit can pass 2^64 - 1 */
+		if (d > 9 || (i == 19 && x > (UINT64_MAX - d) / 10))
 			return false;
 		x = x * 10 + d;
 	}
