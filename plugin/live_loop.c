@@ -18,25 +18,32 @@ enum { CHUNKS_PER_WAKEUP = 8, CHUNKS_BEFORE_AGING = 256,
 
 /*
  * auditd writes each record to its plugins with a write of its own. Read as
- * it arrives, that is an epoll_wait and a read per record and a write per
- * event: most of the plugin's cost under load. After a wakeup that found
- * input that stops inside an event (the last record read is no EOE), the
- * loop sleeps BATCH_WINDOW_NS (unless the wakeup read a flood's worth,
- * BATCH_FLOOD_BYTES or more), so that the records of that moment arrive
- * together and are read, processed and written at once. An event is
- * delayed by at most the window, a signal's handling too. A sleep rather
- * than a paused watcher: pausing costs epoll_ctl calls each time.
+ * it arrives, that is a wakeup, a poll and a read per record and a write
+ * per event: most of the plugin's cost under load, where every wakeup is a
+ * context switch (tens of microseconds on a loaded VM). So the input is
+ * read in a rhythm of windows: after a read, when the input is busy (the
+ * read brought BUSY_EVENTS events or more) or stopped inside an event (its
+ * last record is no EOE), the loop sleeps BATCH_WINDOW_NS and reads again,
+ * without polling first (the input is nearly always ready then); the
+ * output is written once per window. Under a steady load that is one
+ * sleep, one read and one write per window, however many events it holds,
+ * and no poll. A window that brings fewer than BUSY_EVENTS events and ends
+ * at an EOE (a low rate), or that brings nothing, ends the rhythm: the
+ * loop polls again, and a lone event costs one wakeup. A read of a flood's
+ * worth (BATCH_FLOOD_BYTES) reads on without a pause. An event is delayed
+ * by at most a window; a signal interrupts the sleep and is handled at once.
+ * A sleep rather than a paused watcher: pausing costs epoll_ctl calls each
+ * time.
  */
-enum { BATCH_WINDOW_NS = 2000000, BATCH_FLOOD_BYTES = 64 * 1024 };
+enum { BATCH_WINDOW_NS = 2000000, BATCH_FLOOD_BYTES = 64 * 1024,
+       BUSY_EVENTS = 2 };
 
 /*
- * A read of less than SPARSE_READ_BYTES that ends an event (an event or
- * two, at a low rate) is taken to have drained the input: the read that
- * would only say EAGAIN is spared, the loop's poll sees what comes next.
- * Larger reads (a high rate) read on: more has most likely come since, and
- * stopping would cost a poll and a write more per batch.
+ * Windows in a row before the loop sees its timers again (the aging timer,
+ * once a second): at most WINDOWS_PER_WAKEUP * BATCH_WINDOW_NS (64 ms)
+ * without going back to libev, a poll that finds the input ready at once.
  */
-enum { SPARSE_READ_BYTES = 8 * 1024 };
+enum { WINDOWS_PER_WAKEUP = 32 };
 
 struct live {
 	struct pipeline *p;
@@ -47,6 +54,7 @@ struct live {
 	bool stopping;  /* EOF or a read error: the loop is ending */
 	bool at_eoe;    /* the last line read was an EOE record */
 	size_t bytes_read;  /* by the last read_available */
+	unsigned events_read;  /* EOE records in it */
 	ev_io input;
 	ev_timer aging;
 	ev_signal sigterm, sigint, sighup, sigusr1;
@@ -75,27 +83,33 @@ static void drain_lines(struct live *l, double wall)
 	while (line_reader_next(&l->lr, &line, &len, &truncated)) {
 		pipeline_line(l->p, line, len, truncated, wall);
 		l->at_eoe = is_eoe(line, len);
+		l->events_read += l->at_eoe;
 	}
 }
 
 /*
  * Reads and processes up to max_chunks chunks of input. True when the input
- * is drained (EAGAIN): nothing auditd sent is waiting unread. On EOF or a
- * read error the loop is asked to stop. With sparse_ends, a sparse read
- * that ends an event ends the reading too (true, SPARSE_READ_BYTES).
+ * is drained: nothing auditd sent was waiting unread at the last read. A
+ * read is offered LINE_READER_CHUNK bytes of room or more, and a read of a
+ * socket or a pipe takes all that is queued up to the room: a shorter read
+ * drained it, and no read is spent only to find it empty (EAGAIN). On EOF
+ * or a read error the loop is asked to stop.
  */
 static bool read_available(struct live *l, struct ev_loop *loop,
-			   int max_chunks, bool sparse_ends)
+			   int max_chunks)
 {
 	int i;
 
 	l->bytes_read = 0;
+	l->events_read = 0;
 	for (i = 0; i < max_chunks; i++) {
 		ssize_t n = line_reader_fill(&l->lr);
 		if (n > 0)
 			l->bytes_read += (size_t)n;
 		if (n < 0 && errno == EAGAIN)
 			return true;
+		if (n < 0 && errno == EINTR)
+			return false;
 		if (n < 0) {
 			log_msg(LOG_ERR, "reading input: %s", strerror(errno));
 			l->status = 2;
@@ -109,39 +123,38 @@ static bool read_available(struct live *l, struct ev_loop *loop,
 			ev_break(loop, EVBREAK_ALL);
 			return false;
 		}
-		if (sparse_ends && l->at_eoe && n < SPARSE_READ_BYTES)
+		if ((size_t)n < LINE_READER_CHUNK)
 			return true;
 	}
 	return false;
 }
 
-/*
- * After a window the input is read at once, not polled first (it is ready
- * nearly always: a poll spared per window), up to WINDOWS_PER_WAKEUP
- * windows before the loop sees its timers and signals again. A window
- * that brought nothing ends the wakeup: the rest may never come (an event
- * without EOE).
- */
-enum { WINDOWS_PER_WAKEUP = 4 };
-
 static void on_input(struct ev_loop *loop, ev_io *w, int revents)
 {
 	struct live *l = w->data;
 	const struct timespec window = { 0, BATCH_WINDOW_NS };
+	bool last, flood;
 	int windows;
 
 	for (windows = 0;; windows++) {
-		read_available(l, loop, CHUNKS_PER_WAKEUP, true);
-		pipeline_flush_output(l->p);
-		/* a flood needs no window: the input is never short of
-		 * records */
-		if (l->stopping || l->at_eoe ||
-		    l->bytes_read >= BATCH_FLOOD_BYTES ||
-		    (windows && !l->bytes_read))
+		read_available(l, loop, CHUNKS_PER_WAKEUP);
+		last = l->stopping || (windows && !l->bytes_read) ||
+		       (l->at_eoe && l->events_read < BUSY_EVENTS) ||
+		       windows + 1 >= WINDOWS_PER_WAKEUP;
+		/* a flood needs no window (the input is never short of
+		 * records), and its output is written when it is large
+		 * (pipeline_line) or the flood ends */
+		flood = !last && l->bytes_read >= BATCH_FLOOD_BYTES;
+		if (!flood)
+			pipeline_flush_output(l->p);
+		if (last)
 			return;
-		nanosleep(&window, NULL);
-		if (windows + 1 >= WINDOWS_PER_WAKEUP)
+		if (flood)
+			continue;
+		/* a signal cuts the window short: the loop handles it */
+		if (nanosleep(&window, NULL))
 			return;
+		ev_now_update(loop);
 	}
 }
 
@@ -155,7 +168,7 @@ static void on_aging(struct ev_loop *loop, ev_timer *w, int revents)
 	struct live *l = w->data;
 
 	/* Under a sustained flood the input may never drain: tick anyway. */
-	read_available(l, loop, CHUNKS_BEFORE_AGING, false);
+	read_available(l, loop, CHUNKS_BEFORE_AGING);
 	if (l->stopping)
 		return;
 	pipeline_tick(l->p, ev_now(loop));
@@ -179,7 +192,7 @@ static void on_stop(struct ev_loop *loop, ev_signal *w, int revents)
 	int nul;
 
 	log_msg(LOG_INFO, "signal %d: exiting", w->signum);
-	if (!l->stopping && read_available(l, loop, CHUNKS_AT_STOP, false)) {
+	if (!l->stopping && read_available(l, loop, CHUNKS_AT_STOP)) {
 		ev_io_stop(loop, &l->input);
 		nul = open("/dev/null", O_RDONLY | O_CLOEXEC);
 		if (nul >= 0 && dup2(nul, l->input.fd) >= 0)
