@@ -590,53 +590,162 @@ void process_context_observe(struct process_context *pc, const struct event *e)
 	}
 }
 
-/* "SEC.MMM:SERIAL" or "SEC.MMM" without printf (this is per event). */
-static void put_msec(struct buffer *b, uint64_t sec, uint32_t msec)
+/* The members are written straight into the buffer: room reserved once
+ * per piece, the member names as constants, numbers without printf, and
+ * comm and exe copied as they are when the table found nothing in them to
+ * escape (this runs for every SYSCALL). */
+enum {
+	DEC_MAX = 20,              /* digits of a uint64_t */
+	/* ,"START_TIME":"S.MMM" or ,"EVENT_ID":"S.MMM:N" */
+	IMAGE_ID_MAX = 16 + DEC_MAX + 4 + 1 + DEC_MAX + 1,
+};
+
+static const char digit_pairs[] =
+	"00010203040506070809101112131415161718192021222324252627282930313233"
+	"34353637383940414243444546474849505152535455565758596061626364656667"
+	"6869707172737475767778798081828384858687888990919293949596979899";
+
+/* v in decimal at d, which has room for DEC_MAX; returns the end. The
+ * length from the bit length (log10 2 ~ 1233/4096) and one compare, then
+ * the digits from the end, two at a time, in 32 bits when they fit
+ * (event times, serials and pids do). */
+static char *dec_at(char *d, uint64_t v)
 {
-	buffer_put_u64(b, sec);
-	buffer_putc(b, '.');
-	buffer_putc(b, (char)('0' + msec / 100 % 10));
-	buffer_putc(b, (char)('0' + msec / 10 % 10));
-	buffer_putc(b, (char)('0' + msec % 10));
+	static const uint64_t pow10[DEC_MAX] = {
+		1ULL, 10ULL, 100ULL, 1000ULL, 10000ULL, 100000ULL,
+		1000000ULL, 10000000ULL, 100000000ULL, 1000000000ULL,
+		10000000000ULL, 100000000000ULL, 1000000000000ULL,
+		10000000000000ULL, 100000000000000ULL, 1000000000000000ULL,
+		10000000000000000ULL, 100000000000000000ULL,
+		1000000000000000000ULL, 10000000000000000000ULL,
+	};
+	unsigned t, n;
+	uint32_t w;
+	char *end, *p;
+
+	if (v < 10) {
+		*d = (char)('0' + v);
+		return d + 1;
+	}
+	t = (unsigned)(64 - __builtin_clzll(v)) * 1233 >> 12;
+	n = t + 1 - (v < pow10[t]);
+	end = p = d + n;
+	while (v > UINT32_MAX) {
+		p -= 2;
+		memcpy(p, digit_pairs + (v % 100) * 2, 2);
+		v /= 100;
+	}
+	w = (uint32_t)v;
+	while (w >= 100) {
+		p -= 2;
+		memcpy(p, digit_pairs + (w % 100) * 2, 2);
+		w /= 100;
+	}
+	if (w >= 10) {
+		p -= 2;
+		memcpy(p, digit_pairs + w * 2, 2);
+	} else {
+		*--p = (char)('0' + w);
+	}
+	return end;
+}
+
+/* A constant, its size known where it is written. */
+#define PUT_LIT(d, lit) (memcpy((d), (lit), sizeof(lit) - 1), \
+			 (d) + sizeof(lit) - 1)
+
+/* "SEC.MMM" (msec below 1000) */
+static char *msec_at(char *d, uint64_t sec, uint32_t msec)
+{
+	d = dec_at(d, sec);
+	*d++ = '.';
+	*d++ = (char)('0' + msec / 100);
+	memcpy(d, digit_pairs + msec % 100 * 2, 2);
+	return d + 2;
 }
 
 static void put_image_id(struct buffer *b, const struct image_ref *im,
 			 bool *comma)
 {
-	if (im->origin == IMAGE_EXEC) {
-		json_put_member(b, *comma, "EVENT_ID", 8);
-		buffer_putc(b, '"');
-		put_msec(b, im->exec.sec, im->exec.msec % 1000);
-		buffer_putc(b, ':');
-		buffer_put_u64(b, im->exec.serial);
-	} else if (im->origin == IMAGE_RUNNING) {
-		json_put_member(b, *comma, "START_TIME", 10);
-		buffer_putc(b, '"');
-		put_msec(b, im->start_ms / 1000, (uint32_t)(im->start_ms % 1000));
-	} else {
+	char *d;
+
+	if ((im->origin != IMAGE_EXEC && im->origin != IMAGE_RUNNING) ||
+	    !buffer_try_reserve(b, IMAGE_ID_MAX))
 		return;
+	d = b->data + b->len;
+	*d = ',';
+	d += *comma;
+	if (im->origin == IMAGE_EXEC) {
+		d = PUT_LIT(d, "\"EVENT_ID\":\"");
+		d = msec_at(d, im->exec.sec, im->exec.msec % 1000);
+		*d++ = ':';
+		d = dec_at(d, im->exec.serial);
+	} else {
+		d = PUT_LIT(d, "\"START_TIME\":\"");
+		d = msec_at(d, im->start_ms / 1000,
+			    (uint32_t)(im->start_ms % 1000));
 	}
-	buffer_putc(b, '"');
+	*d++ = '"';
+	b->len = (size_t)(d - b->data);
 	*comma = true;
 }
 
-static void put_text(struct buffer *b, const char *name, struct span v,
-		     bool *comma)
+/* ,"name":"text" (name a constant that needs no escaping) */
+static inline __attribute__((always_inline)) void put_text(struct buffer *b, const char *name, size_t name_len,
+		     struct span v, bool plain, bool *comma)
 {
+	char *d;
+
 	if (!v.len)
 		return;
-	json_put_member(b, *comma, name, strlen(name));
+	if (!buffer_try_reserve(b, name_len + 4 + (plain ? v.len + 2 : 0)))
+		return;
+	d = b->data + b->len;
+	*d = ',';
+	d += *comma;
+	*d++ = '"';
+	memcpy(d, name, name_len);
+	d += name_len;
+	*d++ = '"';
+	*d++ = ':';
+	*comma = true;
+	if (plain) {
+		*d++ = '"';
+		memcpy(d, v.p, v.len);
+		d += v.len;
+		*d++ = '"';
+		b->len = (size_t)(d - b->data);
+		return;
+	}
+	b->len = (size_t)(d - b->data);
 	json_put_string(b, v.p, v.len);
+}
+
+/* ,"name":N */
+static inline __attribute__((always_inline)) void put_number(struct buffer *b, const char *name, size_t name_len,
+		       uint32_t v, bool *comma)
+{
+	char *d;
+
+	if (!buffer_try_reserve(b, name_len + 4 + DEC_MAX))
+		return;
+	d = b->data + b->len;
+	*d = ',';
+	d += *comma;
+	*d++ = '"';
+	memcpy(d, name, name_len);
+	d += name_len;
+	*d++ = '"';
+	*d++ = ':';
+	d = dec_at(d, v);
+	b->len = (size_t)(d - b->data);
 	*comma = true;
 }
 
-static void put_number(struct buffer *b, const char *name, uint32_t v,
-		       bool *comma)
-{
-	json_put_member(b, *comma, name, strlen(name));
-	buffer_put_u64(b, v);
-	*comma = true;
-}
+#define PUT_TEXT(b, lit, v, plain, comma) \
+	put_text((b), (lit), sizeof(lit) - 1, (v), (plain), (comma))
+#define PUT_NUMBER(b, lit, v, comma) \
+	put_number((b), (lit), sizeof(lit) - 1, (v), (comma))
 
 void process_context_json(struct process_context *pc, struct buffer *b,
 			  const struct event *e, unsigned type,
@@ -661,10 +770,10 @@ void process_context_json(struct process_context *pc, struct buffer *b,
 		buffer_putc(b, '{');
 		comma = false;
 		put_image_id(b, &p->image, &comma);
-		put_text(b, "comm", p->comm, &comma);
-		put_text(b, "exe", p->exe, &comma);
+		PUT_TEXT(b, "comm", p->comm, p->comm_plain, &comma);
+		PUT_TEXT(b, "exe", p->exe, p->exe_plain, &comma);
 		if (p->ppid)
-			put_number(b, "ppid", p->ppid, &comma);
+			PUT_NUMBER(b, "ppid", p->ppid, &comma);
 		buffer_putc(b, '}');
 	}
 	if (pc->script.len) {
@@ -687,9 +796,11 @@ void process_context_json(struct process_context *pc, struct buffer *b,
 		comma = false;
 		put_image_id(b, &p->spawner, &comma);
 		if (p->spawner_pid)
-			put_number(b, "pid", p->spawner_pid, &comma);
-		put_text(b, "comm", p->spawner_comm, &comma);
-		put_text(b, "exe", p->spawner_exe, &comma);
+			PUT_NUMBER(b, "pid", p->spawner_pid, &comma);
+		PUT_TEXT(b, "comm", p->spawner_comm, p->spawner_comm_plain,
+			 &comma);
+		PUT_TEXT(b, "exe", p->spawner_exe, p->spawner_exe_plain,
+			 &comma);
 		buffer_putc(b, '}');
 	}
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "hash_table.h"
+#include "json_escape.h"
 #include "lru_list.h"
 
 enum { CHUNK = 512 };
@@ -16,6 +17,8 @@ struct pstr {
 	struct pstr *next;
 	uint32_t refs, hash;
 	uint32_t len;
+	bool plain;                /* goes into JSON as it is (json_is_plain):
+				    * known once here, not on each event */
 	char s[];
 };
 
@@ -104,6 +107,7 @@ static struct pstr *str_get(struct process_table *t, struct span s)
 	p->refs = 1;
 	p->hash = h;
 	p->len = (uint32_t)s.len;
+	p->plain = json_is_plain(s.p, s.len);
 	memcpy(p->s, s.p, s.len);
 	p->s[s.len] = 0;
 	p->next = t->strs[h & (t->nstr_buckets - 1)];
@@ -138,6 +142,11 @@ static void str_put(struct process_table *t, struct pstr *p)
 static struct span str_span(const struct pstr *p)
 {
 	return p ? span_make(p->s, p->len) : span_make(NULL, 0);
+}
+
+static bool str_plain(const struct pstr *p)
+{
+	return !p || p->plain;
 }
 
 /* ---- nodes ---- */
@@ -614,6 +623,10 @@ static void fill_info(const struct process_table *t, const struct proc *p,
 	out->spawner_pid = p->spawner_pid;
 	out->spawner_comm = str_span(p->scomm);
 	out->spawner_exe = str_span(p->sexe);
+	out->comm_plain = str_plain(p->comm);
+	out->exe_plain = str_plain(p->exe);
+	out->spawner_comm_plain = str_plain(p->scomm);
+	out->spawner_exe_plain = str_plain(p->sexe);
 	out->dead = p->dead;
 	out->last_ms = p->last_ms;
 	out->dead_ms = p->dead_ms;

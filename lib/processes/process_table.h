@@ -84,6 +84,9 @@ struct process_info {
 	struct image_ref spawner;
 	uint32_t spawner_pid;
 	struct span spawner_comm, spawner_exe;
+	/* filled by the table (ignored by process_table_add): the string
+	 * has nothing JSON escapes (json_is_plain) */
+	bool comm_plain, exe_plain, spawner_comm_plain, spawner_exe_plain;
 	bool dead;
 	uint64_t last_ms;          /* event time it was last seen */
 	uint64_t dead_ms;          /* event time of its exit */
