@@ -20,6 +20,11 @@ struct node_state {
 	bool no_lookahead;    /* a record came after a look-ahead close */
 	struct event *pending;/* closes when another event's record arrives */
 	struct serial_tracker serials;
+	/* the key of the last record and its hash (key_hash): the records
+	 * of an event mostly come one after another */
+	bool memo_valid;
+	uint32_t memo_msec;
+	uint64_t memo_sec, memo_serial, memo_hash;
 };
 
 /* Keys of recently written events, to notice duplicates and late records. */
@@ -51,12 +56,21 @@ struct assembler {
 };
 
 /* The keyed hash of (sec, msec, serial), told apart by node with the keyed
- * hash of the node's name (0 for local records). */
-static uint64_t key_hash(const struct node_state *ns, const struct record *r)
+ * hash of the node's name (0 for local records); the same key as the
+ * node's last record has it already. */
+static uint64_t key_hash(struct node_state *ns, const struct record *r)
 {
 	uint64_t k[3] = { r->sec, r->serial, r->msec };
 
-	return hash_bytes(k, sizeof(k)) ^ ns->link.hash;
+	if (ns->memo_valid && ns->memo_serial == r->serial &&
+	    ns->memo_sec == r->sec && ns->memo_msec == r->msec)
+		return ns->memo_hash;
+	ns->memo_valid = true;
+	ns->memo_sec = r->sec;
+	ns->memo_serial = r->serial;
+	ns->memo_msec = r->msec;
+	ns->memo_hash = hash_bytes(k, sizeof(k)) ^ ns->link.hash;
+	return ns->memo_hash;
 }
 
 static struct event *oldest(const struct assembler *a)

@@ -45,6 +45,13 @@ static uint64_t slide(struct serial_tracker *t, uint32_t d)
 	uint32_t words = d / 64, bits = d % 64;
 	int i;
 
+	if (words == 0 && bits) {   /* the usual step: the next serials */
+		for (i = WORDS - 1; i > 0; i--)
+			t->seen[i] = t->seen[i] << bits |
+				     t->seen[i - 1] >> (64 - bits);
+		t->seen[0] <<= bits;
+		return lost;
+	}
 	for (i = WORDS - 1; i >= 0; i--) {
 		uint64_t v = 0;
 		int src = i - (int)words;
@@ -58,8 +65,8 @@ static uint64_t slide(struct serial_tracker *t, uint32_t d)
 	return lost;
 }
 
-uint64_t serial_tracker_see(struct serial_tracker *t, uint32_t s,
-			    uint64_t *resets)
+uint64_t serial_tracker_see_other(struct serial_tracker *t, uint32_t s,
+				  uint64_t *resets)
 {
 	uint32_t ahead, behind;
 	uint64_t lost = 0;

@@ -19,9 +19,20 @@ struct serial_tracker {
 	uint64_t seen[SERIAL_WINDOW / 64];    /* bit i: serial hi - i seen */
 };
 
-/* Records serial s; returns how many serials just became lost. */
-uint64_t serial_tracker_see(struct serial_tracker *t, uint32_t s,
-			    uint64_t *resets);
+/* serial_tracker_see() for a serial that is not the highest seen. */
+uint64_t serial_tracker_see_other(struct serial_tracker *t, uint32_t s,
+				  uint64_t *resets);
+
+/* Records serial s; returns how many serials just became lost. Most
+ * records repeat the serial before them (one event, several records):
+ * that costs a compare here, not a call. */
+static inline uint64_t serial_tracker_see(struct serial_tracker *t,
+					  uint32_t s, uint64_t *resets)
+{
+	if (t->started && s == t->hi)
+		return 0;
+	return serial_tracker_see_other(t, s, resets);
+}
 /* Serials still missing in the window: lost for good at end of input. */
 uint64_t serial_tracker_finish(struct serial_tracker *t);
 /* Forgets everything (auditd restarted: earlier serials are another run). */
