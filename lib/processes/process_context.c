@@ -179,22 +179,33 @@ static bool read_syscall(struct event_fields *c, struct syscall_facts *s)
 		struct span n = f->name;
 		if (f->nested)
 			continue;
-		if (span_eq(n, "arch"))
-			s->arch = f->value;
-		else if (span_eq(n, "syscall"))
-			s->syscall = f->value;
-		else if (span_eq(n, "success"))
-			s->success = f->value;
-		else if (span_eq(n, "exit"))
-			s->exit = f->value;
-		else if (span_eq(n, "a0"))
-			s->a0 = f->value;
-		else if (span_eq(n, "a1"))
-			s->a1 = f->value;
-		else if (span_eq(n, "ppid"))
-			span_pid(f->value, &s->ppid);
-		else if (span_eq(n, "pid"))
-			return span_pid(f->value, &s->pid);
+		/* by length first: this runs for every SYSCALL record */
+		switch (n.len) {
+		case 2:
+			if (span_eq(n, "a0"))
+				s->a0 = f->value;
+			else if (span_eq(n, "a1"))
+				s->a1 = f->value;
+			break;
+		case 3:
+			if (span_eq(n, "pid"))
+				return span_pid(f->value, &s->pid);
+			break;
+		case 4:
+			if (span_eq(n, "arch"))
+				s->arch = f->value;
+			else if (span_eq(n, "exit"))
+				s->exit = f->value;
+			else if (span_eq(n, "ppid"))
+				span_pid(f->value, &s->ppid);
+			break;
+		case 7:
+			if (span_eq(n, "syscall"))
+				s->syscall = f->value;
+			else if (span_eq(n, "success"))
+				s->success = f->value;
+			break;
+		}
 	}
 	return false;
 }
