@@ -23,6 +23,7 @@
 
 enum {
 	FULL_MAX_MEMBERS = 128,   /* per record */
+	CALL_FIELDS = 11,         /* where auparse looks for the syscall */
 	CAP_LAST = 40,            /* CAP_CHECKPOINT_RESTORE, auparse's last */
 	AT_FDCWD_32 = 0xffffff9c,
 };
@@ -864,35 +865,46 @@ unsigned full_interp_record(struct full_interp *fi, const struct record *r,
 	struct call call = { NULL, false, false, false, 0, 0 };
 	struct buffer *b = &fi->text;
 	struct field_cursor cur;
-	struct field f;
-	unsigned index = 0, i;
+	struct field f, ahead[CALL_FIELDS];
+	unsigned index = 0, nahead = 0, i;
 	int machine = -1, nr = -1;
 
 	fi->n = 0;
 	b->len = 0;
 	if (r->type == AUDIT_TRUSTED_APP)
 		return 0;  /* freestyle text: auparse guesses its types */
+	fields_begin(&cur, r);
 	if (r->type == AUDIT_SYSCALL) {
-		fields_begin(&cur, r);
-		for (; index < 11 && fields_next(&cur, &f); index++)
-			note_call_field(&call, index, &f, &machine, &nr);
+		/* the call first (its arguments are read by it); the fields
+		 * read for it are kept, not split a second time */
+		for (; nahead < CALL_FIELDS &&
+		       fields_next(&cur, &ahead[nahead]); nahead++)
+			note_call_field(&call, nahead, &ahead[nahead],
+					&machine, &nr);
 		if (machine >= 0 && nr >= 0)
 			call.name = audit_syscall_to_name(nr, machine);
 	}
-	fields_begin(&cur, r);
-	while (fields_next(&cur, &f) && fi->n < FULL_MAX_MEMBERS) {
+	while (fi->n < FULL_MAX_MEMBERS) {
 		enum full_type t;
 		size_t name_at, value_at;
+		if (index < nahead)
+			f = ahead[index++];
+		else if (!fields_next(&cur, &f))
+			break;
 		if (f.nested || f.kind == FIELD_NULL)
 			continue;
 		t = field_type(r->type, f.name);
 		if (t == FT_NONE)
 			continue;
 		name_at = b->len;
-		for (i = 0; i < f.name.len; i++) {
-			char ch = f.name.p[i];
-			buffer_putc(b, ch >= 'a' && ch <= 'z' ?
-				    (char)(ch - 32) : ch);
+		if (buffer_try_reserve(b, f.name.len)) {
+			char *d = b->data + b->len;
+			for (i = 0; i < f.name.len; i++) {
+				char ch = f.name.p[i];
+				d[i] = ch >= 'a' && ch <= 'z' ? (char)(ch - 32)
+							      : ch;
+			}
+			b->len += f.name.len;
 		}
 		value_at = b->len;
 		if (!put_value(b, t, &f, &call)) {
