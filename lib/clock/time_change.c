@@ -578,7 +578,7 @@ void time_change_write(struct time_change *tc, struct buffer *b,
 	struct nstime off;
 	bool have_off = false, have_syscall = false, have_ntp = false;
 	bool first = true;
-	uint32_t i;
+	uint32_t i, syscall_at = 0;
 
 	for (i = 0; i < e->nrecs; i++) {
 		unsigned type = e->recs[i].type;
@@ -589,12 +589,14 @@ void time_change_write(struct time_change *tc, struct buffer *b,
 			event_record_view(e, i, &r);
 			have_off = injoffset_parse(&r, &off);
 		} else if (type == TYPE_SYSCALL && !have_syscall) {
-			event_record_view(e, i, &syscall);
+			syscall_at = i;
 			have_syscall = true;
 		}
 	}
 	if (!have_off && !have_ntp)
-		return;
+		return;   /* most events: the SYSCALL is not even looked at */
+	if (have_syscall)
+		event_record_view(e, syscall_at, &syscall);
 	buffer_puts(b, ",\"TIME_CHANGE\":{");
 	if (have_off) {
 		put_offset(b, off, &first);

@@ -19,23 +19,6 @@ struct event_field_cache {
 	uint32_t n, cap;
 };
 
-void event_record_view(const struct event *e, uint32_t i, struct record *r)
-{
-	const struct event_record *er = &e->recs[i];
-	const char *t = e->text.data;
-
-	r->line = span_make(t + er->line_off, er->line_len);
-	r->node = e->node;
-	r->type_text = span_make(t + er->type_off, er->type_len);
-	r->wire_type = er->wire_type;
-	r->type = er->type;
-	r->sec = e->sec;
-	r->msec = e->msec;
-	r->serial = e->serial;
-	r->body = span_make(t + er->body_off, er->body_len);
-	r->enriched = span_make(t + er->enr_off, er->enr_len);
-}
-
 struct event_field_cache *event_field_cache_new(void)
 {
 	return calloc(1, sizeof(struct event_field_cache));

@@ -63,8 +63,25 @@ struct event {
 	char *node_heap;
 };
 
-/* A record of an event, as the tokenizer would have framed it. */
-void event_record_view(const struct event *e, uint32_t i, struct record *r);
+/* A record of an event, as the tokenizer would have framed it (inline:
+ * every writer asks it for every record). */
+static inline void event_record_view(const struct event *e, uint32_t i,
+				     struct record *r)
+{
+	const struct event_record *er = &e->recs[i];
+	const char *t = e->text.data;
+
+	r->line = span_make(t + er->line_off, er->line_len);
+	r->node = e->node;
+	r->type_text = span_make(t + er->type_off, er->type_len);
+	r->wire_type = er->wire_type;
+	r->type = er->type;
+	r->sec = e->sec;
+	r->msec = e->msec;
+	r->serial = e->serial;
+	r->body = span_make(t + er->body_off, er->body_len);
+	r->enriched = span_make(t + er->enr_off, er->enr_len);
+}
 
 /* Reading the fields of a record's body, in order. keep_dropped asks also
  * for the fields auparse drops (record.h: struct field.dropped); the
