@@ -52,6 +52,7 @@ struct live {
 	void *ctx;
 	int status;
 	bool stopping;  /* EOF or a read error: the loop is ending */
+	int null_fd;    /* /dev/null, to close the input with on a signal */
 	bool at_eoe;    /* the last line read was an EOE record */
 	size_t bytes_read;  /* by the last read_available */
 	unsigned events_read;  /* EOE records in it */
@@ -178,28 +179,44 @@ static void on_aging(struct ev_loop *loop, ev_timer *w, int revents)
 /*
  * What was sent before the signal is read first (a bounded amount, should
  * the sender go on): an event is then completed by this process or kept
- * whole for the next one, never cut where the pipe happened to be. Then
- * the input is closed at once (/dev/null takes its place): auditd's next
- * write fails, and auditd restarts the plugin and sends that record to the
- * new process, instead of filling a pipe nobody reads while this one
- * saves its state. Only what auditd writes between the last read and the
- * close is lost, a window of microseconds; auditd's own stops close the
+ * whole for the next one, never cut where the pipe happened to be. The
+ * input is read until a read finds it empty (EAGAIN; a short read is no
+ * proof here, auditd may be writing), and closed right after, before any
+ * of it is processed (/dev/null, opened at start, takes its place): auditd's
+ * next write fails, and auditd restarts the plugin and sends that record to
+ * the new process, instead of filling a pipe nobody reads while this one
+ * saves its state. What auditd writes between that empty read and the
+ * close is lost, nobody can hand it back: two system calls, unless the
+ * scheduler runs something else in between. auditd's own stops close the
  * input first and lose nothing.
  */
 static void on_stop(struct ev_loop *loop, ev_signal *w, int revents)
 {
 	struct live *l = w->data;
-	int nul;
+	bool empty = false;
+	ssize_t n = 1;
+	int i;
 
-	log_msg(LOG_INFO, "signal %d: exiting", w->signum);
-	if (!l->stopping && read_available(l, loop, CHUNKS_AT_STOP)) {
-		ev_io_stop(loop, &l->input);
-		nul = open("/dev/null", O_RDONLY | O_CLOEXEC);
-		if (nul >= 0 && dup2(nul, l->input.fd) >= 0)
-			l->stopping = true;
-		if (nul >= 0 && nul != l->input.fd)
-			close(nul);
+	for (i = 0; !l->stopping && i < CHUNKS_AT_STOP; i++) {
+		n = line_reader_fill(&l->lr);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			empty = n < 0 && errno == EAGAIN;
+			break;
+		}
 	}
+	if (empty && l->null_fd >= 0 && dup2(l->null_fd, l->input.fd) >= 0)
+		l->stopping = true;
+	if (n == 0)
+		l->stopping = true;  /* end of file: auditd closed it first */
+	if (n < 0 && !empty && errno != EINTR) {
+		log_msg(LOG_ERR, "reading input: %s", strerror(errno));
+		l->status = 2;
+	}
+	log_msg(LOG_INFO, "signal %d: exiting", w->signum);
+	ev_io_stop(loop, &l->input);
+	drain_lines(l, ev_now(loop));
 	ev_break(loop, EVBREAK_ALL);
 }
 
@@ -265,6 +282,8 @@ int live_loop_run(struct pipeline *p, int fd, reload_fn reload, void *ctx)
 	flags = fcntl(fd, F_GETFL);
 	if (flags >= 0)
 		fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+	/* opened now: on a signal, the close must follow the last read at once */
+	l.null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	l.p = p;
 	l.reload = reload;
 	l.ctx = ctx;
@@ -310,5 +329,7 @@ int live_loop_run(struct pipeline *p, int fd, reload_fn reload, void *ctx)
 	ev_timer_stop(loop, &l.aging);
 	ev_io_stop(loop, &l.input);
 	ev_loop_destroy(loop);
+	if (l.null_fd >= 0)
+		close(l.null_fd);
 	return l.status;
 }
