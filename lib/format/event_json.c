@@ -15,6 +15,43 @@ static inline uint64_t name_hash(const char *p, size_t n)
 	return hash_bytes(p, n);
 }
 
+/* Tails repeat: a log holds a few dozen distinct ones (15 in the first
+ * 100k corpus lines), each written again and again, and a tail's JSON
+ * depends on its text alone. The JSON of the tails met lately is kept,
+ * keyed by their text, and copied; the object learns each member's name
+ * (its keys stay unique) as if the members had been written one by one.
+ * A tail that is short or long, has many members, or meets a name already
+ * in the object is written field by field, as always. Sets of four, the
+ * longest unused one replaced; the key is hash_key'ed, so input cannot
+ * aim tails at one set (it would only make them miss). Allocated once. */
+enum {
+	TAIL_MEMO_SETS = 32,       /* power of two */
+	TAIL_MEMO_WAYS = 4,
+	TAIL_MEMO_TEXT = 256,      /* longest tail kept */
+	TAIL_MEMO_JSON = 1024,
+	TAIL_MEMO_NAMES = 24,
+};
+
+struct tail_memo_name {
+	uint64_t hash;             /* name_hash() */
+	uint16_t off, len;         /* in the tail's text */
+};
+
+struct tail_memo_entry {
+	uint64_t key;
+	uint32_t used;             /* clock of its last use */
+	uint16_t text_len;         /* 0: a free entry */
+	uint16_t json_len, nnames;
+	struct tail_memo_name names[TAIL_MEMO_NAMES];
+	char text[TAIL_MEMO_TEXT];
+	char json[TAIL_MEMO_JSON]; /* ,"NAME":value,... */
+};
+
+struct tail_memo {
+	uint32_t clock;
+	struct tail_memo_entry set[TAIL_MEMO_SETS][TAIL_MEMO_WAYS];
+};
+
 void event_json_init(struct event_json *w)
 {
 	field_types_init();
@@ -22,12 +59,15 @@ void event_json_init(struct event_json *w)
 	name_cache_init(&w->names);
 	buffer_init(&w->scratch);
 	buffer_init(&w->argv);
+	w->tails = calloc(1, sizeof(*w->tails));   /* NULL: no memo */
 }
 
 void event_json_free(struct event_json *w)
 {
 	buffer_free(&w->scratch);
 	buffer_free(&w->argv);
+	free(w->tails);
+	w->tails = NULL;
 }
 
 /* 1 for each byte that is no hex digit. */
@@ -439,17 +479,131 @@ static void put_braced(struct buffer *b, struct span v)
 	buffer_puts(b, "}\"");
 }
 
+/* The memo's key of a tail of 8 to TAIL_MEMO_TEXT bytes: its words, each
+ * folded in with a keyed multiplication. */
+static uint64_t tail_key(struct span t)
+{
+	const unsigned char *p = (const unsigned char *)t.p;
+	uint64_t k = hash_key[0] ^ t.len;
+	size_t i;
+
+	for (i = 0; i + 8 <= t.len; i += 8)
+		k = hash_fold_mul(k ^ hash_load64(p + i),
+				  hash_key[1] ^ 0x9E3779B97F4A7C15ULL);
+	if (i < t.len)
+		k = hash_fold_mul(k ^ hash_load64(p + t.len - 8),
+				  hash_key[1] ^ 0x9E3779B97F4A7C15ULL);
+	return k;
+}
+
+static struct tail_memo_entry *tail_memo_set(struct tail_memo *m,
+					     uint64_t key)
+{
+	return m->set[(key >> 32) & (TAIL_MEMO_SETS - 1)];
+}
+
+/* The tail's JSON from the memo, its names remembered by the object;
+ * false (nothing written) when it is not there, or a name of it is in the
+ * object already (then the tail is written field by field: renamed). */
+static bool tail_replay(struct tail_memo *m, struct buffer *b, struct span t,
+			uint64_t key, struct object_state *o)
+{
+	struct tail_memo_entry *set = tail_memo_set(m, key), *e = NULL;
+	unsigned i;
+
+	for (i = 0; i < TAIL_MEMO_WAYS; i++)
+		if (set[i].key == key && set[i].text_len == t.len &&
+		    memcmp(set[i].text, t.p, t.len) == 0) {
+			e = &set[i];
+			break;
+		}
+	if (!e)
+		return false;
+	for (i = 0; i < e->nnames; i++)
+		if (object_find(o, e->names[i].hash, t.p + e->names[i].off,
+				e->names[i].len))
+			return false;
+	if (!buffer_try_reserve(b, e->json_len))
+		return false;
+	for (i = 0; i < e->nnames; i++)
+		object_remember(o, span_make(t.p + e->names[i].off,
+					     e->names[i].len),
+				e->names[i].hash);
+	memcpy(b->data + b->len, e->json, e->json_len);
+	b->len += e->json_len;
+	e->used = ++m->clock;
+	return true;
+}
+
+/* Notes a name of a tail being written for the memo: false when the tail
+ * cannot be kept (too many names, or the name is in the object already:
+ * it is written renamed, which another object would not do). */
+static bool tail_note_name(struct tail_memo_name *names, unsigned *n,
+			   struct span name, struct span t,
+			   struct object_state *o)
+{
+	uint64_t h;
+
+	if (*n == TAIL_MEMO_NAMES || name.p < t.p ||
+	    name.p + name.len > t.p + t.len)
+		return false;
+	h = name_hash(name.p, name.len);
+	if (object_find(o, h, name.p, name.len))
+		return false;
+	names[*n].hash = h;
+	names[*n].off = (uint16_t)(name.p - t.p);
+	names[*n].len = (uint16_t)name.len;
+	(*n)++;
+	return true;
+}
+
+static void tail_store(struct tail_memo *m, uint64_t key, struct span t,
+		       const char *json, size_t json_len,
+		       const struct tail_memo_name *names, unsigned n)
+{
+	struct tail_memo_entry *set = tail_memo_set(m, key), *e = &set[0];
+	unsigned i;
+
+	if (json_len > TAIL_MEMO_JSON)
+		return;
+	for (i = 1; i < TAIL_MEMO_WAYS; i++)
+		if (set[i].used < e->used)
+			e = &set[i];
+	e->key = key;
+	e->used = ++m->clock;
+	e->text_len = (uint16_t)t.len;
+	memcpy(e->text, t.p, t.len);
+	e->json_len = (uint16_t)json_len;
+	memcpy(e->json, json, json_len);
+	e->nnames = (uint16_t)n;
+	memcpy(e->names, names, n * sizeof(*names));
+}
+
 /* The tail's fields are typed as the body's (laurel reads both alike:
  * its upper-case names are strings); a braced value is one string. */
 static void put_enriched(struct event_json *w, struct buffer *b,
 			 const struct record *r, struct object_state *first)
 {
+	struct tail_memo_name names[TAIL_MEMO_NAMES];
+	struct span t = r->enriched;
 	struct field_cursor c;
 	struct field f;
-	unsigned pos = 0;
+	unsigned pos = 0, nnames = 0;
+	size_t mark = b->len;
+	uint64_t key = 0;
+	/* kept only after a member: each then opens with its comma */
+	bool memo = w->tails && !first->first && t.len >= 8 &&
+		    t.len <= TAIL_MEMO_TEXT;
 
+	if (memo) {
+		key = tail_key(t);
+		if (tail_replay(w->tails, b, t, key, first))
+			return;
+	}
 	enriched_begin(&c, r);
 	while (fields_next(&c, &f)) {
+		if (memo)
+			memo = tail_note_name(names, &nnames, f.name, t, first);
 		if (f.kind == FIELD_BARE && f.value.len >= 2 &&
 		    f.value.p[0] == '{' && f.value.p[f.value.len - 1] == '}') {
 			put_member_name(b, f.name, first);
@@ -460,6 +614,9 @@ static void put_enriched(struct event_json *w, struct buffer *b,
 						  pos++));
 		}
 	}
+	if (memo && !b->failed)
+		tail_store(w->tails, key, t, b->data + mark, b->len - mark,
+			   names, nnames);
 }
 
 /* The tail, or for a record without one what auditd's would have held;

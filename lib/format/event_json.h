@@ -13,6 +13,7 @@
 #include "interpret.h"
 
 struct object_state;
+struct tail_memo;
 
 /* Writes extra members (",\"KEY\":value") before the closing brace;
  * record (may be NULL) adds members to the object of the event's SYSCALL
@@ -39,6 +40,7 @@ struct event_json {
 	const struct event *event;
 	struct interpreter *interp;  /* tails for records without; or NULL */
 	struct name_cache names;     /* type and key form of field names */
+	struct tail_memo *tails;     /* tails written before (or NULL) */
 	uint64_t dropped;            /* events not written: no memory */
 };
 
