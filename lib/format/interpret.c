@@ -27,14 +27,17 @@ enum {
 	MAX_MEMBERS = 128,        /* per record; auditd stops at its buffer */
 	HOST_NAME_TEXT = 256,
 	SOCKADDR_BYTES = 128,     /* sizeof(struct sockaddr_storage) */
+	UPPER_ROOM = 16,          /* "INODE_UID=" and the other names */
 };
 
 enum field_interp { FI_NONE, FI_UID, FI_GID, FI_SYSCALL, FI_ARCH,
 		    FI_SOCKADDR };
 
+struct known_field;
+
 struct pending {
-	enum field_interp kind;
-	struct span name, value;
+	const struct known_field *field;
+	struct span value;
 };
 
 struct interpreter {
@@ -123,42 +126,96 @@ bool interpret_node_is_local(const struct interpreter *in, struct span node)
 		memcmp(node.p, in->host, node.len) == 0);
 }
 
-/* The auparse field type (of those auditd enriches) of a field name: by
- * length, then against names of that length (memcmp of a constant length
- * compiles to a load and a compare: this runs for every field). */
-static enum field_interp lookup_field(struct span n)
+/* A field name auditd enriches: its auparse type and the member's name
+ * (the field's upper-cased, which auditd writes, with its '='), so that a
+ * member name is one fixed-size copy, not a loop over its bytes. */
+struct known_field {
+	enum field_interp kind;
+	char upper[UPPER_ROOM];    /* copied whole */
+	unsigned upper_len;
+};
+
+#define KNOWN(kind, upper) { kind, upper "=", sizeof(upper) }
+static const struct known_field
+	K_ID = KNOWN(FI_UID, "ID"), K_UID = KNOWN(FI_UID, "UID"),
+	K_GID = KNOWN(FI_GID, "GID"), K_AUID = KNOWN(FI_UID, "AUID"),
+	K_EUID = KNOWN(FI_UID, "EUID"), K_SUID = KNOWN(FI_UID, "SUID"),
+	K_OUID = KNOWN(FI_UID, "OUID"), K_IUID = KNOWN(FI_UID, "IUID"),
+	K_EGID = KNOWN(FI_GID, "EGID"), K_SGID = KNOWN(FI_GID, "SGID"),
+	K_OGID = KNOWN(FI_GID, "OGID"), K_IGID = KNOWN(FI_GID, "IGID"),
+	K_ARCH = KNOWN(FI_ARCH, "ARCH"), K_FSUID = KNOWN(FI_UID, "FSUID"),
+	K_OAUID = KNOWN(FI_UID, "OAUID"), K_SAUID = KNOWN(FI_UID, "SAUID"),
+	K_FSGID = KNOWN(FI_GID, "FSGID"),
+	K_SADDR = KNOWN(FI_SOCKADDR, "SADDR"),
+	K_OBJ_UID = KNOWN(FI_UID, "OBJ_UID"),
+	K_OBJ_GID = KNOWN(FI_GID, "OBJ_GID"),
+	K_NEW_GID = KNOWN(FI_GID, "NEW_GID"),
+	K_SYSCALL = KNOWN(FI_SYSCALL, "SYSCALL"),
+	K_OLD_AUID = KNOWN(FI_UID, "OLD-AUID"),
+	K_INODE_UID = KNOWN(FI_UID, "INODE_UID"),
+	K_INODE_GID = KNOWN(FI_GID, "INODE_GID"),
+	/* an "id" of the group records is a gid */
+	K_ID_GID = KNOWN(FI_GID, "ID");
+#undef KNOWN
+
+/* The field names auditd enriches: by length, then (four and five
+ * letters, the commonest) by first letter, then against names of that
+ * length (memcmp of a constant length compiles to a load and a compare:
+ * this runs for every field); NULL for the others. */
+static const struct known_field *lookup_field(struct span n)
 {
 #define IS(lit) (memcmp(n.p, lit, sizeof(lit) - 1) == 0)
 	switch (n.len) {
 	case 2:
-		return IS("id") ? FI_UID : FI_NONE;
+		return IS("id") ? &K_ID : NULL;
 	case 3:
-		return IS("uid") ? FI_UID : IS("gid") ? FI_GID : FI_NONE;
+		return IS("uid") ? &K_UID : IS("gid") ? &K_GID : NULL;
 	case 4:
-		if (IS("auid") || IS("euid") || IS("suid") || IS("ouid") ||
-		    IS("iuid"))
-			return FI_UID;
-		if (IS("egid") || IS("sgid") || IS("ogid") || IS("igid"))
-			return FI_GID;
-		return IS("arch") ? FI_ARCH : FI_NONE;
+		switch (n.p[0]) {
+		case 'a':
+			return IS("auid") ? &K_AUID : IS("arch") ? &K_ARCH
+							       : NULL;
+		case 'e':
+			return IS("euid") ? &K_EUID : IS("egid") ? &K_EGID
+							       : NULL;
+		case 's':
+			return IS("suid") ? &K_SUID : IS("sgid") ? &K_SGID
+							       : NULL;
+		case 'o':
+			return IS("ouid") ? &K_OUID : IS("ogid") ? &K_OGID
+							       : NULL;
+		case 'i':
+			return IS("iuid") ? &K_IUID : IS("igid") ? &K_IGID
+							       : NULL;
+		}
+		return NULL;
 	case 5:
-		if (IS("fsuid") || IS("oauid") || IS("sauid"))
-			return FI_UID;
-		return IS("fsgid") ? FI_GID : IS("saddr") ? FI_SOCKADDR
-							  : FI_NONE;
+		switch (n.p[0]) {
+		case 'f':
+			return IS("fsuid") ? &K_FSUID :
+			       IS("fsgid") ? &K_FSGID : NULL;
+		case 'o':
+			return IS("oauid") ? &K_OAUID : NULL;
+		case 's':
+			return IS("sauid") ? &K_SAUID :
+			       IS("saddr") ? &K_SADDR : NULL;
+		}
+		return NULL;
 	case 7:
 		if (IS("obj_uid"))
-			return FI_UID;
-		if (IS("obj_gid") || IS("new_gid"))
-			return FI_GID;
-		return IS("syscall") ? FI_SYSCALL : FI_NONE;
+			return &K_OBJ_UID;
+		if (IS("obj_gid"))
+			return &K_OBJ_GID;
+		if (IS("new_gid"))
+			return &K_NEW_GID;
+		return IS("syscall") ? &K_SYSCALL : NULL;
 	case 8:
-		return IS("old-auid") ? FI_UID : FI_NONE;
+		return IS("old-auid") ? &K_OLD_AUID : NULL;
 	case 9:
-		return IS("inode_uid") ? FI_UID : IS("inode_gid") ? FI_GID
-								  : FI_NONE;
+		return IS("inode_uid") ? &K_INODE_UID :
+		       IS("inode_gid") ? &K_INODE_GID : NULL;
 	}
-	return FI_NONE;
+	return NULL;
 #undef IS
 }
 
@@ -173,32 +230,32 @@ static bool span_has(struct span s, const char *lit)
 }
 
 /* auparse_interp_adjust_type, for the types auditd enriches. */
-static enum field_interp field_kind(unsigned rtype, struct span n)
+static const struct known_field *field_kind(unsigned rtype, struct span n)
 {
-	enum field_interp k = lookup_field(n);
+	const struct known_field *k = lookup_field(n);
 
-	if (k == FI_NONE)
+	if (!k)
 		return k;
 	switch (rtype) {
 	case AUDIT_EXECVE:
 		/* a0, a1[2], ...: arguments, whatever they are named */
 		if (n.p[0] == 'a' && !span_eq(n, "argc") &&
 		    !span_has(n, "_len"))
-			return FI_NONE;
+			return NULL;
 		break;
 	case AUDIT_AVC:
 	case AUDIT_NETFILTER_PKT:
-		if (k == FI_SOCKADDR)
-			return FI_NONE;
+		if (k->kind == FI_SOCKADDR)
+			return NULL;
 		break;
 	case AUDIT_ADD_GROUP:
 	case AUDIT_GRP_MGMT:
 	case AUDIT_DEL_GROUP:
-		if (span_eq(n, "id"))
-			return FI_GID;
+		if (k == &K_ID)
+			return &K_ID_GID;
 		break;
 	case AUDIT_TRUSTED_APP:
-		return FI_NONE;  /* freestyle text: auparse 3.0.9 guesses */
+		return NULL;  /* freestyle text: auparse 3.0.9 guesses */
 	}
 	return k;
 }
@@ -208,7 +265,9 @@ static bool parse_id(struct span v, uint32_t *out)
 {
 	uint64_t x;
 
-	if (span_eq(v, "-1")) {
+	/* "unset" as it mostly comes: no loop */
+	if ((v.len == 10 && memcmp(v.p, "4294967295", 10) == 0) ||
+	    span_eq(v, "-1")) {
 		*out = UINT32_MAX;
 		return true;
 	}
@@ -216,16 +275,6 @@ static bool parse_id(struct span v, uint32_t *out)
 		return false;
 	*out = (uint32_t)x;
 	return true;
-}
-
-/* The machine-independent part of an id: auparse's fixed names. */
-static const char *fixed_id_name(uint32_t id)
-{
-	if (id == UINT32_MAX)
-		return "unset";
-	if (id == 0)
-		return "root";
-	return NULL;
 }
 
 /* audit_encode_nv_string: NAME="text", or NAME=HEX when the text holds a
@@ -261,19 +310,19 @@ static void put_signed(struct buffer *b, long long v)
 	buffer_put_u64(b, (unsigned long long)v);
 }
 
-static void put_upper_name(struct buffer *b, struct span n)
+/* " NAME=" (no space first): the member's name, upper-cased already. */
+static void put_upper_name(struct buffer *b, const struct pending *p)
 {
-	size_t i, len = n.len < 63 ? n.len : 63;
+	const struct known_field *k = p->field;
+	char *d;
 
-	if (!buffer_try_reserve(b, len + 2))
+	if (!buffer_try_reserve(b, UPPER_ROOM + 1))
 		return;   /* failed is set: the event is dropped, counted */
-	if (b->len)
-		b->data[b->len++] = ' ';
-	for (i = 0; i < len; i++) {
-		char c = n.p[i];
-		b->data[b->len++] = (c >= 'a' && c <= 'z') ? (char)(c - 32) : c;
-	}
-	b->data[b->len++] = '=';
+	d = b->data + b->len;
+	*d = ' ';
+	d += b->len != 0;
+	memcpy(d, k->upper, UPPER_ROOM);
+	b->len = (size_t)(d + k->upper_len - b->data);
 }
 
 /* What a record says about its syscall, where auparse looks for it: arch
@@ -321,7 +370,7 @@ static bool put_arch(struct buffer *b, const struct syscall_context *sc,
 		return false;
 	if (machine < 0 || machine > MACH_AARCH64)
 		machine = audit_elf_to_machine((unsigned)x);
-	put_upper_name(b, p->name);
+	put_upper_name(b, p);
 	if (machine < 0) {
 		buffer_puts(b, "unknown-elf-type(");
 		buffer_append(b, p->value.p, p->value.len);
@@ -376,7 +425,7 @@ static bool put_syscall(struct buffer *b, const struct syscall_context *sc,
 		if (machine < 0)
 			return false;
 	}
-	put_upper_name(b, p->name);
+	put_upper_name(b, p);
 	name = audit_syscall_to_name(nr, machine);
 	if (!name) {
 		buffer_puts(b, "unknown-syscall(");
@@ -532,7 +581,7 @@ static bool put_sockaddr(struct buffer *b, struct pending *p, bool local)
 	if (p->value.len < 2) {
 		if (p->value.len == 1 && hex_digit_value(p->value.p[0]) < 0)
 			return false;
-		put_upper_name(b, p->name);
+		put_upper_name(b, p);
 		buffer_puts(b, "malformed-host(");
 		buffer_append(b, p->value.p, p->value.len);
 		buffer_putc(b, ')');
@@ -553,7 +602,7 @@ static bool put_sockaddr(struct buffer *b, struct pending *p, bool local)
 	 * number at 4 past a two-byte sockaddr is beyond it */
 	if (len < 3 && get16(sa) == 8)
 		return false;
-	put_upper_name(b, p->name);
+	put_upper_name(b, p);
 	put_sockaddr_text(b, sa, len, local);
 	return true;
 }
@@ -566,14 +615,21 @@ static bool put_id(struct interpreter *in, struct buffer *b,
 
 	if (!parse_id(p->value, &id))
 		return false;
-	text = fixed_id_name(id);
-	if (!text) {
-		if (!names)
-			return false;
-		text = p->kind == FI_UID ? user_names_uid(in->names, id) :
-					   user_names_gid(in->names, id);
+	if (id == UINT32_MAX || id == 0) {
+		/* the machine-independent names, auparse's fixed ones,
+		 * as put_encoded writes them */
+		put_upper_name(b, p);
+		if (id)
+			buffer_append(b, "\"unset\"", 7);
+		else
+			buffer_append(b, "\"root\"", 6);
+		return true;
 	}
-	put_upper_name(b, p->name);
+	if (!names)
+		return false;
+	text = p->field->kind == FI_UID ? user_names_uid(in->names, id) :
+					  user_names_gid(in->names, id);
+	put_upper_name(b, p);
 	put_encoded(b, text);
 	return true;
 }
@@ -603,16 +659,16 @@ bool interpret_tail(struct interpreter *in, const struct record *r,
 	if (in->opt.level == INTERPRET_NO)
 		return false;
 	for (; (f = event_fields_next(fields)); index++) {
-		enum field_interp k;
-		if (index < 11)
+		const struct known_field *k;
+		/* arch at 0 or 9, syscall at 1 or 10, a0 at 4 */
+		if (index < 11 && ((1u << index) & 0x613))
 			note_position(&sc, index, f);
 		if (f->kind != FIELD_BARE)
 			continue;  /* auparse reads a number from no quote */
 		k = field_kind(r->type, f->name);
-		if (k == FI_NONE || n == MAX_MEMBERS)
+		if (!k || n == MAX_MEMBERS)
 			continue;
-		in->pending[n].kind = k;
-		in->pending[n].name = f->name;
+		in->pending[n].field = k;
 		in->pending[n].value = f->value;
 		n++;
 	}
@@ -625,7 +681,7 @@ bool interpret_tail(struct interpreter *in, const struct record *r,
 	b->len = 0;
 	for (i = 0; i < n; i++) {
 		struct pending *p = &in->pending[i];
-		switch (p->kind) {
+		switch (p->field->kind) {
 		case FI_UID:
 		case FI_GID:
 			put_id(in, b, p, names);
