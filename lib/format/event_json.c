@@ -451,10 +451,33 @@ static void put_field(struct event_json *w, struct buffer *b,
 	}
 }
 
-void event_json_member(struct buffer *b, struct object_state *o,
-		       const char *name)
+void event_json_member_n(struct buffer *b, struct object_state *o,
+			 const char *name, size_t len)
 {
-	put_member_name(b, span_make(name, strlen(name)), o);
+	struct span n = span_make(name, len);
+	uint64_t h = name_hash(name, len);
+	bool comma = !o->first;
+	struct member *at;
+	char *d;
+
+	o->first = false;
+	at = object_find(o, h, name, len);
+	if (at) {
+		put_renamed(b, n, at, o, comma);
+		return;
+	}
+	object_remember(o, n, h);
+	if (!buffer_try_reserve(b, len + 4))
+		return;
+	d = b->data + b->len;
+	*d = ',';
+	d += comma;
+	*d++ = '"';
+	memcpy(d, name, len);
+	d += len;
+	*d++ = '"';
+	*d++ = ':';
+	b->len = (size_t)(d - b->data);
 }
 
 /* The members an annotator adds to the event's SYSCALL or EXECVE. */
@@ -831,7 +854,7 @@ static void put_record_fields(struct event_json *w, struct buffer *b,
 		if (f->nested != msg_open) {
 			if (f->nested) {
 				avc_flush(w, b, &avc, first);
-				put_member_name(b, span_make("msg", 3), first);
+				event_json_member(b, first, "msg");
 				buffer_putc(b, '{');
 				object_begin(&inner);
 				put_msg_label(b, r, f, &inner);
@@ -1019,7 +1042,7 @@ static void put_record_object(struct event_json *w, struct buffer *b,
 	put_tail(w, b, r, index, &first);
 	/* laurel writes ARGV for every SYSCALL, empty without arguments */
 	if (w->argv.len || r->type == TYPE_SYSCALL) {
-		put_member_name(b, span_make("ARGV", 4), &first);
+		event_json_member(b, &first, "ARGV");
 		buffer_putc(b, '[');
 		if (w->argv.len)
 			buffer_append(b, w->argv.data, w->argv.len);
@@ -1060,7 +1083,7 @@ static void put_execve(struct event_json *w, struct buffer *b,
 		event_record_view(e, i, &r);
 		put_tail(w, b, &r, i, &first);
 	}
-	put_member_name(b, span_make("ARGV", 4), &first);
+	event_json_member(b, &first, "ARGV");
 	buffer_putc(b, '[');
 	if (w->argv.len)  /* no argument yet: argv.data may be NULL */
 		buffer_append(b, w->argv.data, w->argv.len);

@@ -25,9 +25,13 @@ struct json_annotator {
 		       unsigned type, struct object_state *o);
 };
 
-/* Writes ,"name": into a record's object, kept unique like its fields. */
-void event_json_member(struct buffer *b, struct object_state *o,
-		       const char *name);
+/* Writes ,"name": into a record's object, kept unique like its fields.
+ * name: a string constant with no byte that JSON escapes (its length is
+ * known where it is written: no strlen, no escaping pass). */
+void event_json_member_n(struct buffer *b, struct object_state *o,
+			 const char *name, size_t len);
+#define event_json_member(b, o, lit) \
+	event_json_member_n((b), (o), "" lit, sizeof(lit) - 1)
 
 struct event_json {
 	struct buffer scratch;   /* decoded bytes of the value at hand */
