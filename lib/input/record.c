@@ -269,6 +269,49 @@ static inline __attribute__((always_inline)) const char *find_eq(const char *p, 
 	return p < end && *p == '=' ? p : NULL;
 }
 
+/* The word at p: its '=' in *eq (NULL when it has none), and what
+ * token_end() gives for it unless its value opens with a quote: the first
+ * space after the '=' (after p for a word without one), or end. A word of
+ * under 16 bytes is one load (SSE2): the tokenizer's two scans per field,
+ * each with its own loop, were most of its time. */
+static inline __attribute__((always_inline)) const char *
+scan_word(const char *p, const char *end, const char **eq)
+{
+	const char *q;
+
+#if defined(__SSE2__) && !defined(AUENRICH_PORTABLE_SCAN)
+	if (end - p >= 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+		unsigned ms = (unsigned)_mm_movemask_epi8(
+			_mm_cmpeq_epi8(x, _mm_set1_epi8(' ')));
+		unsigned me = (unsigned)_mm_movemask_epi8(
+			_mm_cmpeq_epi8(x, _mm_set1_epi8('=')));
+		unsigned k;
+
+		if (ms | me) {
+			k = (unsigned)__builtin_ctz(ms | me);
+			if (ms & (1u << k)) {
+				*eq = NULL;
+				return p + k;
+			}
+			*eq = p + k;
+			ms &= ~0u << k;   /* the spaces after the '=' */
+			if (ms)
+				return p + __builtin_ctz(ms);
+			return find_either(p + 16, end, ' ', ' ');
+		}
+		p += 16;
+	}
+#endif
+	q = find_either(p, end, '=', ' ');
+	if (q < end && *q == '=') {
+		*eq = q;
+		return find_either(q + 1, end, ' ', ' ');
+	}
+	*eq = NULL;
+	return q;
+}
+
 /* Trailing punctuation auparse strips from values. */
 static inline __attribute__((always_inline)) void trim_value(struct span *v)
 {
@@ -405,17 +448,18 @@ static inline __attribute__((always_inline)) bool is_msg(const char *p, const ch
 static inline __attribute__((always_inline)) bool
 next_field(struct field_cursor *c, struct field *f)
 {
-	const char *p, *eq, *e;
+	const char *p, *eq, *e, *sp;
 
 	if (c->enriched)
 		return enriched_next(c, f);
 	for (;;) {
+		bool word_moved = false;
 		p = skip_spaces(c->p, c->end);
 		if (p >= c->end) {
 			c->p = c->end;
 			return false;
 		}
-		eq = find_eq(p, c->end);
+		sp = scan_word(p, c->end, &eq);
 		if (eq && is_msg(p, eq, c->end) && eq[1] == 'a') {
 			/* msg=audit(...) headers repeated in a body are noise
 			 * (returned, marked dropped, only when asked for) */
@@ -441,8 +485,13 @@ next_field(struct field_cursor *c, struct field *f)
 				c->p = token_end(p, c->end, NULL);
 				continue;
 			}
+			word_moved = true;
 		}
-		e = token_end(p, c->end, eq);
+		/* a quoted value may hold spaces: token_end() looks */
+		if (word_moved || (eq && eq + 1 < c->end && eq[1] == '"'))
+			e = token_end(p, c->end, eq);
+		else
+			e = sp;
 		c->p = e;
 		if (!eq) {
 			if (c->avc && avc_word(c, p, e, f))
