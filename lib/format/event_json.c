@@ -665,7 +665,12 @@ static void put_tail(struct event_json *w, struct buffer *b,
 		if (interpret_tail(w->interp, r, &fields, &made.enriched))
 			put_enriched(w, b, &made, first);
 	}
-	n = interpret_fields(w->interp, r, &names, &values);
+	{
+		/* the record's fields as split once for its event */
+		struct event_fields fields;
+		event_fields_begin(&fields, w->event, index, false);
+		n = interpret_fields(w->interp, r, &fields, &names, &values);
+	}
 	for (i = 0; i < n; i++) {
 		put_member_name(b, names[i], first);
 		json_put_string(b, values[i].p, values[i].len);

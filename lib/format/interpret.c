@@ -706,10 +706,11 @@ bool interpret_tail(struct interpreter *in, const struct record *r,
 }
 
 unsigned interpret_fields(struct interpreter *in, const struct record *r,
+			  struct event_fields *fields,
 			  const struct span **names,
 			  const struct span **values)
 {
 	if (in->opt.level != INTERPRET_FULL)
 		return 0;
-	return full_interp_record(in->full, r, names, values);
+	return full_interp_record(in->full, r, fields, names, values);
 }

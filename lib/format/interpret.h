@@ -48,8 +48,11 @@ bool interpret_tail(struct interpreter *in, const struct record *r,
 
 /* For interpret = full, for any record (tail or not): the members
  * interpret_full.h describes, how many, names[i] and values[i] valid until
- * the next call; 0 at the other levels. */
+ * the next call; 0 at the other levels. fields: r's fields as its event
+ * split them (event_fields_begin, keep_dropped false), or NULL to split
+ * them again. */
 unsigned interpret_fields(struct interpreter *in, const struct record *r,
+			  struct event_fields *fields,
 			  const struct span **names,
 			  const struct span **values);
 

@@ -859,12 +859,14 @@ static bool put_value(struct buffer *b, enum full_type t,
 }
 
 unsigned full_interp_record(struct full_interp *fi, const struct record *r,
+			    struct event_fields *fields,
 			    const struct span **names,
 			    const struct span **values)
 {
 	struct call call = { NULL, false, false, false, 0, 0 };
 	struct buffer *b = &fi->text;
-	struct field_cursor cur;
+	struct event_fields own;
+	const struct field *fp;
 	struct field f, ahead[CALL_FIELDS];
 	unsigned index = 0, nahead = 0, i;
 	int machine = -1, nr = -1;
@@ -873,14 +875,19 @@ unsigned full_interp_record(struct full_interp *fi, const struct record *r,
 	b->len = 0;
 	if (r->type == AUDIT_TRUSTED_APP)
 		return 0;  /* freestyle text: auparse guesses its types */
-	fields_begin(&cur, r);
+	if (!fields) {
+		event_fields_of_record(&own, r, false);
+		fields = &own;
+	}
 	if (r->type == AUDIT_SYSCALL) {
 		/* the call first (its arguments are read by it); the fields
-		 * read for it are kept, not split a second time */
+		 * read for it are kept, not read a second time */
 		for (; nahead < CALL_FIELDS &&
-		       fields_next(&cur, &ahead[nahead]); nahead++)
+		       (fp = event_fields_next(fields)); nahead++) {
+			ahead[nahead] = *fp;
 			note_call_field(&call, nahead, &ahead[nahead],
 					&machine, &nr);
+		}
 		if (machine >= 0 && nr >= 0)
 			call.name = audit_syscall_to_name(nr, machine);
 	}
@@ -889,7 +896,9 @@ unsigned full_interp_record(struct full_interp *fi, const struct record *r,
 		size_t name_at, value_at;
 		if (index < nahead)
 			f = ahead[index++];
-		else if (!fields_next(&cur, &f))
+		else if ((fp = event_fields_next(fields)))
+			f = *fp;
+		else
 			break;
 		if (f.nested || f.kind == FIELD_NULL)
 			continue;

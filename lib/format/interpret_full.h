@@ -12,6 +12,7 @@
 
 #include <stdint.h>
 
+#include "event.h"
 #include "record.h"
 
 struct full_interp;
@@ -21,9 +22,12 @@ struct full_interp *full_interp_new(void);
 void full_interp_free(struct full_interp *fi);
 
 /* The members for record r: how many, their names and values in names[i]
- * and values[i], valid until the next call. Allocates only when its text
- * buffer has to grow past the largest record seen. */
+ * and values[i], valid until the next call. fields: r's fields from its
+ * event (event_fields_begin, keep_dropped false), or NULL to split them
+ * here. Allocates only when its text buffer has to grow past the largest
+ * record seen. */
 unsigned full_interp_record(struct full_interp *fi, const struct record *r,
+			    struct event_fields *fields,
 			    const struct span **names,
 			    const struct span **values);
 

@@ -25,7 +25,7 @@ static const char *members(struct interpreter *in, const char *line)
 	out[0] = 0;
 	if (record_parse(line, strlen(line), &r) != RECORD_OK)
 		return "(parse error)";
-	n = interpret_fields(in, &r, &names, &values);
+	n = interpret_fields(in, &r, NULL, &names, &values);
 	for (i = 0; i < n && len < sizeof(out); i++)
 		len += (size_t)snprintf(out + len, sizeof(out) - len,
 					"%.*s=%.*s;", (int)names[i].len,
@@ -268,7 +268,7 @@ static void test_levels_and_bounds(void)
 		len += (size_t)snprintf(line + len, sizeof(line) - len,
 					" sig=%u", i % 40);
 	CHECK(record_parse(line, len, &r) == RECORD_OK);
-	CHECK(interpret_fields(full, &r, &names, &values) == 128);
+	CHECK(interpret_fields(full, &r, NULL, &names, &values) == 128);
 }
 
 int main(void)
