@@ -188,10 +188,14 @@ static const struct { unsigned value; const char *name; } open_flags[] = {
 static bool is_cap_set_name(struct span n)
 {
 	const char *p = n.p;
-	char last = p[n.len - 1];
-	bool iepa = last == 'i' || last == 'e' || last == 'p' || last == 'a';
-	bool ip = last == 'i' || last == 'p';
+	char last;
+	bool iepa, ip;
 
+	if (n.len != 2 && n.len != 6)
+		return false;
+	last = p[n.len - 1];
+	iepa = last == 'i' || last == 'e' || last == 'p' || last == 'a';
+	ip = last == 'i' || last == 'p';
 	if (n.len == 2)
 		return (p[0] == 'p' && iepa) || (p[0] == 'f' && ip);
 	if (n.len != 6 || p[3] != '_')
@@ -366,20 +370,25 @@ static void put_open_flags(struct buffer *b, struct span raw, unsigned flags)
 	}
 }
 
+/* The names of the bits set, by their positions (most sets are empty:
+ * no walk over the bits that are not). */
 static void put_cap_bitmap(struct buffer *b, uint64_t bits)
 {
-	size_t start = b->len;
-	unsigned i;
+	bool first = true;
 
-	for (i = 0; i <= CAP_LAST; i++) {
-		if (!(bits & (1ULL << i)))
-			continue;
-		if (b->len != start)
+	bits &= (2ULL << CAP_LAST) - 1;
+	if (!bits) {
+		buffer_append(b, "none", 4);
+		return;
+	}
+	while (bits) {
+		unsigned i = (unsigned)__builtin_ctzll(bits);
+		bits &= bits - 1;
+		if (!first)
 			buffer_putc(b, ',');
+		first = false;
 		buffer_puts(b, capability_name(i));
 	}
-	if (b->len == start)
-		buffer_puts(b, "none");
 }
 
 static void put_wrapped(struct buffer *b, const char *what, bool hex,
