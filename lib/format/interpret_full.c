@@ -35,8 +35,16 @@ enum full_type {
 	FT_LIST, FT_SESSION, FT_CAP_BITMAP, FT_PROTOCOL, FT_PROCTITLE,
 };
 
+enum { READING_MEMO = 64 };   /* power of two */
+
+struct reading_memo {
+	const char *name;            /* a libaudit syscall name, or NULL */
+	unsigned char reading[4];
+};
+
 struct full_interp {
 	struct buffer text;
+	struct reading_memo readings[READING_MEMO];
 	unsigned n;
 	size_t name_at[FULL_MAX_MEMBERS], name_len[FULL_MAX_MEMBERS];
 	size_t value_at[FULL_MAX_MEMBERS];
@@ -433,6 +441,7 @@ struct call {
 	bool bad;             /* arch or syscall that is no number */
 	bool have_a0, have_a1;
 	uint64_t a0, a1;
+	unsigned char reading[4];  /* enum reading of a0..a3 */
 };
 
 static void note_call_field(struct call *c, unsigned index,
@@ -491,63 +500,43 @@ static void put_dirfd(struct buffer *b, struct span raw, uint64_t v)
 	buffer_append(b, raw.p, raw.len);
 }
 
-/* How auparse reads argument n (0 to 3) of call c: false when it reads it
- * with a table not held here (no member), else the text in b. */
-static bool put_argument(struct buffer *b, const struct call *c, unsigned n,
-			 struct span raw)
-{
-	const char *s = c->name;
-	uint64_t v = 0;  /* read only when num */
-	bool num = parse_base(raw, 16, &v);
+/* How auparse reads an argument of a call: which of its readings applies
+ * depends on the call's name and the argument's position only, so it is
+ * worked out once per name (reading_of) and kept (struct call). */
+enum reading {
+	RD_PLAIN,        /* 0x and the hex */
+	RD_NONE,         /* with a table not held here: no member */
+	RD_SIGNAL,
+	RD_FAMILY,
+	RD_SOCKETCALL,
+	RD_DIRFD,
+	RD_EXIT,
+	RD_MODE_SHORT,
+	RD_MODE,
+	RD_OPEN_FLAGS,
+	RD_SOCKET_TYPE,
+	RD_PRCTL,        /* by a0 */
+	RD_FCNTL,        /* by a1 */
+	RD_SETSOCKOPT,   /* by a1 */
+	RD_OPEN_MODE,    /* by a1 */
+};
 
-	if (!s)
-		goto plain;
-	/* the readings that need a number */
+/* The reading of argument n (0 to 3) of the call named s (auparse's
+ * tests, in its order: the first that holds). */
+static enum reading reading_of(const char *s, unsigned n)
+{
 	switch (n) {
 	case 0:
-		if (strcmp(s, "rt_sigaction") == 0) {
-			if (!num)
-				return false;
-			put_signal(b, raw, v, true);
-			return true;
-		}
-		if (strcmp(s, "socket") == 0) {
-			const char *fam;
-			if (!num)
-				return false;
-			fam = (int32_t)(uint32_t)v >= 0 ?
-			      interpret_family_name((uint32_t)v) : NULL;
-			if (fam)
-				buffer_puts(b, fam);
-			else
-				put_wrapped(b, "unknown-family", true, raw);
-			return true;
-		}
-		if (strcmp(s, "socketcall") == 0) {
-			const char *op;
-			if (!num)
-				return false;
-			op = (int32_t)(uint32_t)v >= 0 ?
-			     interpret_socketcall_name((uint32_t)v) : NULL;
-			if (op)
-				buffer_puts(b, op);
-			else
-				put_wrapped(b, "unknown-socketcall", false,
-					    raw);
-			return true;
-		}
-		if (is_dirfd_call(s)) {
-			if (!num)
-				return false;
-			put_dirfd(b, raw, v);
-			return true;
-		}
-		if (starts(s, "exit")) {
-			buffer_puts(b, span_eq(raw, "0") ? "EXIT_SUCCESS" :
-				    span_eq(raw, "1") ? "EXIT_FAILURE" :
-				    "UNKNOWN");
-			return true;
-		}
+		if (strcmp(s, "rt_sigaction") == 0)
+			return RD_SIGNAL;
+		if (strcmp(s, "socket") == 0)
+			return RD_FAMILY;
+		if (strcmp(s, "socketcall") == 0)
+			return RD_SOCKETCALL;
+		if (is_dirfd_call(s))
+			return RD_DIRFD;
+		if (starts(s, "exit"))
+			return RD_EXIT;
 		/* read with tables not held here */
 		if (strcmp(s, "unshare") == 0 ||
 		    strcmp(s, "clock_settime") == 0 ||
@@ -563,58 +552,22 @@ static bool put_argument(struct buffer *b, const struct call *c, unsigned n,
 				     strcmp(s, "setregid") == 0 ||
 				     strcmp(s, "setresgid") == 0 ||
 				     strcmp(s, "setfsgid") == 0)))
-			return false;
+			return RD_NONE;
 		break;
 	case 1:
 		if (strcmp(s, "fchmod") == 0 || strcmp(s, "chmod") == 0 ||
-		    strcmp(s, "creat") == 0 || strcmp(s, "mkdir") == 0) {
-			if (!num)
-				return false;
-			put_mode_short(b, (uint32_t)v);
-			return true;
-		}
-		if (strcmp(s, "mknod") == 0) {
-			if (!num)
-				return false;
-			put_mode(b, (uint32_t)v);
-			return true;
-		}
-		if (strcmp(s, "open") == 0 || strcmp(s, "mq_open") == 0) {
-			if (!num)
-				return false;
-			put_open_flags(b, raw, (uint32_t)v);
-			return true;
-		}
-		if (strcmp(s, "kill") == 0 || strcmp(s, "tkill") == 0) {
-			if (!num)
-				return false;
-			put_signal(b, raw, v, true);
-			return true;
-		}
-		if (strcmp(s, "socket") == 0) {
-			const char *t;
-			if (!num)
-				return false;
-			t = socket_type_name((uint32_t)v & 0xff);
-			if (t)
-				buffer_puts(b, t);
-			else
-				put_wrapped(b, "unknown-type", false, raw);
-			return true;
-		}
-		if (strcmp(s, "prctl") == 0) {
-			if (!c->have_a0 || !num)
-				return false;
-			if (c->a0 == 23 || c->a0 == 24) {  /* PR_CAPBSET_* */
-				put_capability(b, raw, v, true);
-				return true;
-			}
-			if (c->a0 == 1) {                  /* PR_SET_PDEATHSIG */
-				put_signal(b, raw, v, true);
-				return true;
-			}
-			break;
-		}
+		    strcmp(s, "creat") == 0 || strcmp(s, "mkdir") == 0)
+			return RD_MODE_SHORT;
+		if (strcmp(s, "mknod") == 0)
+			return RD_MODE;
+		if (strcmp(s, "open") == 0 || strcmp(s, "mq_open") == 0)
+			return RD_OPEN_FLAGS;
+		if (strcmp(s, "kill") == 0 || strcmp(s, "tkill") == 0)
+			return RD_SIGNAL;
+		if (strcmp(s, "socket") == 0)
+			return RD_SOCKET_TYPE;
+		if (strcmp(s, "prctl") == 0)
+			return RD_PRCTL;
 		if (starts(s, "fcntl") || (s[0] == 'c' && strstr(s, "chown")) ||
 		    strcmp(s + 1, "etsockopt") == 0 ||
 		    strcmp(s, "setreuid") == 0 ||
@@ -625,82 +578,182 @@ static bool put_argument(struct buffer *b, const struct call *c, unsigned n,
 		    strcmp(s, "sched_setscheduler") == 0 ||
 		    strcmp(s, "access") == 0 || strcmp(s, "epoll_ctl") == 0 ||
 		    strcmp(s, "umount2") == 0 || strcmp(s, "ioctl") == 0)
-			return false;
+			return RD_NONE;
 		break;
 	case 2:
-		if (starts(s, "fcntl")) {
-			if (!c->have_a1 || !num || c->a1 == 8)  /* F_SETOWN */
-				return false;
-			if (c->a1 == 2 && (uint32_t)v == 1) {   /* F_SETFD */
-				buffer_puts(b, "FD_CLOEXEC");
-				return true;
-			}
-			break;
-		}
-		if (strcmp(s + 1, "etsockopt") == 0) {
-			if (!c->have_a1)
-				return false;
-			switch (c->a1) {
-			case 0: case 1: case 6: case 17: case 41: case 263:
-				return false;  /* option names by level */
-			}
-			break;
-		}
+		if (starts(s, "fcntl"))
+			return RD_FCNTL;
+		if (strcmp(s + 1, "etsockopt") == 0)
+			return RD_SETSOCKOPT;
 		if (strcmp(s, "openat") == 0 ||
-		    strcmp(s, "open_by_handle_at") == 0) {
-			if (!num)
-				return false;
-			put_open_flags(b, raw, (uint32_t)v);
-			return true;
-		}
-		if (strcmp(s, "open") == 0 || strcmp(s, "mq_open") == 0) {
-			if (!c->have_a1)
-				return false;
-			if (c->a1 & 0100) {  /* O_CREAT */
-				if (!num)
-					return false;
-				put_mode_short(b, (uint32_t)v);
-				return true;
-			}
-			break;
-		}
+		    strcmp(s, "open_by_handle_at") == 0)
+			return RD_OPEN_FLAGS;
+		if (strcmp(s, "open") == 0 || strcmp(s, "mq_open") == 0)
+			return RD_OPEN_MODE;
 		if (strcmp(s, "fchmodat") == 0 || strcmp(s, "mkdirat") == 0 ||
-		    strcmp(s, "mknodat") == 0) {
-			if (!num)
-				return false;
-			put_mode_short(b, (uint32_t)v);
-			return true;
-		}
+		    strcmp(s, "mknodat") == 0)
+			return RD_MODE_SHORT;
 		if (strcmp(s, "readlinkat") == 0 || starts(s, "renameat") ||
-		    strcmp(s, "linkat") == 0) {
-			if (!num)
-				return false;
-			put_dirfd(b, raw, v);
-			return true;
-		}
-		if (strcmp(s, "tgkill") == 0) {
-			if (!num)
-				return false;
-			put_signal(b, raw, v, true);
-			return true;
-		}
+		    strcmp(s, "linkat") == 0)
+			return RD_DIRFD;
+		if (strcmp(s, "tgkill") == 0)
+			return RD_SIGNAL;
 		if (starts(s, "faccessat") || strcmp(s, "setresuid") == 0 ||
 		    strcmp(s, "setresgid") == 0 || strcmp(s, "socket") == 0 ||
 		    strcmp(s, "sendmsg") == 0 || strcmp(s, "shmget") == 0 ||
 		    strcmp(s, "mmap") == 0 || strcmp(s, "mprotect") == 0 ||
 		    strcmp(s, "recvmsg") == 0 || strcmp(s, "lseek") == 0 ||
 		    strcmp(s, "clone") == 0 || strcmp(s, "clone2") == 0)
-			return false;
+			return RD_NONE;
 		break;
 	case 3:
 		if (strcmp(s, "mmap") == 0 || strcmp(s, "mount") == 0 ||
 		    strcmp(s, "recv") == 0 || strcmp(s, "recvfrom") == 0 ||
 		    strcmp(s, "recvmmsg") == 0 || strcmp(s, "send") == 0 ||
 		    strcmp(s, "sendto") == 0 || strcmp(s, "sendmmsg") == 0)
-			return false;
+			return RD_NONE;
 		break;
 	}
-plain:
+	return RD_PLAIN;
+}
+
+/* The readings of a call's four arguments: from the memo when its name
+ * was met lately (names are libaudit's constants: the pointer is the
+ * key), else worked out and kept. */
+static void call_readings(struct full_interp *fi, struct call *c)
+{
+	struct reading_memo *m;
+	unsigned n;
+
+	if (!c->name) {
+		memset(c->reading, RD_PLAIN, sizeof(c->reading));
+		return;
+	}
+	m = &fi->readings[((uintptr_t)c->name >> 3) & (READING_MEMO - 1)];
+	if (m->name != c->name) {
+		for (n = 0; n < 4; n++)
+			m->reading[n] = (unsigned char)reading_of(c->name, n);
+		m->name = c->name;
+	}
+	memcpy(c->reading, m->reading, sizeof(c->reading));
+}
+
+/* How auparse reads argument n (0 to 3) of call c: false when it reads it
+ * with a table not held here (no member), else the text in b. */
+static bool put_argument(struct buffer *b, const struct call *c, unsigned n,
+			 struct span raw)
+{
+	uint64_t v = 0;  /* read only when num */
+	bool num = parse_base(raw, 16, &v);
+
+	switch ((enum reading)c->reading[n]) {
+	case RD_PLAIN:
+		break;
+	case RD_NONE:
+		return false;
+	case RD_SIGNAL:
+		if (!num)
+			return false;
+		put_signal(b, raw, v, true);
+		return true;
+	case RD_FAMILY: {
+		const char *fam;
+		if (!num)
+			return false;
+		fam = (int32_t)(uint32_t)v >= 0 ?
+		      interpret_family_name((uint32_t)v) : NULL;
+		if (fam)
+			buffer_puts(b, fam);
+		else
+			put_wrapped(b, "unknown-family", true, raw);
+		return true;
+	}
+	case RD_SOCKETCALL: {
+		const char *op;
+		if (!num)
+			return false;
+		op = (int32_t)(uint32_t)v >= 0 ?
+		     interpret_socketcall_name((uint32_t)v) : NULL;
+		if (op)
+			buffer_puts(b, op);
+		else
+			put_wrapped(b, "unknown-socketcall", false, raw);
+		return true;
+	}
+	case RD_DIRFD:
+		if (!num)
+			return false;
+		put_dirfd(b, raw, v);
+		return true;
+	case RD_EXIT:
+		buffer_puts(b, span_eq(raw, "0") ? "EXIT_SUCCESS" :
+			    span_eq(raw, "1") ? "EXIT_FAILURE" : "UNKNOWN");
+		return true;
+	case RD_MODE_SHORT:
+		if (!num)
+			return false;
+		put_mode_short(b, (uint32_t)v);
+		return true;
+	case RD_MODE:
+		if (!num)
+			return false;
+		put_mode(b, (uint32_t)v);
+		return true;
+	case RD_OPEN_FLAGS:
+		if (!num)
+			return false;
+		put_open_flags(b, raw, (uint32_t)v);
+		return true;
+	case RD_SOCKET_TYPE: {
+		const char *t;
+		if (!num)
+			return false;
+		t = socket_type_name((uint32_t)v & 0xff);
+		if (t)
+			buffer_puts(b, t);
+		else
+			put_wrapped(b, "unknown-type", false, raw);
+		return true;
+	}
+	case RD_PRCTL:
+		if (!c->have_a0 || !num)
+			return false;
+		if (c->a0 == 23 || c->a0 == 24) {  /* PR_CAPBSET_* */
+			put_capability(b, raw, v, true);
+			return true;
+		}
+		if (c->a0 == 1) {                  /* PR_SET_PDEATHSIG */
+			put_signal(b, raw, v, true);
+			return true;
+		}
+		break;
+	case RD_FCNTL:
+		if (!c->have_a1 || !num || c->a1 == 8)  /* F_SETOWN */
+			return false;
+		if (c->a1 == 2 && (uint32_t)v == 1) {   /* F_SETFD */
+			buffer_puts(b, "FD_CLOEXEC");
+			return true;
+		}
+		break;
+	case RD_SETSOCKOPT:
+		if (!c->have_a1)
+			return false;
+		switch (c->a1) {
+		case 0: case 1: case 6: case 17: case 41: case 263:
+			return false;  /* option names by level */
+		}
+		break;
+	case RD_OPEN_MODE:
+		if (!c->have_a1)
+			return false;
+		if (c->a1 & 0100) {  /* O_CREAT */
+			if (!num)
+				return false;
+			put_mode_short(b, (uint32_t)v);
+			return true;
+		}
+		break;
+	}
 	buffer_puts(b, "0x");
 	buffer_append(b, raw.p, raw.len);
 	return true;
@@ -872,7 +925,7 @@ unsigned full_interp_record(struct full_interp *fi, const struct record *r,
 			    const struct span **names,
 			    const struct span **values)
 {
-	struct call call = { NULL, false, false, false, 0, 0 };
+	struct call call = { NULL, false, false, false, 0, 0, { 0 } };
 	struct buffer *b = &fi->text;
 	struct event_fields own;
 	const struct field *fp;
@@ -899,6 +952,7 @@ unsigned full_interp_record(struct full_interp *fi, const struct record *r,
 		}
 		if (machine >= 0 && nr >= 0)
 			call.name = audit_syscall_to_name(nr, machine);
+		call_readings(fi, &call);
 	}
 	while (fi->n < FULL_MAX_MEMBERS) {
 		enum full_type t;
