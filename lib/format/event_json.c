@@ -52,6 +52,36 @@ struct tail_memo {
 	struct tail_memo_entry set[TAIL_MEMO_SETS][TAIL_MEMO_WAYS];
 };
 
+/* Whole records repeat as well: in the first 100k corpus lines, 60,000
+ * of the 61,000 records other than SYSCALL and EXECVE (PATH, PROCTITLE,
+ * CWD, BPRM_FCAPS...) are the same text as one before, among about a
+ * thousand distinct ones. The object of such a record depends on its type,
+ * body and tail alone (see record_memo_ok), so the JSON of the records met
+ * lately is kept, keyed by them, and copied: neither split nor written
+ * field by field. Sets of four, the longest unused replaced; allocated
+ * once; a record longer than REC_MEMO_TEXT is written as always. */
+enum {
+	REC_MEMO_SETS = 64,        /* power of two */
+	REC_MEMO_WAYS = 4,
+	REC_MEMO_TEXT = 512,       /* body and tail */
+	REC_MEMO_JSON = 1536,
+};
+
+struct record_memo_entry {
+	uint64_t key;
+	uint32_t used;             /* clock of its last use */
+	unsigned type;
+	uint16_t body_len, tail_len, json_len;
+	bool full;                 /* holds a record */
+	char text[REC_MEMO_TEXT];  /* body, then tail */
+	char json[REC_MEMO_JSON];  /* {...} */
+};
+
+struct record_memo {
+	uint32_t clock;
+	struct record_memo_entry set[REC_MEMO_SETS][REC_MEMO_WAYS];
+};
+
 void event_json_init(struct event_json *w)
 {
 	field_types_init();
@@ -60,6 +90,7 @@ void event_json_init(struct event_json *w)
 	buffer_init(&w->scratch);
 	buffer_init(&w->argv);
 	w->tails = calloc(1, sizeof(*w->tails));   /* NULL: no memo */
+	w->records = calloc(1, sizeof(*w->records));
 }
 
 void event_json_free(struct event_json *w)
@@ -68,6 +99,8 @@ void event_json_free(struct event_json *w)
 	buffer_free(&w->argv);
 	free(w->tails);
 	w->tails = NULL;
+	free(w->records);
+	w->records = NULL;
 }
 
 /* 1 for each byte that is no hex digit. */
@@ -1032,13 +1065,112 @@ static bool same_group(const struct record *a, const struct record *b)
 	       memcmp(a->type_text.p, b->type_text.p, a->type_text.len) == 0;
 }
 
+/* Whether the object of r depends on its type, body and tail alone: not
+ * for SYSCALL (ARGV and the annotators' members; its records seldom
+ * repeat) nor EXECVE (put_execve joins its records), nor for a record
+ * without a tail whose tail interpretation would read this machine. */
+static bool record_memo_ok(const struct event_json *w, const struct record *r,
+			   bool annotate)
+{
+	return w->records && !annotate && r->type != TYPE_SYSCALL &&
+	       r->type != TYPE_EXECVE &&
+	       r->body.len + r->enriched.len <= REC_MEMO_TEXT &&
+	       (r->enriched.len || !w->interp ||
+		!interpret_uses_machine(w->interp));
+}
+
+static uint64_t record_memo_key(const struct record *r)
+{
+	uint64_t k = tail_key(span_make(r->body.p, r->body.len >= 8 ?
+							r->body.len : 0));
+
+	if (r->body.len < 8)   /* tail_key reads at least a word */
+		for (size_t i = 0; i < r->body.len; i++)
+			k = hash_fold_mul(k ^ (unsigned char)r->body.p[i],
+					  hash_key[1]);
+	if (r->enriched.len >= 8)
+		k ^= tail_key(r->enriched) * 0x9E3779B97F4A7C15ULL;
+	else
+		k ^= r->enriched.len;
+	return hash_fold_mul(k ^ r->type, hash_key[0] ^ r->body.len);
+}
+
+static bool record_memo_is(const struct record_memo_entry *e, uint64_t key,
+			   const struct record *r)
+{
+	return e->full && e->key == key && e->type == r->type &&
+	       e->body_len == r->body.len && e->tail_len == r->enriched.len &&
+	       memcmp(e->text, r->body.p, r->body.len) == 0 &&
+	       memcmp(e->text + r->body.len, r->enriched.p,
+		      r->enriched.len) == 0;
+}
+
+static struct record_memo_entry *record_memo_set(struct record_memo *m,
+						 uint64_t key)
+{
+	return m->set[(key >> 32) & (REC_MEMO_SETS - 1)];
+}
+
+/* Copies the record's JSON from the memo; false when it is not there. */
+static bool record_replay(struct record_memo *m, struct buffer *b,
+			  const struct record *r, uint64_t key)
+{
+	struct record_memo_entry *set = record_memo_set(m, key);
+	unsigned i;
+
+	for (i = 0; i < REC_MEMO_WAYS; i++) {
+		struct record_memo_entry *e = &set[i];
+		if (!record_memo_is(e, key, r))
+			continue;
+		if (!buffer_try_reserve(b, e->json_len))
+			return false;
+		memcpy(b->data + b->len, e->json, e->json_len);
+		b->len += e->json_len;
+		e->used = ++m->clock;
+		return true;
+	}
+	return false;
+}
+
+static void record_store(struct record_memo *m, uint64_t key,
+			 const struct record *r, const char *json,
+			 size_t json_len)
+{
+	struct record_memo_entry *set = record_memo_set(m, key), *e = &set[0];
+	unsigned i;
+
+	if (json_len > REC_MEMO_JSON)
+		return;
+	for (i = 1; i < REC_MEMO_WAYS; i++)
+		if (set[i].used < e->used)
+			e = &set[i];
+	e->full = true;
+	e->key = key;
+	e->used = ++m->clock;
+	e->type = r->type;
+	e->body_len = (uint16_t)r->body.len;
+	e->tail_len = (uint16_t)r->enriched.len;
+	memcpy(e->text, r->body.p, r->body.len);
+	memcpy(e->text + r->body.len, r->enriched.p, r->enriched.len);
+	e->json_len = (uint16_t)json_len;
+	memcpy(e->json, json, json_len);
+}
+
 static void put_record_object(struct event_json *w, struct buffer *b,
 			      const struct record *r, uint32_t index,
 			      bool annotate)
 {
 	struct execve_state st = { false, 0 };
 	struct object_state first;
+	bool memo = record_memo_ok(w, r, annotate);
+	size_t mark = b->len;
+	uint64_t key = 0;
 
+	if (memo) {
+		key = record_memo_key(r);
+		if (record_replay(w->records, b, r, key))
+			return;
+	}
 	object_begin(&first);
 	buffer_putc(b, '{');
 	w->argv.len = 0;
@@ -1057,6 +1189,8 @@ static void put_record_object(struct event_json *w, struct buffer *b,
 		annotate_record(w, b, r->type, &first);
 	object_end(&first);
 	buffer_putc(b, '}');
+	if (memo && !b->failed)
+		record_store(w->records, key, r, b->data + mark, b->len - mark);
 }
 
 /* Records of an event: to write, written, or kept for DUPLICATE_RECORDS. */

@@ -14,6 +14,7 @@
 
 struct object_state;
 struct tail_memo;
+struct record_memo;
 
 /* Writes extra members (",\"KEY\":value") before the closing brace;
  * record (may be NULL) adds members to the object of the event's SYSCALL
@@ -45,6 +46,7 @@ struct event_json {
 	struct interpreter *interp;  /* tails for records without; or NULL */
 	struct name_cache names;     /* type and key form of field names */
 	struct tail_memo *tails;     /* tails written before (or NULL) */
+	struct record_memo *records; /* records written before (or NULL) */
 	uint64_t dropped;            /* events not written: no memory */
 };
 

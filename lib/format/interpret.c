@@ -114,6 +114,11 @@ void interpreter_free(struct interpreter *in)
 	free(in);
 }
 
+bool interpret_uses_machine(const struct interpreter *in)
+{
+	return in->opt.live;
+}
+
 bool interpret_node_is_local(const struct interpreter *in, struct span node)
 {
 	if (node.len == 0)

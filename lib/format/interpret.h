@@ -56,6 +56,11 @@ unsigned interpret_fields(struct interpreter *in, const struct record *r,
 			  const struct span **names,
 			  const struct span **values);
 
+/* Whether what interpret_tail() makes of a record may depend on this
+ * machine (its user database, its interfaces, its architecture): only in
+ * live mode. Otherwise it depends on the record's type and body alone. */
+bool interpret_uses_machine(const struct interpreter *in);
+
 /* Whether a record of this node is this machine's (for tests). */
 bool interpret_node_is_local(const struct interpreter *in, struct span node);
 
