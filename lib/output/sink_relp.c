@@ -250,12 +250,11 @@ static void free_sink(struct sink_relp *s)
 	free(s);
 }
 
-struct sink_relp *sink_relp_open(const char *dest, const char *prefix,
-				 struct spool *spool, size_t window_bytes,
-				 sink_wake_fn wake, void *wake_ctx, char *err,
-				 size_t errlen)
+static void *relp_open(const char *dest, const struct sink_options *opt,
+		       struct spool *spool, char *err, size_t errlen)
 {
 	struct sink_relp *s = calloc(1, sizeof(*s));
+	const char *prefix = opt->prefix;
 	sigset_t all, old;
 	int rc;
 
@@ -266,10 +265,10 @@ struct sink_relp *sink_relp_open(const char *dest, const char *prefix,
 	buffer_init(&s->msg);
 	buffer_init(&s->body);
 	s->prefix_len = strlen(prefix);
-	s->wake = wake;
-	s->wake_ctx = wake_ctx;
+	s->wake = opt->wake;
+	s->wake_ctx = opt->wake_ctx;
 	reconnect_init(&s->retry);
-	s->ring_limit = window_bytes;
+	s->ring_limit = opt->relp_window;
 	if (host_port_split(dest + 5, "relp", &s->host, &s->port, err, errlen))
 		goto fail;
 	if (relpEngineConstruct(&s->engine) != RELP_RET_OK) {
@@ -304,8 +303,10 @@ fail:
 	return NULL;
 }
 
-bool sink_relp_submit(struct sink_relp *s, const char *line, size_t len)
+static bool relp_submit(void *self, const char *line, size_t len)
 {
+	struct sink_relp *s = self;
+
 	s->msg.len = 0;
 	if (len > SIZE_MAX - s->prefix_len - 512 ||
 	    !buffer_try_reserve(&s->msg, s->prefix_len + len + 512))
@@ -327,11 +328,13 @@ static void release_confirmed(struct sink_relp *s)
 	}
 }
 
-void sink_relp_pump(struct sink_relp *s)
+static void relp_pump(void *self, double now)
 {
+	struct sink_relp *s = self;
 	struct span m;
 	bool added = false;
 
+	(void)now;
 	pthread_mutex_lock(&s->lock);
 	release_confirmed(s);
 	while (!s->closing && s->tail - s->freed < RING &&
@@ -358,10 +361,14 @@ void sink_relp_pump(struct sink_relp *s)
 	pthread_mutex_unlock(&s->lock);
 }
 
-void sink_relp_wait(struct sink_relp *s, double timeout)
+/* Blocks until the RELP thread made progress or timeout seconds passed;
+ * false at once when the session does not work. */
+static bool relp_wait(void *self, double timeout)
 {
+	struct sink_relp *s = self;
 	struct timespec ts;
 	unsigned long seq;
+	bool up;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
 	ts.tv_sec += (time_t)timeout;
@@ -371,25 +378,18 @@ void sink_relp_wait(struct sink_relp *s, double timeout)
 		ts.tv_nsec -= 1000000000L;
 	}
 	pthread_mutex_lock(&s->lock);
+	up = s->up;
 	seq = s->progress_seq;
-	while (seq == s->progress_seq && !s->closed &&
+	while (up && seq == s->progress_seq && !s->closed &&
 	       pthread_cond_timedwait(&s->progress, &s->lock, &ts) == 0)
 		;
-	pthread_mutex_unlock(&s->lock);
-}
-
-bool sink_relp_connected(struct sink_relp *s)
-{
-	bool up;
-
-	pthread_mutex_lock(&s->lock);
-	up = s->up;
 	pthread_mutex_unlock(&s->lock);
 	return up;
 }
 
-bool sink_relp_idle(struct sink_relp *s)
+static bool relp_idle(void *self)
 {
+	struct sink_relp *s = self;
 	bool idle;
 
 	pthread_mutex_lock(&s->lock);
@@ -398,8 +398,9 @@ bool sink_relp_idle(struct sink_relp *s)
 	return idle;
 }
 
-void sink_relp_finish(struct sink_relp *s, double timeout)
+static void relp_finish(void *self, double timeout)
 {
+	struct sink_relp *s = self;
 	struct timespec ts;
 
 	clock_gettime(CLOCK_REALTIME, &ts);
@@ -413,13 +414,14 @@ void sink_relp_finish(struct sink_relp *s, double timeout)
 	pthread_mutex_unlock(&s->lock);
 }
 
-const char *sink_relp_name(const struct sink_relp *s)
+static const char *relp_name(void *self)
 {
-	return s->name;
+	return ((struct sink_relp *)self)->name;
 }
 
-void sink_relp_close(struct sink_relp *s)
+static void relp_close(void *self)
 {
+	struct sink_relp *s = self;
 	uint64_t i, n;
 
 	if (!s)
@@ -459,67 +461,20 @@ void sink_relp_close(struct sink_relp *s)
 	free_sink(s);
 }
 
-/* The operations of sink.h. */
 static bool accepts(const char *dest)
 {
 	return !strncmp(dest, "relp:", 5);
 }
 
-static void *ops_open(const char *dest, const struct sink_options *opt,
-		      struct spool *spool, char *err, size_t errlen)
-{
-	return sink_relp_open(dest, opt->prefix, spool, opt->relp_window,
-			      opt->wake, opt->wake_ctx, err, errlen);
-}
-
-static bool ops_submit(void *s, const char *line, size_t len)
-{
-	return sink_relp_submit(s, line, len);
-}
-
-static void ops_pump(void *s, double now)
-{
-	(void)now;
-	sink_relp_pump(s);
-}
-
-static bool ops_wait(void *s, double timeout)
-{
-	if (!sink_relp_connected(s))
-		return false;
-	sink_relp_wait(s, timeout);
-	return true;
-}
-
-static bool ops_idle(void *s)
-{
-	return sink_relp_idle(s);
-}
-
-static void ops_finish(void *s, double timeout)
-{
-	sink_relp_finish(s, timeout);
-}
-
-static const char *ops_name(void *s)
-{
-	return sink_relp_name(s);
-}
-
-static void ops_close(void *s)
-{
-	sink_relp_close(s);
-}
-
 const struct sink_ops sink_relp_ops = {
 	.accepts = accepts,
 	.queued = true,
-	.open = ops_open,
-	.submit = ops_submit,
-	.pump = ops_pump,
-	.wait = ops_wait,
-	.idle = ops_idle,
-	.finish = ops_finish,
-	.name = ops_name,
-	.close = ops_close,
+	.open = relp_open,
+	.submit = relp_submit,
+	.pump = relp_pump,
+	.wait = relp_wait,
+	.idle = relp_idle,
+	.finish = relp_finish,
+	.name = relp_name,
+	.close = relp_close,
 };

@@ -18,42 +18,20 @@
 #ifndef AUENRICH_SINK_RELP_H
 #define AUENRICH_SINK_RELP_H
 
-#include <stdbool.h>
-#include <stddef.h>
-
 #include "sink.h"
-#include "spool.h"
 
 enum { RELP_WINDOW = 128 };
 
-struct sink_relp;
-
-/* dest is "relp:HOST:PORT". Takes ownership of spool (also when it
- * fails). The thread holds at most 1,024 messages and window_bytes bytes
- * of them (a single larger message goes alone); the rest waits in the
- * spool. wake (NULL: none) is called from the RELP thread when the
- * loop should pump the sink. NULL with a message in err. */
-struct sink_relp *sink_relp_open(const char *dest, const char *prefix,
-				 struct spool *spool, size_t window_bytes,
-				 sink_wake_fn wake, void *wake_ctx, char *err,
-				 size_t errlen);
-/* Frames and queues one line; false when the spool had no room. */
-bool sink_relp_submit(struct sink_relp *s, const char *line, size_t len);
-/* Moves queued messages to the RELP thread as its window allows. */
-void sink_relp_pump(struct sink_relp *s);
-/* Blocks until the RELP thread made progress or timeout seconds passed. */
-void sink_relp_wait(struct sink_relp *s, double timeout);
-/* Everything handed over was sent, and the spool is empty. */
-bool sink_relp_idle(struct sink_relp *s);
-/* The RELP session works, as far as the thread knows. */
-bool sink_relp_connected(struct sink_relp *s);
-/* Stops sending and closes the RELP session cleanly, so that the
- * receiver's answer to "close" confirms every message sent; what was not
- * sent stays for the spool. Blocks up to timeout seconds. */
-void sink_relp_finish(struct sink_relp *s, double timeout);
-const char *sink_relp_name(const struct sink_relp *s);
-/* Stops the thread; messages not known to be delivered go back to the
- * spool, kept for the next run. */
-void sink_relp_close(struct sink_relp *s);
+/* Its operations are sink_relp_ops (sink.h): dest is "relp:HOST:PORT".
+ * The thread holds at most 1,024 messages and opt->relp_window bytes of
+ * them (a single larger message goes alone); the rest waits in the spool.
+ * opt->wake (NULL: none) is called from the RELP thread when the loop
+ * should pump the sink. wait returns false at once when the RELP session
+ * does not work (as far as the thread knows), else blocks until the thread
+ * made progress or the timeout passed. finish stops sending and closes the
+ * RELP session cleanly, so that the receiver's answer to "close" confirms
+ * every message sent (what was not sent stays for the spool). close stops
+ * the thread; messages not known to be delivered go back to the spool,
+ * kept for the next run. */
 
 #endif

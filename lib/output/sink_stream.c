@@ -16,7 +16,7 @@
 #include "buffer.h"
 #include "host_port.h"
 #include "log.h"
-#include "reconnect.h"
+#include "sink_socket.h"
 #include "sink_syslog.h"
 
 enum {
@@ -28,24 +28,18 @@ enum {
 enum stream_state { STREAM_DOWN, STREAM_CONNECTING, STREAM_UP };
 
 struct sink_stream {
-	char *name;
+	struct sink_socket base;     /* first: see sink_socket.h */
 	char *host, *port;           /* tcp; NULL for unix */
 	struct sockaddr_storage addr;
 	socklen_t addrlen;
 	bool resolved;
-	int fd;
 	enum stream_state state;
-	bool blocked;                /* the socket took no more */
-	struct reconnect retry;
 	enum output_framing framing;
-	char *prefix;
-	size_t prefix_len;
-	struct spool *spool;
 	struct buffer out;           /* framed messages taken from the spool */
 	size_t sent;                 /* bytes of out the socket took */
 	size_t *ends;                /* end offset of each message in out */
 	size_t nends, ends_cap, done;/* done: messages wholly sent */
-	struct buffer msg, body;
+	struct buffer body;
 };
 
 static bool resolve(struct sink_stream *s)
@@ -59,8 +53,8 @@ static bool resolve(struct sink_stream *s)
 	hints.ai_socktype = SOCK_STREAM;
 	rc = getaddrinfo(s->host, s->port, &hints, &res);
 	if (rc != 0) {
-		if (!s->retry.down)
-			log_msg(LOG_WARNING, "%s: %s", s->name,
+		if (!s->base.retry.down)
+			log_msg(LOG_WARNING, "%s: %s", s->base.name,
 				gai_strerror(rc));
 		return false;
 	}
@@ -71,23 +65,26 @@ static bool resolve(struct sink_stream *s)
 	return true;
 }
 
-struct sink_stream *sink_stream_open(const char *dest,
-				     enum output_framing framing,
-				     const char *prefix, struct spool *spool,
-				     char *err, size_t errlen)
+static void free_stream(struct sink_stream *s)
 {
-	struct sink_stream *s = calloc(1, sizeof(*s));
+	buffer_free(&s->out);
+	buffer_free(&s->body);
+	free(s->ends);
+	free(s->host);
+	free(s->port);
+	free(s);
+}
 
-	if (!s || !(s->name = strdup(dest)) || !(s->prefix = strdup(prefix))) {
-		snprintf(err, errlen, "out of memory");
-		goto fail;
-	}
-	s->fd = -1;
-	s->framing = framing;
-	s->prefix_len = strlen(prefix);
-	reconnect_init(&s->retry);
+static void *stream_open(const char *dest, const struct sink_options *opt,
+			 struct spool *spool, char *err, size_t errlen)
+{
+	struct sink_stream *s = sink_socket_new(sizeof(*s), dest, opt->prefix,
+					     spool, err, errlen);
+
+	if (!s)
+		return NULL;
+	s->framing = opt->framing;
 	buffer_init(&s->out);
-	buffer_init(&s->msg);
 	buffer_init(&s->body);
 	if (strncmp(dest, "unix:", 5) == 0) {
 		struct sockaddr_un *un = (struct sockaddr_un *)&s->addr;
@@ -103,47 +100,42 @@ struct sink_stream *sink_stream_open(const char *dest,
 				   errlen)) {
 		goto fail;
 	}
-	s->spool = spool;
 	resolve(s);
 	return s;
 fail:
-	spool_close(spool);
-	if (s) {
-		free(s->name);
-		free(s->prefix);
-		free(s->host);
-		free(s->port);
-		free(s);
-	}
+	sink_socket_discard(&s->base);
+	free_stream(s);
 	return NULL;
 }
 
-bool sink_stream_submit(struct sink_stream *s, const char *line, size_t len)
+static bool stream_submit(void *self, const char *line, size_t len)
 {
-	struct buffer *m = &s->msg;
+	struct sink_stream *s = self;
+	struct buffer *m = &s->base.msg;
+	size_t prefix_len = s->base.prefix_len;
 
 	/* With the room made here, the appends below never grow: out of
 	 * memory, the message is dropped (and counted by the caller). */
 	m->len = 0;
-	if (len > SIZE_MAX - s->prefix_len - HEADER_ROOM ||
-	    !buffer_try_reserve(m, s->prefix_len + len + HEADER_ROOM))
+	if (len > SIZE_MAX - prefix_len - HEADER_ROOM ||
+	    !buffer_try_reserve(m, prefix_len + len + HEADER_ROOM))
 		return false;
 	if (s->framing == FRAMING_NEWLINE) {
-		buffer_append(m, s->prefix, s->prefix_len);
+		buffer_append(m, s->base.prefix, prefix_len);
 		buffer_append(m, line, len);
 		buffer_putc(m, '\n');
 	} else {
 		s->body.len = 0;
-		if (!buffer_try_reserve(&s->body, s->prefix_len + len + HEADER_ROOM))
+		if (!buffer_try_reserve(&s->body, prefix_len + len + HEADER_ROOM))
 			return false;
 		syslog_rfc5424_header(&s->body, SYSLOG_PRI_USER_INFO);
-		buffer_append(&s->body, s->prefix, s->prefix_len);
+		buffer_append(&s->body, s->base.prefix, prefix_len);
 		buffer_append(&s->body, line, len);
 		buffer_put_u64(m, s->body.len);
 		buffer_putc(m, ' ');
 		buffer_append(m, s->body.data, s->body.len);
 	}
-	return spool_push(s->spool, m->data, m->len);
+	return spool_push(s->base.spool, m->data, m->len);
 }
 
 /* Forgets the messages the socket took wholly; the rest restarts at 0. */
@@ -164,19 +156,15 @@ static void keep_unsent(struct sink_stream *s)
 
 static void go_down(struct sink_stream *s, double now, const char *why)
 {
-	if (s->fd >= 0)
-		close(s->fd);
-	s->fd = -1;
 	s->state = STREAM_DOWN;
-	s->blocked = false;
 	keep_unsent(s);
-	reconnect_failed(&s->retry, now, s->name, why);
+	sink_socket_down(&s->base, now, why);
 }
 
 static void now_up(struct sink_stream *s)
 {
 	s->state = STREAM_UP;
-	reconnect_up(&s->retry, s->name);
+	reconnect_up(&s->base.retry, s->base.name);
 }
 
 static void try_connect(struct sink_stream *s, double now)
@@ -187,10 +175,10 @@ static void try_connect(struct sink_stream *s, double now)
 		go_down(s, now, "cannot resolve the host");
 		return;
 	}
-	s->fd = reconnect_socket(SOCK_STREAM, (struct sockaddr *)&s->addr,
-				 s->addrlen, &pending);
-	if (s->fd < 0)
-		go_down(s, now, strerror(errno));
+	if (!sink_socket_connect(&s->base, SOCK_STREAM,
+				 (struct sockaddr *)&s->addr, s->addrlen, now,
+				 &pending))
+		keep_unsent(s);
 	else if (pending)
 		s->state = STREAM_CONNECTING;
 	else
@@ -199,13 +187,13 @@ static void try_connect(struct sink_stream *s, double now)
 
 static void check_connected(struct sink_stream *s, double now)
 {
-	struct pollfd pf = { s->fd, POLLOUT, 0 };
+	struct pollfd pf = { s->base.fd, POLLOUT, 0 };
 	socklen_t len = sizeof(int);
 	int err = 0;
 
 	if (poll(&pf, 1, 0) <= 0)
 		return;
-	if (getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0)
+	if (getsockopt(s->base.fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0)
 		err = errno;
 	if (err)
 		go_down(s, now, strerror(err));
@@ -224,7 +212,7 @@ static bool peer_gone(struct sink_stream *s)
 	ssize_t n;
 
 	while (taken < PEER_READ_MAX) {
-		n = recv(s->fd, sink, sizeof(sink), MSG_DONTWAIT);
+		n = recv(s->base.fd, sink, sizeof(sink), MSG_DONTWAIT);
 		if (n > 0) {
 			taken += (size_t)n;
 			continue;
@@ -241,9 +229,10 @@ static bool peer_gone(struct sink_stream *s)
  * counted, so that the rest can. */
 static void fill_batch(struct sink_stream *s)
 {
+	struct spool *spool = s->base.spool;
 	struct span m;
 
-	while (s->out.len < BATCH && spool_front(s->spool, &m)) {
+	while (s->out.len < BATCH && spool_front(spool, &m)) {
 		if (s->nends == s->ends_cap) {
 			size_t nc = s->ends_cap ? s->ends_cap * 2 : 64;
 			size_t *n = realloc(s->ends, nc * sizeof(*n));
@@ -256,23 +245,25 @@ static void fill_batch(struct sink_stream *s)
 			goto no_memory;
 		buffer_append(&s->out, m.p, m.len);
 		s->ends[s->nends++] = s->out.len;
-		spool_pop(s->spool);
+		spool_pop(spool);
 	}
 	return;
 no_memory:
 	if (s->out.len)
 		return;
 	log_msg(LOG_ERR, "%s: no memory for a message of %zu bytes, dropped",
-		s->name, m.len);
-	spool_lost(s->spool, 1);
-	spool_pop(s->spool);
+		s->base.name, m.len);
+	spool_lost(spool, 1);
+	spool_pop(spool);
 }
 
-void sink_stream_pump(struct sink_stream *s, double now)
+static void stream_pump(void *self, double now)
 {
+	struct sink_stream *s = self;
+
 	if (s->state == STREAM_DOWN) {
-		if (!reconnect_due(&s->retry, now) ||
-		    (spool_empty(s->spool) && !s->out.len))
+		if (!reconnect_due(&s->base.retry, now) ||
+		    (spool_empty(s->base.spool) && !s->out.len))
 			return;
 		try_connect(s, now);
 	}
@@ -284,7 +275,7 @@ void sink_stream_pump(struct sink_stream *s, double now)
 		go_down(s, now, "connection closed by the peer");
 		return;
 	}
-	s->blocked = false;
+	s->base.blocked = false;
 	for (;;) {
 		ssize_t n;
 		if (s->sent == s->out.len) {
@@ -293,12 +284,12 @@ void sink_stream_pump(struct sink_stream *s, double now)
 			if (!s->out.len)
 				return;
 		}
-		n = send(s->fd, s->out.data + s->sent, s->out.len - s->sent,
-			 MSG_DONTWAIT | MSG_NOSIGNAL);
+		n = send(s->base.fd, s->out.data + s->sent,
+			 s->out.len - s->sent, MSG_DONTWAIT | MSG_NOSIGNAL);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			s->blocked = true;
+			s->base.blocked = true;
 			return;
 		}
 		if (n <= 0) {
@@ -311,33 +302,34 @@ void sink_stream_pump(struct sink_stream *s, double now)
 	}
 }
 
-int sink_stream_poll(const struct sink_stream *s, short *events)
+static int stream_poll(void *self, short *events)
 {
+	struct sink_stream *s = self;
+
 	switch (s->state) {
 	case STREAM_CONNECTING:
 		*events = POLLOUT;
-		return s->fd;
+		return s->base.fd;
 	case STREAM_UP:
-		*events = POLLIN | (s->blocked ? POLLOUT : 0);
-		return s->fd;
+		*events = POLLIN | (s->base.blocked ? POLLOUT : 0);
+		return s->base.fd;
 	default:
 		*events = 0;
 		return -1;
 	}
 }
 
-bool sink_stream_idle(const struct sink_stream *s)
+static bool stream_idle(void *self)
 {
-	return spool_empty(s->spool) && s->sent == s->out.len;
+	struct sink_stream *s = self;
+
+	return spool_empty(s->base.spool) && s->sent == s->out.len;
 }
 
-const char *sink_stream_name(const struct sink_stream *s)
+static void stream_close(void *self)
 {
-	return s->name;
-}
+	struct sink_stream *s = self;
 
-void sink_stream_close(struct sink_stream *s)
-{
 	if (!s)
 		return;
 	keep_unsent(s);
@@ -350,77 +342,30 @@ void sink_stream_close(struct sink_stream *s)
 						    s->ends[i] - start);
 				start = s->ends[i];
 			}
-			spool_requeue(s->spool, msgs, s->nends);  /* counts */
+			/* counts */
+			spool_requeue(s->base.spool, msgs, s->nends);
 			free(msgs);
 		} else {
-			spool_lost(s->spool, s->nends);
+			spool_lost(s->base.spool, s->nends);
 		}
 	}
-	if (s->fd >= 0)
-		close(s->fd);
-	spool_close_report(s->spool, s->name, "messages");
-	buffer_free(&s->out);
-	buffer_free(&s->msg);
-	buffer_free(&s->body);
-	free(s->ends);
-	free(s->name);
-	free(s->prefix);
-	free(s->host);
-	free(s->port);
-	free(s);
+	sink_socket_close(&s->base, "messages");
+	free_stream(s);
 }
 
-/* The operations of sink.h. */
 static bool accepts(const char *dest)
 {
 	return !strncmp(dest, "tcp:", 4) || !strncmp(dest, "unix:", 5);
 }
 
-static void *ops_open(const char *dest, const struct sink_options *opt,
-		      struct spool *spool, char *err, size_t errlen)
-{
-	return sink_stream_open(dest, opt->framing, opt->prefix, spool, err,
-				errlen);
-}
-
-static bool ops_submit(void *s, const char *line, size_t len)
-{
-	return sink_stream_submit(s, line, len);
-}
-
-static void ops_pump(void *s, double now)
-{
-	sink_stream_pump(s, now);
-}
-
-static int ops_poll(void *s, short *events)
-{
-	return sink_stream_poll(s, events);
-}
-
-static bool ops_idle(void *s)
-{
-	return sink_stream_idle(s);
-}
-
-static const char *ops_name(void *s)
-{
-	return sink_stream_name(s);
-}
-
-static void ops_close(void *s)
-{
-	sink_stream_close(s);
-}
-
 const struct sink_ops sink_stream_ops = {
 	.accepts = accepts,
 	.queued = true,
-	.open = ops_open,
-	.submit = ops_submit,
-	.pump = ops_pump,
-	.poll = ops_poll,
-	.idle = ops_idle,
-	.name = ops_name,
-	.close = ops_close,
+	.open = stream_open,
+	.submit = stream_submit,
+	.pump = stream_pump,
+	.poll = stream_poll,
+	.idle = stream_idle,
+	.name = sink_socket_name,
+	.close = stream_close,
 };

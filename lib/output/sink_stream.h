@@ -16,29 +16,11 @@
 #ifndef AUENRICH_SINK_STREAM_H
 #define AUENRICH_SINK_STREAM_H
 
-#include <stdbool.h>
-#include <stddef.h>
-
 #include "sink.h"
-#include "spool.h"
 
-struct sink_stream;
-
-/* dest is "tcp:HOST:PORT" or "unix:PATH". Takes ownership of spool (also
- * when it fails). NULL with a message in err. */
-struct sink_stream *sink_stream_open(const char *dest,
-				     enum output_framing framing,
-				     const char *prefix, struct spool *spool,
-				     char *err, size_t errlen);
-/* Frames and queues one line; false when the spool had no room. */
-bool sink_stream_submit(struct sink_stream *s, const char *line, size_t len);
-/* Connects when due and writes what the socket takes, without blocking. */
-void sink_stream_pump(struct sink_stream *s, double now);
-/* Descriptor to watch and the poll events wanted (-1: none). */
-int sink_stream_poll(const struct sink_stream *s, short *events);
-bool sink_stream_idle(const struct sink_stream *s);
-const char *sink_stream_name(const struct sink_stream *s);
-/* Unsent messages go back to the spool, kept for the next run. */
-void sink_stream_close(struct sink_stream *s);
+/* Its operations are sink_stream_ops (sink.h): dest is "tcp:HOST:PORT" or
+ * "unix:PATH"; submit frames and queues one line, false when the spool had
+ * no room; unsent messages go back to the spool at close, kept for the
+ * next run. */
 
 #endif

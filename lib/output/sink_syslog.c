@@ -16,21 +16,14 @@
 
 #include "buffer.h"
 #include "log.h"
-#include "reconnect.h"
 #include "sink.h"
+#include "sink_socket.h"
 
 struct sink_syslog {
-	char *name;             /* as given, for messages */
+	struct sink_socket base;  /* first: see sink_socket.h */
 	struct sockaddr_un addr;
-	int fd;
-	bool blocked;           /* the last send would have blocked */
-	struct reconnect retry;
 	unsigned facility;
-	char *prefix;
-	size_t prefix_len;
-	struct spool *spool;
-	struct buffer msg;
-	char ident[64];         /* "auenrich[PID]: " */
+	char ident[64];           /* "auenrich[PID]: " */
 };
 
 static char hostname[256];
@@ -84,22 +77,17 @@ static bool parse_facility(const char *p, size_t n, unsigned *out)
 	return false;
 }
 
-struct sink_syslog *sink_syslog_open(const char *dest, const char *prefix,
-				     struct spool *spool, char *err,
-				     size_t errlen)
+static void *syslog_open(const char *dest, const struct sink_options *opt,
+			 struct spool *spool, char *err, size_t errlen)
 {
-	struct sink_syslog *s = calloc(1, sizeof(*s));
+	struct sink_syslog *s = sink_socket_new(sizeof(*s), dest, opt->prefix,
+					     spool, err, errlen);
 	const char *path = "/dev/log", *spec = dest + strlen("syslog");
 	const char *colon;
 
-	if (!s || !(s->name = strdup(dest)) || !(s->prefix = strdup(prefix))) {
-		snprintf(err, errlen, "out of memory");
-		goto fail;
-	}
-	s->fd = -1;
+	if (!s)
+		return NULL;
 	s->facility = LOG_USER;
-	s->prefix_len = strlen(prefix);
-	buffer_init(&s->msg);
 	if (*spec) {
 		spec++;
 		colon = strchr(spec, ':');
@@ -121,16 +109,10 @@ struct sink_syslog *sink_syslog_open(const char *dest, const char *prefix,
 	strcpy(s->addr.sun_path, path);
 	snprintf(s->ident, sizeof(s->ident), "auenrich[%ld]: ",
 		 (long)getpid());
-	reconnect_init(&s->retry);
-	s->spool = spool;
 	return s;
 fail:
-	spool_close(spool);
-	if (s) {
-		free(s->name);
-		free(s->prefix);
-		free(s);
-	}
+	sink_socket_discard(&s->base);
+	free(s);
 	return NULL;
 }
 
@@ -147,168 +129,113 @@ static void local_header(struct sink_syslog *s)
 	snprintf(h, sizeof(h), "<%u>%s %2d %02d:%02d:%02d ",
 		 s->facility | LOG_INFO, mon[tm.tm_mon % 12], tm.tm_mday,
 		 tm.tm_hour, tm.tm_min, tm.tm_sec);
-	buffer_puts(&s->msg, h);
-	buffer_puts(&s->msg, s->ident);
+	buffer_puts(&s->base.msg, h);
+	buffer_puts(&s->base.msg, s->ident);
 }
 
-bool sink_syslog_submit(struct sink_syslog *s, const char *line, size_t len)
+static bool syslog_submit(void *self, const char *line, size_t len)
 {
+	struct sink_syslog *s = self;
+	struct buffer *m = &s->base.msg;
 	bool whole;
 
 	/* Only what the socket can take is built: a line of any length needs
 	 * no more memory than that, and out of memory it is a drop. */
 	if (len > SYSLOG_LOCAL_MAX_MESSAGE)
 		len = SYSLOG_LOCAL_MAX_MESSAGE + 1;
-	s->msg.len = 0;
-	if (!buffer_try_reserve(&s->msg, s->prefix_len + len + 256))
+	m->len = 0;
+	if (!buffer_try_reserve(m, s->base.prefix_len + len + 256))
 		return false;
 	local_header(s);
-	buffer_append(&s->msg, s->prefix, s->prefix_len);
-	buffer_append(&s->msg, line, len);
-	whole = s->msg.len <= SYSLOG_LOCAL_MAX_MESSAGE;
+	buffer_append(m, s->base.prefix, s->base.prefix_len);
+	buffer_append(m, line, len);
+	whole = m->len <= SYSLOG_LOCAL_MAX_MESSAGE;
 	if (!whole)
-		s->msg.len = SYSLOG_LOCAL_MAX_MESSAGE;
-	return spool_push(s->spool, s->msg.data, s->msg.len) && whole;
+		m->len = SYSLOG_LOCAL_MAX_MESSAGE;
+	return spool_push(s->base.spool, m->data, m->len) && whole;
 }
 
-static void go_down(struct sink_syslog *s, double now, int err)
+static void syslog_pump(void *self, double now)
 {
-	if (s->fd >= 0)
-		close(s->fd);
-	s->fd = -1;
-	s->blocked = false;
-	reconnect_failed(&s->retry, now, s->name, strerror(err));
-}
-
-static void try_connect(struct sink_syslog *s, double now)
-{
+	struct sink_syslog *s = self;
+	struct sink_socket *b = &s->base;
+	struct span m;
 	bool pending;
 
-	s->fd = reconnect_socket(SOCK_DGRAM, (struct sockaddr *)&s->addr,
-				 sizeof(s->addr), &pending);
-	if (s->fd < 0)
-		go_down(s, now, errno);
-	else
-		reconnect_up(&s->retry, s->name);
-}
-
-void sink_syslog_pump(struct sink_syslog *s, double now)
-{
-	struct span m;
-
-	if (s->fd < 0) {
-		if (!reconnect_due(&s->retry, now) || spool_empty(s->spool))
+	if (b->fd < 0) {
+		if (!reconnect_due(&b->retry, now) || spool_empty(b->spool))
 			return;
-		try_connect(s, now);
-		if (s->fd < 0)
+		if (!sink_socket_connect(b, SOCK_DGRAM,
+					 (struct sockaddr *)&s->addr,
+					 sizeof(s->addr), now, &pending))
 			return;
+		reconnect_up(&b->retry, b->name);
 	}
-	s->blocked = false;
-	while (spool_front(s->spool, &m)) {
-		ssize_t n = send(s->fd, m.p, m.len, MSG_DONTWAIT | MSG_NOSIGNAL);
+	b->blocked = false;
+	while (spool_front(b->spool, &m)) {
+		ssize_t n = send(b->fd, m.p, m.len, MSG_DONTWAIT | MSG_NOSIGNAL);
 		if (n >= 0) {
-			spool_pop(s->spool);
+			spool_pop(b->spool);
 			continue;
 		}
 		if (errno == EINTR)
 			continue;
 		if (errno == EAGAIN || errno == ENOBUFS) {
-			s->blocked = true;
+			b->blocked = true;
 			return;
 		}
 		if (errno == EMSGSIZE) {
 			/* The socket can never take it: dropped, counted. */
 			log_msg(LOG_WARNING, "%s: message of %zu bytes too "
-				"large for the socket, dropped", s->name,
+				"large for the socket, dropped", b->name,
 				m.len);
-			spool_lost(s->spool, 1);
-			spool_pop(s->spool);
+			spool_lost(b->spool, 1);
+			spool_pop(b->spool);
 			continue;
 		}
-		go_down(s, now, errno);
+		sink_socket_down(b, now, strerror(errno));
 		return;
 	}
 }
 
-int sink_syslog_poll(const struct sink_syslog *s, short *events)
+static int syslog_poll(void *self, short *events)
 {
+	struct sink_syslog *s = self;
+
 	*events = POLLOUT;
-	return s->fd >= 0 && s->blocked ? s->fd : -1;
+	return s->base.fd >= 0 && s->base.blocked ? s->base.fd : -1;
 }
 
-bool sink_syslog_idle(const struct sink_syslog *s)
+static bool syslog_idle(void *self)
 {
-	return spool_empty(s->spool);
+	struct sink_syslog *s = self;
+
+	return spool_empty(s->base.spool);
 }
 
-const char *sink_syslog_name(const struct sink_syslog *s)
+static void syslog_close(void *self)
 {
-	return s->name;
-}
+	struct sink_syslog *s = self;
 
-void sink_syslog_close(struct sink_syslog *s)
-{
 	if (!s)
 		return;
-	if (s->fd >= 0)
-		close(s->fd);
-	spool_close_report(s->spool, s->name, "messages");
-	buffer_free(&s->msg);
-	free(s->name);
-	free(s->prefix);
+	sink_socket_close(&s->base, "messages");
 	free(s);
 }
 
-/* The operations of sink.h. */
 static bool accepts(const char *dest)
 {
 	return !strncmp(dest, "syslog", 6) && (!dest[6] || dest[6] == ':');
 }
 
-static void *ops_open(const char *dest, const struct sink_options *opt,
-		      struct spool *spool, char *err, size_t errlen)
-{
-	return sink_syslog_open(dest, opt->prefix, spool, err, errlen);
-}
-
-static bool ops_submit(void *s, const char *line, size_t len)
-{
-	return sink_syslog_submit(s, line, len);
-}
-
-static void ops_pump(void *s, double now)
-{
-	sink_syslog_pump(s, now);
-}
-
-static int ops_poll(void *s, short *events)
-{
-	return sink_syslog_poll(s, events);
-}
-
-static bool ops_idle(void *s)
-{
-	return sink_syslog_idle(s);
-}
-
-static const char *ops_name(void *s)
-{
-	return sink_syslog_name(s);
-}
-
-static void ops_close(void *s)
-{
-	sink_syslog_close(s);
-}
-
 const struct sink_ops sink_syslog_ops = {
 	.accepts = accepts,
 	.queued = true,
-	.open = ops_open,
-	.submit = ops_submit,
-	.pump = ops_pump,
-	.poll = ops_poll,
-	.idle = ops_idle,
-	.name = ops_name,
-	.close = ops_close,
+	.open = syslog_open,
+	.submit = syslog_submit,
+	.pump = syslog_pump,
+	.poll = syslog_poll,
+	.idle = syslog_idle,
+	.name = sink_socket_name,
+	.close = syslog_close,
 };

@@ -18,7 +18,7 @@
 #include <stddef.h>
 
 #include "buffer.h"
-#include "spool.h"
+#include "sink.h"
 
 enum { SYSLOG_LOCAL_MAX_MESSAGE = 8192, SYSLOG_PRI_USER_INFO = 14 };
 
@@ -26,23 +26,9 @@ enum { SYSLOG_LOCAL_MAX_MESSAGE = 8192, SYSLOG_PRI_USER_INFO = 14 };
  * messages sent to syslog receivers over TCP and RELP. */
 void syslog_rfc5424_header(struct buffer *b, unsigned pri);
 
-struct sink_syslog;
-
-/* dest is "syslog[:FACILITY[:SOCKET]]". Takes ownership of spool (also
- * when it fails). NULL with a message in err. */
-struct sink_syslog *sink_syslog_open(const char *dest, const char *prefix,
-				     struct spool *spool, char *err,
-				     size_t errlen);
-/* Queues one line as one message; false when it was not kept whole (cut
- * to the size limit, or no room left in the spool). */
-bool sink_syslog_submit(struct sink_syslog *s, const char *line, size_t len);
-/* Sends what it can without blocking; reconnects when due. */
-void sink_syslog_pump(struct sink_syslog *s, double now);
-/* Descriptor to watch and the poll events wanted (-1: none). */
-int sink_syslog_poll(const struct sink_syslog *s, short *events);
-bool sink_syslog_idle(const struct sink_syslog *s);
-const char *sink_syslog_name(const struct sink_syslog *s);
-/* Unsent messages stay in the spool for the next run. */
-void sink_syslog_close(struct sink_syslog *s);
+/* The local syslog sink's operations are sink_syslog_ops (sink.h): dest
+ * is "syslog[:FACILITY[:SOCKET]]"; submit is false when the line was not
+ * kept whole (cut to the size limit, or no room left in the spool);
+ * unsent messages stay in the spool for the next run. */
 
 #endif

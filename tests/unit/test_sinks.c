@@ -44,23 +44,43 @@ static struct spool *memory_spool(size_t mem)
 	return spool_open(&c, warn, sizeof(warn));
 }
 
+/* Opens dest through the sink's operations, as output.c does. */
+static void *open_sink(const struct sink_ops *ops, const char *dest,
+		       enum output_framing framing, const char *prefix,
+		       size_t relp_window, struct spool *sp)
+{
+	static struct sink_counters counters;
+	struct sink_options opt = {
+		.prefix = prefix, .framing = framing,
+		.relp_window = relp_window, .counters = &counters,
+	};
+	char err[256];
+	void *s;
+
+	CHECK(ops->accepts(dest));
+	s = ops->open(dest, &opt, sp, err, sizeof(err));
+	if (!s)
+		printf("%s: %s\n", dest, err);
+	return s;
+}
+
 /* The receiver is down: the first connect fails, with no batch buffer
  * yet (a memmove on NULL once, which UBSan reports); the message waits. */
 static void receiver_down(void)
 {
 	struct spool *sp = memory_spool(1 << 20);
-	char err[256], dest[300];
-	struct sink_stream *s;
+	char dest[300];
+	void *s;
 
 	snprintf(dest, sizeof(dest), "unix:%s/nobody-listens", dir);
-	s = sink_stream_open(dest, FRAMING_NEWLINE, "", sp, err, sizeof(err));
+	s = open_sink(&sink_stream_ops, dest, FRAMING_NEWLINE, "", 0, sp);
 	CHECK(s != NULL);
-	CHECK(sink_stream_submit(s, "{\"a\":1}", 7));
-	sink_stream_pump(s, now());
-	CHECK(!sink_stream_idle(s) && spool_messages(sp) == 1);
-	sink_stream_pump(s, now() + 60);
-	CHECK(!sink_stream_idle(s));
-	sink_stream_close(s);
+	CHECK(sink_stream_ops.submit(s, "{\"a\":1}", 7));
+	sink_stream_ops.pump(s, now());
+	CHECK(!sink_stream_ops.idle(s) && spool_messages(sp) == 1);
+	sink_stream_ops.pump(s, now() + 60);
+	CHECK(!sink_stream_ops.idle(s));
+	sink_stream_ops.close(s);
 }
 
 /* A receiver that sends without end must not hold a pump: once trapped in
@@ -78,8 +98,8 @@ static void talking_peer(void)
 {
 	struct sockaddr_un a = { .sun_family = AF_UNIX };
 	struct spool *sp = memory_spool(1 << 20);
-	char err[256], dest[300];
-	struct sink_stream *s;
+	char dest[300];
+	void *s;
 	int lfd, fd, before, after, tries;
 	short events;
 	pid_t child;
@@ -99,29 +119,29 @@ static void talking_peer(void)
 	}
 	close(lfd);
 	snprintf(dest, sizeof(dest), "unix:%s", a.sun_path);
-	s = sink_stream_open(dest, FRAMING_NEWLINE, "", sp, err, sizeof(err));
+	s = open_sink(&sink_stream_ops, dest, FRAMING_NEWLINE, "", 0, sp);
 	CHECK(s != NULL);
-	CHECK(sink_stream_submit(s, "{\"b\":2}", 7));
+	CHECK(sink_stream_ops.submit(s, "{\"b\":2}", 7));
 	alarm(30);  /* a pump that never returns fails the test */
-	sink_stream_pump(s, now());
-	fd = sink_stream_poll(s, &events);
-	CHECK(fd >= 0 && sink_stream_idle(s));
+	sink_stream_ops.pump(s, now());
+	fd = sink_stream_ops.poll(s, &events);
+	CHECK(fd >= 0 && sink_stream_ops.idle(s));
 	for (tries = 0; tries < 1000 && pending(fd) < 150000; tries++)
 		usleep(10000);
 	kill(child, SIGSTOP);
 	before = pending(fd);
-	CHECK(sink_stream_submit(s, "{\"c\":3}", 7));
-	sink_stream_pump(s, now());
+	CHECK(sink_stream_ops.submit(s, "{\"c\":3}", 7));
+	sink_stream_ops.pump(s, now());
 	after = pending(fd);
 	alarm(0);
 	printf("talking peer: %d bytes waiting, %d after a pump\n", before,
 	       after);
 	CHECK(before >= 150000);
 	CHECK(after > 0 && before - after <= 64 * 1024 + 4096);
-	CHECK(sink_stream_idle(s));
+	CHECK(sink_stream_ops.idle(s));
 	kill(child, SIGKILL);
 	waitpid(child, NULL, 0);
-	sink_stream_close(s);
+	sink_stream_ops.close(s);
 }
 
 /* RELP to a port where nothing answers: the thread's window takes at most
@@ -132,8 +152,7 @@ static void relp_window_bytes(void)
 	enum { LEN = 10000, N = 100, WINDOW = 64 * 1024 };
 	struct spool *sp = memory_spool(16 << 20);
 	static char line[LEN];
-	struct sink_relp *r;
-	char err[256];
+	void *r;
 	int lfd, port, i;
 	struct sockaddr_in in = { .sin_family = AF_INET };
 	socklen_t len = sizeof(in);
@@ -147,18 +166,18 @@ static void relp_window_bytes(void)
 	{
 		char dest[64];
 		snprintf(dest, sizeof(dest), "relp:127.0.0.1:%d", port);
-		r = sink_relp_open(dest, "", sp, WINDOW, NULL, NULL, err,
-				   sizeof(err));
+		r = open_sink(&sink_relp_ops, dest, FRAMING_NEWLINE, "",
+			      WINDOW, sp);
 	}
 	CHECK(r != NULL);
 	memset(line, 'r', sizeof(line));
 	for (i = 0; i < N; i++)
-		CHECK(sink_relp_submit(r, line, LEN));
-	sink_relp_pump(r);
+		CHECK(sink_relp_ops.submit(r, line, LEN));
+	sink_relp_ops.pump(r, now());
 	CHECK(spool_messages(sp) >= N - WINDOW / LEN);
 	CHECK(spool_messages(sp) < N);
 	/* One message larger than the window still goes, alone. */
-	sink_relp_close(r);
+	sink_relp_ops.close(r);
 	close(lfd);
 }
 
@@ -188,14 +207,14 @@ static void out_of_memory(void)
 #else
 	enum { BIG = 64 << 20 };
 	struct spool *sp = memory_spool((size_t)1 << 30);
-	struct sink_stream *s;
+	void *s;
 	struct rlimit old, low;
-	char err[256], dest[300], *big = malloc(BIG);
+	char dest[300], *big = malloc(BIG);
 	long kb;
 
 	snprintf(dest, sizeof(dest), "unix:%s/oom", dir);
-	s = sink_stream_open(dest, FRAMING_OCTET_COUNTED, "@cee: ", sp, err,
-			     sizeof(err));
+	s = open_sink(&sink_stream_ops, dest, FRAMING_OCTET_COUNTED, "@cee: ", 0,
+		      sp);
 	CHECK(s && big);
 	if (!s || !big)
 		return;
@@ -205,13 +224,13 @@ static void out_of_memory(void)
 	low = old;
 	low.rlim_cur = (rlim_t)(kb + 16 * 1024) * 1024;
 	CHECK(setrlimit(RLIMIT_AS, &low) == 0);
-	CHECK(!sink_stream_submit(s, big, BIG));
+	CHECK(!sink_stream_ops.submit(s, big, BIG));
 	CHECK(!spool_push(sp, big, BIG));
-	CHECK(sink_stream_submit(s, big, 1000));
+	CHECK(sink_stream_ops.submit(s, big, 1000));
 	CHECK(setrlimit(RLIMIT_AS, &old) == 0);
 	CHECK(spool_messages(sp) == 1);
 	free(big);
-	sink_stream_close(s);
+	sink_stream_ops.close(s);
 #endif
 }
 
