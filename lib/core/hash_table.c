@@ -10,11 +10,11 @@
 #include <unistd.h>
 
 uint64_t hash_key[2];
-static unsigned key_generation;
 
 /* The key: from getrandom() without blocking (auditd starts its plugins
  * early in boot), else /dev/urandom, else the clock, pid and an address. */
-__attribute__((constructor)) static void hash_key_init(void)
+__attribute__((constructor(HASH_KEY_PRIORITY))) static void
+hash_key_init(void)
 {
 	uint64_t k[2] = { 0, 0 };
 	ssize_t got = getrandom(k, sizeof(k), GRND_NONBLOCK);
@@ -34,19 +34,6 @@ __attribute__((constructor)) static void hash_key_init(void)
 	}
 	hash_key[0] = k[0];
 	hash_key[1] = k[1];
-	key_generation++;
-}
-
-void hash_set_key(uint64_t k0, uint64_t k1)
-{
-	hash_key[0] = k0;
-	hash_key[1] = k1;
-	key_generation++;
-}
-
-unsigned hash_key_generation(void)
-{
-	return key_generation;
 }
 
 uint64_t hash_siphash24(uint64_t k0, uint64_t k1, const void *p, size_t n)

@@ -27,8 +27,12 @@
 #include <stdint.h>
 #include <string.h>
 
-/* The key; set once at start-up, or by hash_set_key(). */
+/* The key: drawn by a constructor of hash_table.c before main() (and
+ * before any other constructor that hashes: priority HASH_KEY_PRIORITY),
+ * never written after. It is process-wide but immutable, so no object
+ * needs to own it, and every table and cache sees the same key. */
 extern uint64_t hash_key[2];
+#define HASH_KEY_PRIORITY 101
 
 static inline uint64_t hash_rotl(uint64_t x, unsigned b)
 {
@@ -138,22 +142,35 @@ hash_short_words(const unsigned char *p, size_t n)
 	return w;
 }
 
-/* The hash of n <= 16 bytes from their words (construction of wyhash: two
- * folded 128-bit multiplications, keyed by hash_key). */
-static inline uint64_t hash_of_words(struct hash_words w, size_t n)
+/* The hash of n <= 16 bytes from their words under key k (construction of
+ * wyhash: two folded 128-bit multiplications). */
+static inline __attribute__((always_inline)) uint64_t
+hash_of_words_key(const uint64_t k[2], struct hash_words w, size_t n)
 {
-	return hash_fold_mul(hash_fold_mul(w.a ^ hash_key[0], w.b ^ hash_key[1]) ^
-			     n, hash_key[0] ^ 0x9E3779B97F4A7C15ULL);
+	return hash_fold_mul(hash_fold_mul(w.a ^ k[0], w.b ^ k[1]) ^ n,
+			     k[0] ^ 0x9E3779B97F4A7C15ULL);
 }
 
-/* Keyed hash of n bytes; p may be NULL when n is 0. Up to 16 bytes through
- * hash_of_words(), longer input through SipHash-1-3. */
+static inline uint64_t hash_of_words(struct hash_words w, size_t n)
+{
+	return hash_of_words_key(hash_key, w, n);
+}
+
+/* Hash of n bytes under key k; p may be NULL when n is 0. Up to 16 bytes
+ * through hash_of_words_key(), longer input through SipHash-1-3. */
+static inline __attribute__((always_inline)) uint64_t
+hash_bytes_key(const uint64_t k[2], const void *data, size_t n)
+{
+	if (n > 16)
+		return hash_siphash(k[0], k[1], data, n, 1, 3);
+	return hash_of_words_key(k, hash_short_words(data, n), n);
+}
+
+/* Hash of n bytes under the process's key: what every table uses. */
 static inline __attribute__((always_inline)) uint64_t
 hash_bytes(const void *data, size_t n)
 {
-	if (n > 16)
-		return hash_siphash(hash_key[0], hash_key[1], data, n, 1, 3);
-	return hash_of_words(hash_short_words(data, n), n);
+	return hash_bytes_key(hash_key, data, n);
 }
 
 /* Keyed hash of one integer (pid, contid, inode, record type...). */
@@ -185,11 +202,6 @@ static inline uint64_t hash_stable(uint64_t h, const void *data, size_t n,
 	return h;
 }
 
-/* Fixes the key (tests, reproducible runs). Call before any table is
- * filled: a table keeps the hashes it was given. */
-void hash_set_key(uint64_t k0, uint64_t k1);
-/* Changes each time the key does (tables built once may check it). */
-unsigned hash_key_generation(void);
 /* SipHash-2-4 with the given key: the code of hash_bytes() with the
  * reference round counts, for the test against the published vectors. */
 uint64_t hash_siphash24(uint64_t k0, uint64_t k1, const void *p, size_t n);

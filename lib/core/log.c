@@ -6,9 +6,8 @@
 #include <syslog.h>
 #include <time.h>
 
+/* Set once by log_use_syslog() at start-up, read-only after. */
 static int use_syslog;
-static time_t bad_window;
-static unsigned bad_in_window;
 
 enum { BAD_LINES_PER_SECOND = 20, BAD_LINE_SHOWN = 400 };
 
@@ -36,20 +35,21 @@ void log_msg(int priority, const char *fmt, ...)
 	va_end(ap);
 }
 
-void log_bad_line(const char *why, const char *line, size_t len)
+void log_bad_line(struct log_rate *r, const char *why, const char *line,
+		  size_t len)
 {
 	char shown[BAD_LINE_SHOWN * 4 + 1];
 	size_t i, o = 0;
 	time_t now = time(NULL);
 
-	if (now != bad_window) {
-		if (bad_in_window > BAD_LINES_PER_SECOND)
+	if (now != r->window) {
+		if (r->in_window > BAD_LINES_PER_SECOND)
 			log_msg(LOG_WARNING, "%u more unparsable lines not shown",
-				bad_in_window - BAD_LINES_PER_SECOND);
-		bad_window = now;
-		bad_in_window = 0;
+				r->in_window - BAD_LINES_PER_SECOND);
+		r->window = now;
+		r->in_window = 0;
 	}
-	if (++bad_in_window > BAD_LINES_PER_SECOND)
+	if (++r->in_window > BAD_LINES_PER_SECOND)
 		return;
 	for (i = 0; i < len && i < BAD_LINE_SHOWN; i++) {
 		unsigned char c = (unsigned char)line[i];

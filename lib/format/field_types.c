@@ -99,7 +99,10 @@ static const struct field_type_entry table[] = {
 
 enum { NENTRIES = sizeof(table) / sizeof(table[0]) };
 
-/* The index field_type_of() walks (field_types.h). */
+/* The index field_type_of() walks (field_types.h). Filled by
+ * field_types_init(), which the event writers call when they are set up,
+ * before any field is typed; read-only after: process-wide but immutable,
+ * so that the inline lookup on every field needs no object. */
 unsigned char field_type_bucket[FIELD_TYPE_BUCKETS];
 unsigned char field_type_next[FIELD_TYPE_MAX_ENTRIES];
 unsigned char field_type_len[FIELD_TYPE_MAX_ENTRIES];

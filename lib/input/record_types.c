@@ -1,4 +1,4 @@
-/* record_types.c - type tables with small caches in front of libaudit. */
+/* record_types.c - type tables built once from libaudit's. */
 #include "record_types.h"
 
 #include <libaudit.h>
@@ -8,18 +8,25 @@
 #include "hash_table.h"
 #include "span_number.h"
 
-enum { NAME_CACHE_SLOTS = 256, NAME_CACHE_PROBES = 4, NAME_CACHE_MAXLEN = 31,
-       NUMBER_TABLE = 4096 };
+/* Every type number the tables hold (libaudit names none above 2999);
+ * room for twice the names there are (about 200: libaudit 3.0.9 has 195),
+ * each of at most NAME_MAXLEN bytes. */
+enum { NUMBER_TABLE = 4096, NAME_INDEX_SLOTS = 1024, NAME_MAXLEN = 31 };
 
-struct name_cache_slot {
-	unsigned char len;
-	char name[NAME_CACHE_MAXLEN + 1];
+struct name_slot {
+	unsigned char len;          /* 0: empty */
+	char name[NAME_MAXLEN + 1];
 	unsigned type;
 };
 
-static struct name_cache_slot name_cache[NAME_CACHE_SLOTS];
+/* Both tables are filled by record_types_init() before main() and never
+ * written after: process-wide but immutable, so that no object needs to
+ * own them and the tokenizer reads them without a check or a lock. (They
+ * were caches filled while reading, process-wide mutable state.) The name
+ * index is open-addressed under the process's hash key and at most half
+ * full: input cannot lengthen its probe runs, as nothing is added to it. */
+static struct name_slot name_index[NAME_INDEX_SLOTS];
 static const char *number_names[NUMBER_TABLE];
-static unsigned char number_known[NUMBER_TABLE];
 
 /* Type numbers are 16 bits on the wire (netlink message type), written
  * in at most 10 digits. */
@@ -45,46 +52,56 @@ static const struct {
 	{ 1420, "MAC_TASK_CONTEXTS" }, { 1421, "MAC_OBJ_CONTEXTS" },
 };
 
-static const char *newer_type_name(unsigned type)
+/* Adds name for type unless the index has it already (the first added
+ * wins: our own names, then libaudit's, then the newer ones). */
+static void index_add(const char *name, unsigned type)
 {
-	size_t i;
+	size_t n = strlen(name);
+	unsigned h, k;
 
-	for (i = 0; i < sizeof(newer_types) / sizeof(newer_types[0]); i++)
-		if (newer_types[i].type == type)
-			return newer_types[i].name;
-	return NULL;
+	if (n == 0 || n > NAME_MAXLEN)
+		return;
+	h = (unsigned)hash_bytes(name, n);
+	for (k = 0; k < NAME_INDEX_SLOTS; k++) {
+		struct name_slot *slot =
+			&name_index[(h + k) & (NAME_INDEX_SLOTS - 1)];
+		if (slot->len == n && memcmp(slot->name, name, n) == 0)
+			return;
+		if (slot->len == 0) {
+			slot->len = (unsigned char)n;
+			memcpy(slot->name, name, n + 1);
+			slot->type = type;
+			return;
+		}
+	}
 }
 
-static int newer_type_number(const char *name)
+/* After the hash key's constructor (it hashes), before main(). */
+__attribute__((constructor(HASH_KEY_PRIORITY + 1))) static void
+record_types_init(void)
 {
+	unsigned t;
 	size_t i;
 
-	for (i = 0; i < sizeof(newer_types) / sizeof(newer_types[0]); i++)
-		if (strcmp(name, newer_types[i].name) == 0)
-			return (int)newer_types[i].type;
-	return -1;
-}
-
-/* Names our libaudit (3.0.9) lacks but the patched kernels emit. */
-static bool lookup_own_name(struct span s, unsigned *type)
-{
-	if (span_eq(s, "CONTAINER_OP")) {
-		*type = TYPE_CONTAINER_OP;
-		return true;
+	index_add("CONTAINER_OP", TYPE_CONTAINER_OP);
+	index_add("CONTAINER_ID", TYPE_CONTAINER_ID);
+	index_add("CONTAINER", TYPE_CONTAINER_ID);
+	for (t = 1; t < NUMBER_TABLE; t++) {
+		number_names[t] = audit_msg_type_to_name((int)t);
+		if (number_names[t])
+			index_add(number_names[t], t);
 	}
-	if (span_eq(s, "CONTAINER_ID") || span_eq(s, "CONTAINER")) {
-		*type = TYPE_CONTAINER_ID;
-		return true;
+	for (i = 0; i < sizeof(newer_types) / sizeof(newer_types[0]); i++) {
+		index_add(newer_types[i].name, newer_types[i].type);
+		if (!number_names[newer_types[i].type])
+			number_names[newer_types[i].type] = newer_types[i].name;
 	}
-	return false;
 }
 
 bool record_type_from_text(struct span s, unsigned *type)
 {
-	struct name_cache_slot *slot;
-	char name[NAME_CACHE_MAXLEN + 1];
+	const struct name_slot *slot;
 	unsigned h, k;
-	int t;
 
 	if (s.len == 0)
 		return false;
@@ -95,39 +112,20 @@ bool record_type_from_text(struct span s, unsigned *type)
 			return false;
 		return parse_u32(s.p + 8, s.len - 9, type);
 	}
-	if (s.len > NAME_CACHE_MAXLEN) {
-		if (!lookup_own_name(s, type))
-			*type = 0;
+	/* an unknown name (any longer one is) keeps type 0 */
+	*type = 0;
+	if (s.len > NAME_MAXLEN)
 		return true;
-	}
-	/* a few slots from the name's hash on: the key is random per process,
-	 * so a direct-mapped cache let two frequent names collide in some
-	 * runs and not in others */
 	h = (unsigned)hash_bytes(s.p, s.len);
-	for (k = 0; k < NAME_CACHE_PROBES; k++) {
-		slot = &name_cache[(h + k) & (NAME_CACHE_SLOTS - 1)];
-		if (slot->len == s.len && memcmp(slot->name, s.p, s.len) == 0) {
-			*type = slot->type;
-			return true;
-		}
+	for (k = 0; k < NAME_INDEX_SLOTS; k++) {
+		slot = &name_index[(h + k) & (NAME_INDEX_SLOTS - 1)];
 		if (slot->len == 0)
 			break;
+		if (slot->len == s.len && memcmp(slot->name, s.p, s.len) == 0) {
+			*type = slot->type;
+			break;
+		}
 	}
-	if (k == NAME_CACHE_PROBES)  /* crowded: the first slot is reused */
-		slot = &name_cache[h & (NAME_CACHE_SLOTS - 1)];
-	memcpy(name, s.p, s.len);
-	name[s.len] = 0;
-	if (lookup_own_name(s, type)) {
-		t = (int)*type;
-	} else {
-		t = audit_name_to_msg_type(name);
-		if (t <= 0)
-			t = newer_type_number(name);
-	}
-	*type = t > 0 ? (unsigned)t : 0;
-	slot->len = (unsigned char)s.len;
-	memcpy(slot->name, name, s.len + 1);
-	slot->type = *type;
 	return true;
 }
 
@@ -213,15 +211,8 @@ const char *record_type_name(unsigned type)
 		return "CONTAINER_ID";
 	if (type == 0)
 		return NULL;
-	if (type < NUMBER_TABLE) {
-		if (!number_known[type]) {
-			number_names[type] = audit_msg_type_to_name((int)type);
-			if (!number_names[type])
-				number_names[type] = newer_type_name(type);
-			number_known[type] = 1;
-		}
+	if (type < NUMBER_TABLE)
 		return number_names[type];
-	}
 	if (type > 0x7fffffff)
 		return NULL;
 	return audit_msg_type_to_name((int)type);

@@ -35,6 +35,7 @@ struct sink_relp {
 	size_t prefix_len;
 	struct spool *spool;
 	struct buffer msg, body;
+	char hostname[SYSLOG_HOSTNAME_SIZE];  /* of each message's header */
 	sink_wake_fn wake;
 	void *wake_ctx;
 
@@ -265,6 +266,7 @@ static void *relp_open(const char *dest, const struct sink_options *opt,
 	buffer_init(&s->msg);
 	buffer_init(&s->body);
 	s->prefix_len = strlen(prefix);
+	syslog_hostname(s->hostname, sizeof(s->hostname));
 	s->wake = opt->wake;
 	s->wake_ctx = opt->wake_ctx;
 	reconnect_init(&s->retry);
@@ -311,7 +313,7 @@ static bool relp_submit(void *self, const char *line, size_t len)
 	if (len > SIZE_MAX - s->prefix_len - 512 ||
 	    !buffer_try_reserve(&s->msg, s->prefix_len + len + 512))
 		return false;
-	syslog_rfc5424_header(&s->msg, SYSLOG_PRI_USER_INFO);
+	syslog_rfc5424_header(&s->msg, SYSLOG_PRI_USER_INFO, s->hostname);
 	buffer_append(&s->msg, s->prefix, s->prefix_len);
 	buffer_append(&s->msg, line, len);
 	return spool_push(s->spool, s->msg.data, s->msg.len);

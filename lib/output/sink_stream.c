@@ -40,6 +40,7 @@ struct sink_stream {
 	size_t *ends;                /* end offset of each message in out */
 	size_t nends, ends_cap, done;/* done: messages wholly sent */
 	struct buffer body;
+	char hostname[SYSLOG_HOSTNAME_SIZE];  /* octet-counted: its header */
 };
 
 static bool resolve(struct sink_stream *s)
@@ -84,6 +85,7 @@ static void *stream_open(const char *dest, const struct sink_options *opt,
 	if (!s)
 		return NULL;
 	s->framing = opt->framing;
+	syslog_hostname(s->hostname, sizeof(s->hostname));
 	buffer_init(&s->out);
 	buffer_init(&s->body);
 	if (strncmp(dest, "unix:", 5) == 0) {
@@ -128,7 +130,8 @@ static bool stream_submit(void *self, const char *line, size_t len)
 		s->body.len = 0;
 		if (!buffer_try_reserve(&s->body, prefix_len + len + HEADER_ROOM))
 			return false;
-		syslog_rfc5424_header(&s->body, SYSLOG_PRI_USER_INFO);
+		syslog_rfc5424_header(&s->body, SYSLOG_PRI_USER_INFO,
+				      s->hostname);
 		buffer_append(&s->body, s->base.prefix, prefix_len);
 		buffer_append(&s->body, line, len);
 		buffer_put_u64(m, s->body.len);

@@ -26,16 +26,20 @@ struct sink_syslog {
 	char ident[64];           /* "auenrich[PID]: " */
 };
 
-static char hostname[256];
+void syslog_hostname(char *out, size_t size)
+{
+	if (gethostname(out, size - 1) != 0 || !out[0])
+		strcpy(out, "-");
+	out[size - 1] = 0;
+}
 
-void syslog_rfc5424_header(struct buffer *b, unsigned pri)
+void syslog_rfc5424_header(struct buffer *b, unsigned pri,
+			   const char *hostname)
 {
 	struct timespec ts;
 	struct tm tm;
 	char stamp[64];
 
-	if (!hostname[0] && gethostname(hostname, sizeof(hostname) - 1) != 0)
-		strcpy(hostname, "-");
 	clock_gettime(CLOCK_REALTIME, &ts);
 	gmtime_r(&ts.tv_sec, &tm);
 	snprintf(stamp, sizeof(stamp), "%04d-%02d-%02dT%02d:%02d:%02d.%06ldZ",

@@ -20,11 +20,16 @@
 #include "buffer.h"
 #include "sink.h"
 
-enum { SYSLOG_LOCAL_MAX_MESSAGE = 8192, SYSLOG_PRI_USER_INFO = 14 };
+enum { SYSLOG_LOCAL_MAX_MESSAGE = 8192, SYSLOG_PRI_USER_INFO = 14,
+       SYSLOG_HOSTNAME_SIZE = 256 };
 
+/* This host's name for RFC 5424 headers ("-" when it has none). Each sink
+ * that writes such headers asks once, when it opens, and keeps it. */
+void syslog_hostname(char *out, size_t size);
 /* "<PRI>1 TIMESTAMP HOSTNAME auenrich PID - - " (RFC 5424), the header of
  * messages sent to syslog receivers over TCP and RELP. */
-void syslog_rfc5424_header(struct buffer *b, unsigned pri);
+void syslog_rfc5424_header(struct buffer *b, unsigned pri,
+			   const char *hostname);
 
 /* The local syslog sink's operations are sink_syslog_ops (sink.h): dest
  * is "syslog[:FACILITY[:SOCKET]]"; submit is false when the line was not

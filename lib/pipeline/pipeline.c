@@ -50,6 +50,7 @@ struct pipeline {
 	int state_lock;             /* held while this process owns the file */
 	struct interpreter *interp;
 	struct pipeline_counters ctr;  /* what it counts itself */
+	struct log_rate bad_lines;     /* rate limit of bad-line reports */
 	struct sink_counters closed_output;  /* the output, once closed */
 };
 
@@ -390,14 +391,15 @@ void pipeline_line(struct pipeline *p, const char *line, size_t len,
 	if (len > AUDITD_MAX_LINE || truncated) {
 		p->ctr.long_lines++;
 		if (truncated)
-			log_bad_line("line cut at its first 16 MiB", line, 200);
+			log_bad_line(&p->bad_lines, "line cut at its first 16 MiB",
+				     line, 200);
 	}
 	if (is_blank(line, len))
 		return;
 	rc = record_parse(line, len, &r);
 	if (rc != RECORD_OK) {
 		p->ctr.parse_errors++;
-		log_bad_line(record_error_text(rc), line, len);
+		log_bad_line(&p->bad_lines, record_error_text(rc), line, len);
 		return;
 	}
 	p->ctr.records++;

@@ -77,19 +77,22 @@ static void test_keyed(void)
 		"0123456789abcdeg", "0123456789abcdefg", "node", "type", "msg",
 		"x\001y", "12345678", "1234567", "123456789" };
 	size_t n = sizeof(names) / sizeof(names[0]), i, j;
+	static const uint64_t k12[2] = { 1, 2 }, k34[2] = { 3, 4 };
 	uint64_t h[32], before;
 
-	hash_set_key(1, 2);
 	for (i = 0; i < n; i++)
-		h[i] = hash_bytes(names[i], strlen(names[i]));
+		h[i] = hash_bytes_key(k12, names[i], strlen(names[i]));
 	for (i = 0; i < n; i++)
 		for (j = i + 1; j < n; j++)
 			CHECK(h[i] != h[j]);
 	CHECK(hash_bytes("ab", 2) != hash_bytes("ab\0", 3));
-	before = hash_bytes("syscall", 7);
-	CHECK(before == hash_bytes("syscall", 7));
-	hash_set_key(3, 4);
-	CHECK(before != hash_bytes("syscall", 7));
+	before = hash_bytes_key(k12, "syscall", 7);
+	CHECK(before == hash_bytes_key(k12, "syscall", 7));
+	CHECK(before != hash_bytes_key(k34, "syscall", 7));
+	CHECK(hash_bytes_key(k12, "a name longer than sixteen", 26) !=
+	      hash_bytes_key(k34, "a name longer than sixteen", 26));
+	/* the process's key is the one every table uses */
+	CHECK(hash_bytes("syscall", 7) == hash_bytes_key(hash_key, "syscall", 7));
 	CHECK(hash_bytes("a long name of more than sixteen bytes", 38) !=
 	      hash_bytes("a long name of more than sixteen byteS", 38));
 	CHECK(hash_u64(1) != hash_u64(2));

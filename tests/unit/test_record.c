@@ -1,4 +1,5 @@
 /* Unit tests of the record tokenizer. */
+#include <libaudit.h>
 #include <stdlib.h>
 #include "check.h"
 #include "record.h"
@@ -193,6 +194,38 @@ static void test_type_collisions(void)
 	CHECK(strcmp(record_type_name(1300), "SYSCALL") == 0);
 }
 
+/* The name tables are built once before main() from libaudit's: every name
+ * libaudit knows maps to the number libaudit gives it (as when each name
+ * was asked of libaudit on first sight), both ways, and what neither it nor
+ * we know is 0 / NULL. */
+static void test_type_tables(void)
+{
+	unsigned t, got, named = 0;
+
+	for (t = 1; t < 4096; t++) {
+		const char *name = audit_msg_type_to_name((int)t);
+		if (!name || strlen(name) > 31)
+			continue;
+		named++;
+		CHECK(record_type_from_text(span_make(name, strlen(name)), &got));
+		CHECK(got == (unsigned)audit_name_to_msg_type(name));
+		CHECK(record_type_name(t) && strcmp(record_type_name(t), name) == 0);
+	}
+	CHECK(named > 150);
+	CHECK(record_type_from_text(span_make("FS_WATCH", 8), &got) &&
+	      got == 1301);
+	CHECK(strcmp(record_type_name(1421), "MAC_OBJ_CONTEXTS") == 0);
+	CHECK(record_type_from_text(span_make("CONTAINER", 9), &got) &&
+	      got == TYPE_CONTAINER_ID);
+	CHECK(record_type_from_text(span_make("NO_SUCH_TYPE", 12), &got) &&
+	      got == 0);
+	CHECK(record_type_from_text(span_make("SYSCALLS", 8), &got) &&
+	      got == 0);
+	CHECK(record_type_from_text(span_make("A_NAME_LONGER_THAN_THIRTY_ONE_BYTES", 35), &got) &&
+	      got == 0);
+	CHECK(record_type_name(4000) == NULL);
+}
+
 /* Where auparse's split is peculiar, we follow it (tests/tools/difftest
  * checks the same against libauparse itself). */
 static void test_auparse_agreement(void)
@@ -321,6 +354,7 @@ int main(void)
 	test_avc();
 	test_enriched_braces();
 	test_type_collisions();
+	test_type_tables();
 	test_prefixes();
 	test_auparse_agreement();
 	test_nested_msg();
