@@ -231,10 +231,11 @@ static void write_aux(struct buffer *out, const struct event *e,
 	buffer_puts(out, "'\n");
 }
 
-void event_audit_write(struct buffer *out, const struct event *e,
+bool event_audit_write(struct buffer *out, const struct event *e,
 		       unsigned container_id_type,
 		       const struct audit_container_note *note)
 {
+	size_t start = out->len;
 	bool kernel_said = false;
 	long group_type = -1;
 	bool in_group = false;
@@ -255,4 +256,10 @@ void event_audit_write(struct buffer *out, const struct event *e,
 	if (note && note->nids && note->source && !kernel_said && in_group &&
 	    !ausearch_completes(group_type))
 		write_aux(out, e, note);
+	if (out->failed) {   /* out of memory: no half event */
+		out->len = start;
+		out->failed = false;
+		return false;
+	}
+	return true;
 }

@@ -47,8 +47,9 @@ struct audit_container_note {
 	const char *source;       /* "map" or "cgroup" */
 };
 
-/* Appends the event; note may be NULL. */
-void event_audit_write(struct buffer *out, const struct event *e,
+/* Appends the event; note may be NULL. Out of memory, nothing of it is
+ * appended and it returns false: the caller counts it as dropped. */
+bool event_audit_write(struct buffer *out, const struct event *e,
 		       unsigned container_id_type,
 		       const struct audit_container_note *note);
 

@@ -332,14 +332,19 @@ static bool object_grow(struct object_state *o)
 	return true;
 }
 
+/* Out of memory, a name the object cannot remember could be written twice
+ * later: the event is then dropped (b->failed), counted by the writer. */
 static inline __attribute__((always_inline)) void
-object_remember(struct object_state *o, struct span name, uint64_t h)
+object_remember(struct object_state *o, struct buffer *b, struct span name,
+		uint64_t h)
 {
 	struct member *m;
 
 	o->filter[(h >> 6) & 15] |= 1ULL << (h & 63);
-	if (o->n == o->cap && !object_grow(o))
+	if (o->n == o->cap && !object_grow(o)) {
+		b->failed = true;
 		return;
+	}
 	m = &o->members[o->n++];
 	m->link.hash = h;
 	m->name = name;
@@ -399,14 +404,9 @@ put_renamed(struct buffer *b, struct span name, struct member *at,
 	}
 	alt = o->nrenamed < o->renamed_cap ? malloc(cap) : NULL;
 	if (!alt) {
-		/* out of memory: the name with its next suffix, unremembered */
-		if (comma)
-			buffer_putc(b, ',');
-		buffer_putc(b, '"');
-		json_put_escaped(b, name.p, name.len);
-		buffer_putc(b, '_');
-		buffer_put_u64(b, at->next_suffix++);
-		buffer_puts(b, "\":");
+		/* out of memory: a name it cannot remember could come out
+		 * twice; the event is dropped, counted by the writer */
+		b->failed = true;
 		return;
 	}
 	for (k = at->next_suffix; k != 0; k++) {
@@ -417,7 +417,7 @@ put_renamed(struct buffer *b, struct span name, struct member *at,
 	}
 	at->next_suffix = k + 1;  /* at is still valid: nothing grew */
 	o->renamed[o->nrenamed++] = alt;
-	object_remember(o, span_make(alt, (size_t)l), ah);
+	object_remember(o, b, span_make(alt, (size_t)l), ah);
 	json_put_member(b, comma, alt, (size_t)l);
 }
 
@@ -438,7 +438,7 @@ put_member_name_h(struct buffer *b, struct span name, uint64_t h,
 		put_renamed(b, name, at, o, comma);
 		return;
 	}
-	object_remember(o, name, h);
+	object_remember(o, b, name, h);
 	if (plain && buffer_try_reserve(b, NAME_CACHE_NAME_MAX + 4)) {
 		char *d = b->data + b->len;
 		*d = ',';
@@ -499,7 +499,7 @@ void event_json_member_n(struct buffer *b, struct object_state *o,
 		put_renamed(b, n, at, o, comma);
 		return;
 	}
-	object_remember(o, n, h);
+	object_remember(o, b, n, h);
 	if (!buffer_try_reserve(b, len + 4))
 		return;
 	d = b->data + b->len;
@@ -582,8 +582,8 @@ static bool tail_replay(struct tail_memo *m, struct buffer *b, struct span t,
 	if (!buffer_try_reserve(b, e->json_len))
 		return false;
 	for (i = 0; i < e->nnames; i++)
-		object_remember(o, span_make(t.p + e->names[i].off,
-					     e->names[i].len),
+		object_remember(o, b, span_make(t.p + e->names[i].off,
+						e->names[i].len),
 				e->names[i].hash);
 	memcpy(b->data + b->len, e->json, e->json_len);
 	b->len += e->json_len;

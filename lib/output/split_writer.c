@@ -253,6 +253,10 @@ bool split_writer_write(struct split_writer *w, const struct span *path,
 		buffer_append(&w->key, path[i].p, path[i].len);
 	}
 	buffer_putc(&w->key, 0);
+	if (w->key.failed) {   /* out of memory: dropped, counted */
+		w->key.failed = false;
+		return false;
+	}
 	hash = hash_bytes(w->key.data, w->key.len);
 	for (hl = hash_table_first(&w->open_logs, hash); hl;
 	     hl = hash_table_next(hl, hash)) {
@@ -274,6 +278,14 @@ bool split_writer_write(struct split_writer *w, const struct span *path,
 	     (w->cfg.rot.max_bytes &&
 	      l->file.size + l->pending.len + n > w->cfg.rot.max_bytes)))
 		flush_log(l);
+	if (!buffer_try_reserve(&l->pending, n)) {
+		/* out of memory: what waits goes first, then the event
+		 * itself, unbuffered */
+		l->pending.failed = false;
+		flush_log(l);
+		sink_file_write(&l->file, p, n);
+		return true;
+	}
 	buffer_append(&l->pending, p, n);
 	if (l->pending.len >= PENDING_MAX)
 		flush_log(l);

@@ -151,10 +151,10 @@ static void write_event(void *ctx, struct event *e)
 	note.nids = containers_event_ids(p->containers, e, ids,
 					 CONTID_LIST_MAX);
 	note.source = containers_event_source(p->containers, e);
-	if (p->cfg.format == FORMAT_AUDIT)
-		event_audit_write(&p->out, e, container_id_type(p), &note);
-	else
+	if (p->cfg.format != FORMAT_AUDIT)
 		event_json_write(&p->json, &p->out, e, &ann);
+	else if (!event_audit_write(&p->out, e, container_id_type(p), &note))
+		p->ctr.text_dropped++;
 	if (p->output && output_splits(p->output)) {
 		write_split(p, e, ids, note.nids, p->out.data + start,
 			    p->out.len - start);

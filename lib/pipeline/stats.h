@@ -24,6 +24,8 @@ struct pipeline_counters {
 	uint64_t parse_errors;  /* lines that could not be framed (reported) */
 	uint64_t long_lines;    /* lines longer than auditd's 8970-byte cap */
 	uint64_t events;        /* events written */
+	uint64_t text_dropped;  /* -f audit events that could not be written
+				 * whole (out of memory) */
 	/* events in flight across a plugin restart (event_state.h) */
 	uint64_t events_saved;        /* kept in the state file at exit */
 	uint64_t events_restored;     /* read back from it at start */
