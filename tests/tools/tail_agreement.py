@@ -22,7 +22,12 @@ a member not listed in --allow-withheld (ALL: any) is withheld.
 "unset" nor "root") must not appear in OURS at all; --foreign NODE: nor in
 the records of NODE. Such names are then not counted in the agreement.
 --allow-extra: members only ours has do not fail (records the oracle could
-not parse, such as a timestamp of 0, get none from it)."""
+not parse, such as a timestamp of 0, get none from it).
+--batch LIST: LIST names many pairs, a line each: LABEL, ORACLE.json and
+OURS.json separated by tabs; each pair is compared as above (one Python
+start for them all: the test suite compares a hundred small logs), the
+report of a failing pair is printed under its label, and the last line sums
+the pairs. Exit 1 when any pair fails."""
 import collections, json, sys
 
 ID_MEMBERS = {"AUID", "UID", "EUID", "SUID", "FSUID", "OUID", "OAUID",
@@ -71,31 +76,23 @@ def is_name(member, value):
     return base(member) in ID_MEMBERS and value not in ('"unset"', '"root"')
 
 
-def main(argv):
-    min_pct, allow_withheld, names_absent, files = 100.0, set(), False, []
-    foreign, allow_extra = set(), False
-    it = iter(argv)
-    for a in it:
-        if a == "--min":
-            min_pct = float(next(it))
-        elif a == "--allow-withheld":
-            allow_withheld = set(next(it).split(","))
-        elif a == "--allow-extra":
-            allow_extra = True
-        elif a == "--foreign":
-            foreign.add(next(it))
-        elif a == "--names-absent":
-            names_absent = True
-        else:
-            files.append(a)
-    oracle, ours = records(files[0]), records(files[1])
+class Options:
+    def __init__(self):
+        self.min_pct, self.allow_withheld = 100.0, set()
+        self.names_absent, self.foreign, self.allow_extra = False, set(), False
+
+
+def compare(opts, oracle_path, ours_path):
+    """Returns (report lines, members, agreed, bad)."""
+    oracle, ours = records(oracle_path), records(ours_path)
     counts = collections.Counter()
     per = collections.defaultdict(collections.Counter)
     examples = collections.defaultdict(list)
     for key, members in oracle.items():
         mine = ours.get(key, {})
         for m, v in members.items():
-            if (names_absent or key[1] in foreign) and is_name(m, v):
+            if (opts.names_absent or key[1] in opts.foreign) and \
+                    is_name(m, v):
                 counts["names_expected_absent"] += 1
                 if m in mine:
                     counts["names_present"] += 1
@@ -111,7 +108,7 @@ def main(argv):
             counts[verdict] += 1
             per[base(m)][verdict] += 1
             if verdict == "withheld" and not ({"ALL", base(m)} &
-                                              allow_withheld):
+                                              opts.allow_withheld):
                 counts["withheld_not_allowed"] += 1
             if verdict != "agreed":
                 examples[verdict].append((key, m, v, mine.get(m)))
@@ -121,24 +118,60 @@ def main(argv):
                 examples["extra"].append((key, m, v))
     total = counts["members"]
     pct = 100.0 * counts["agreed"] / total if total else 100.0
-    print("members %d, agreed %d (%.3f%%), withheld %d, contradicted %d, "
-          "extra %d" % (total, counts["agreed"], pct, counts["withheld"],
-                        counts["contradicted"], counts["extra"]))
-    if names_absent or foreign:
-        print("user/group names left out as required: %d of %d" %
-              (counts["names_expected_absent"] - counts["names_present"],
-               counts["names_expected_absent"]))
+    out = ["members %d, agreed %d (%.3f%%), withheld %d, contradicted %d, "
+           "extra %d" % (total, counts["agreed"], pct, counts["withheld"],
+                         counts["contradicted"], counts["extra"])]
+    if opts.names_absent or opts.foreign:
+        out.append("user/group names left out as required: %d of %d" %
+                   (counts["names_expected_absent"] - counts["names_present"],
+                    counts["names_expected_absent"]))
     for m in sorted(per):
         c = per[m]
-        print("  %-10s agreed %d/%d" % (m, c["agreed"], sum(c.values())))
+        out.append("  %-10s agreed %d/%d" % (m, c["agreed"],
+                                            sum(c.values())))
     for kind, ex in examples.items():
-        print("%s (%d):" % (kind, len(ex)))
-        for x in ex[:10]:
-            print("   ", x)
-    bad = pct < min_pct or counts["contradicted"] or \
-        (counts["extra"] and not allow_extra) or \
+        out.append("%s (%d):" % (kind, len(ex)))
+        out.extend("    %s" % (x,) for x in ex[:10])
+    bad = pct < opts.min_pct or counts["contradicted"] or \
+        (counts["extra"] and not opts.allow_extra) or \
         counts["names_present"] or counts["withheld_not_allowed"]
-    return 1 if bad else 0
+    return out, total, counts["agreed"], bool(bad)
+
+
+def main(argv):
+    opts, files, batch = Options(), [], None
+    it = iter(argv)
+    for a in it:
+        if a == "--min":
+            opts.min_pct = float(next(it))
+        elif a == "--allow-withheld":
+            opts.allow_withheld = set(next(it).split(","))
+        elif a == "--allow-extra":
+            opts.allow_extra = True
+        elif a == "--foreign":
+            opts.foreign.add(next(it))
+        elif a == "--names-absent":
+            opts.names_absent = True
+        elif a == "--batch":
+            batch = next(it)
+        else:
+            files.append(a)
+    if batch is None:
+        out, _, _, bad = compare(opts, files[0], files[1])
+        print("\n".join(out))
+        return 1 if bad else 0
+    pairs = members = agreed = failed = 0
+    with open(batch) as f:
+        for line in f:
+            label, oracle_path, ours_path = line.rstrip("\n").split("\t")
+            out, m, a, bad = compare(opts, oracle_path, ours_path)
+            pairs, members, agreed = pairs + 1, members + m, agreed + a
+            if bad:
+                failed += 1
+                print("%s: %s" % (label, "\n".join(out)))
+    print("%d logs, %d of them failing, %d of %d members agree" %
+          (pairs, failed, agreed, members))
+    return 1 if failed or not pairs else 0
 
 
 if __name__ == "__main__":
