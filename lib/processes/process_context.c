@@ -62,6 +62,9 @@ struct process_context {
 	const struct event *event;
 	uint64_t event_serial;
 	bool has_self, has_parent, is_exec, local;
+	/* its /proc/PID/exe is gone (exited, or exiting): it has no memory
+	 * left, so no environ to read (its cgroup may still tell) */
+	bool exe_gone;
 	uint32_t pid;
 	struct process_info self, parent;
 	struct buffer comm, exe;   /* decoded comm= and exe= */
@@ -347,8 +350,11 @@ static void find_script(struct process_context *pc, const struct event *e,
 	    !memcmp(pc->path.data, pc->exe.data, pc->exe.len))
 		return;
 	snprintf(where, sizeof(where), "/proc/%u/exe", pid);
-	if (stat(where, &st))
-		return;   /* gone, or exiting: it has no exe left */
+	if (stat(where, &st)) {
+		/* gone, or exiting: it has no exe left */
+		pc->exe_gone = errno == ENOENT || errno == ESRCH;
+		return;
+	}
 	if (same_file(&st, dev, ino))
 		return;
 	n = snprintf(where, sizeof(where), "/proc/%u/root%.*s", pid,
@@ -381,7 +387,7 @@ static bool read_environ(struct process_context *pc, uint32_t pid)
 	ssize_t got;
 
 	pc->environ.len = 0;
-	if (proc_files_gone(&pc->proc, pid))
+	if (pc->exe_gone || proc_files_gone(&pc->proc, pid))
 		return false;
 	if (!buffer_try_reserve(&pc->environ, ENVIRON_MAX))
 		return false;   /* no memory: read as not there */
@@ -537,7 +543,7 @@ void process_context_observe(struct process_context *pc, const struct event *e)
 
 	pc->event = e;
 	pc->event_serial = e->serial;
-	pc->has_self = pc->has_parent = pc->is_exec = false;
+	pc->has_self = pc->has_parent = pc->is_exec = pc->exe_gone = false;
 	pc->script.len = 0;
 	proc_files_next_event(&pc->proc);
 	memset(&pc->facts, 0, sizeof(pc->facts));
