@@ -64,7 +64,7 @@ enum {
 	REC_MEMO_SETS = 64,        /* power of two */
 	REC_MEMO_WAYS = 4,
 	REC_MEMO_TEXT = 512,       /* body and tail */
-	REC_MEMO_JSON = 1536,
+	REC_MEMO_JSON = 2560,      /* BPRM_FCAPS with interpret = full: 2,065 */
 };
 
 struct record_memo_entry {
