@@ -218,12 +218,37 @@ static bool is_cap_set_name(struct span n)
 	return false;
 }
 
+/* Whether field_type() could find a type for a name: its length and first
+ * letter among those of the names it knows (a superset). Most fields are
+ * of no type here; this turns them away without a call. */
+#define LETTER(c) (1u << ((c) - 'a'))
+static const uint32_t typed_first_letters[12] = {
+	[2] = LETTER('a') | LETTER('p') | LETTER('f'),
+	[3] = LETTER('r') | LETTER('s'),
+	[4] = LETTER('e') | LETTER('l') | LETTER('m') | LETTER('p'),
+	[5] = LETTER('p'),
+	[6] = LETTER('r') | LETTER('c') | LETTER('o') | LETTER('n'),
+	[8] = LETTER('o'),
+	[9] = LETTER('p'),
+	[10] = LETTER('c'),
+	[11] = LETTER('s'),
+};
+#undef LETTER
+
+static inline bool may_be_typed(struct span n)
+{
+	unsigned c;
+
+	if (n.len == 0 || n.len > 11)
+		return false;
+	c = (unsigned)(unsigned char)n.p[0] - 'a';
+	return c < 26 && (typed_first_letters[n.len] >> c & 1);
+}
+
 /* The type auparse gives field n of a record of type rtype, among those
  * interpreted here. */
 static enum full_type field_type(unsigned rtype, struct span n)
 {
-	if (n.len == 0 || n.len > 11)
-		return FT_NONE;
 	if (rtype == AUDIT_EXECVE && n.p[0] == 'a')
 		return FT_NONE;  /* a0, a1[2]: the arguments, text */
 	switch (n.p[0]) {
@@ -925,8 +950,8 @@ unsigned full_interp_record(struct full_interp *fi, const struct record *r,
 	struct call call = { NULL, false, false, false, 0, 0, { 0 } };
 	struct buffer *b = &fi->text;
 	struct event_fields own;
-	const struct field *fp;
-	struct field f, ahead[CALL_FIELDS];
+	const struct field *fp, *ahead[CALL_FIELDS];
+	struct field copies[CALL_FIELDS];
 	unsigned index = 0, nahead = 0, i;
 	int machine = -1, nr = -1;
 
@@ -940,12 +965,16 @@ unsigned full_interp_record(struct full_interp *fi, const struct record *r,
 	}
 	if (r->type == AUDIT_SYSCALL) {
 		/* the call first (its arguments are read by it); the fields
-		 * read for it are kept, not read a second time */
+		 * read for it are kept, not read a second time (pointers into
+		 * the event's cache, copies when read from the text) */
 		for (; nahead < CALL_FIELDS &&
 		       (fp = event_fields_next(fields)); nahead++) {
-			ahead[nahead] = *fp;
-			note_call_field(&call, nahead, &ahead[nahead],
-					&machine, &nr);
+			if (fields->from_cursor) {
+				copies[nahead] = *fp;
+				fp = &copies[nahead];
+			}
+			ahead[nahead] = fp;
+			note_call_field(&call, nahead, fp, &machine, &nr);
 		}
 		if (machine >= 0 && nr >= 0)
 			call.name = audit_syscall_to_name(nr, machine);
@@ -955,33 +984,32 @@ unsigned full_interp_record(struct full_interp *fi, const struct record *r,
 		enum full_type t;
 		size_t name_at, value_at;
 		if (index < nahead)
-			f = ahead[index++];
-		else if ((fp = event_fields_next(fields)))
-			f = *fp;
-		else
+			fp = ahead[index++];
+		else if (!(fp = event_fields_next(fields)))
 			break;
-		if (f.nested || f.kind == FIELD_NULL)
+		if (!may_be_typed(fp->name) || fp->nested ||
+		    fp->kind == FIELD_NULL)
 			continue;
-		t = field_type(r->type, f.name);
+		t = field_type(r->type, fp->name);
 		if (t == FT_NONE)
 			continue;
 		name_at = b->len;
-		if (buffer_try_reserve(b, f.name.len)) {
+		if (buffer_try_reserve(b, fp->name.len)) {
 			char *d = b->data + b->len;
-			for (i = 0; i < f.name.len; i++) {
-				char ch = f.name.p[i];
+			for (i = 0; i < fp->name.len; i++) {
+				char ch = fp->name.p[i];
 				d[i] = ch >= 'a' && ch <= 'z' ? (char)(ch - 32)
 							      : ch;
 			}
-			b->len += f.name.len;
+			b->len += fp->name.len;
 		}
 		value_at = b->len;
-		if (!put_value(b, t, &f, &call)) {
+		if (!put_value(b, t, fp, &call)) {
 			b->len = name_at;
 			continue;
 		}
 		fi->name_at[fi->n] = name_at;
-		fi->name_len[fi->n] = f.name.len;
+		fi->name_len[fi->n] = fp->name.len;
 		fi->value_at[fi->n] = value_at;
 		fi->n++;
 	}
