@@ -465,10 +465,17 @@ static void put_capability(struct buffer *b, struct span raw, uint64_t v,
 struct call {
 	const char *name;     /* NULL: unknown, or none */
 	bool bad;             /* arch or syscall that is no number */
-	bool have_a0, have_a1;
-	uint64_t a0, a1;
+	bool have_a0, have_a1;     /* a0, a1 where auparse looks */
+	struct span a0, a1;        /* read only by the calls that need them */
 	unsigned char reading[4];  /* enum reading of a0..a3 */
 };
+
+/* Argument a0 or a1 of the call as a number: false when absent or no
+ * number (most calls never ask: the text is kept, not read). */
+static bool call_arg(bool have, struct span raw, uint64_t *v)
+{
+	return have && parse_base(raw, 16, v);
+}
 
 static void note_call_field(struct call *c, unsigned index,
 			    const struct field *f, int *machine, int *nr)
@@ -487,9 +494,11 @@ static void note_call_field(struct call *c, unsigned index,
 		else
 			c->bad = true;
 	} else if (index == 4 && span_eq(f->name, "a0")) {
-		c->have_a0 = parse_base(f->value, 16, &c->a0);
+		c->have_a0 = true;
+		c->a0 = f->value;
 	} else if (index == 5 && span_eq(f->name, "a1")) {
-		c->have_a1 = parse_base(f->value, 16, &c->a1);
+		c->have_a1 = true;
+		c->a1 = f->value;
 	}
 }
 
@@ -669,10 +678,13 @@ static void call_readings(struct full_interp *fi, struct call *c)
 static bool put_argument(struct buffer *b, const struct call *c, unsigned n,
 			 struct span raw)
 {
-	uint64_t v = 0;  /* read only when num */
-	bool num = parse_base(raw, 16, &v);
+	enum reading rd = (enum reading)c->reading[n];
+	uint64_t v = 0, a;  /* read only when num */
+	/* the readings that look at the number (most are RD_PLAIN) */
+	bool num = rd != RD_PLAIN && rd != RD_NONE && rd != RD_EXIT &&
+		   rd != RD_SETSOCKOPT && parse_base(raw, 16, &v);
 
-	switch ((enum reading)c->reading[n]) {
+	switch (rd) {
 	case RD_PLAIN:
 		break;
 	case RD_NONE:
@@ -742,37 +754,38 @@ static bool put_argument(struct buffer *b, const struct call *c, unsigned n,
 		return true;
 	}
 	case RD_PRCTL:
-		if (!c->have_a0 || !num)
+		if (!call_arg(c->have_a0, c->a0, &a) || !num)
 			return false;
-		if (c->a0 == 23 || c->a0 == 24) {  /* PR_CAPBSET_* */
+		if (a == 23 || a == 24) {          /* PR_CAPBSET_* */
 			put_capability(b, raw, v, true);
 			return true;
 		}
-		if (c->a0 == 1) {                  /* PR_SET_PDEATHSIG */
+		if (a == 1) {                      /* PR_SET_PDEATHSIG */
 			put_signal(b, raw, v, true);
 			return true;
 		}
 		break;
 	case RD_FCNTL:
-		if (!c->have_a1 || !num || c->a1 == 8)  /* F_SETOWN */
+		if (!call_arg(c->have_a1, c->a1, &a) || !num ||
+		    a == 8)                         /* F_SETOWN */
 			return false;
-		if (c->a1 == 2 && (uint32_t)v == 1) {   /* F_SETFD */
+		if (a == 2 && (uint32_t)v == 1) {   /* F_SETFD */
 			buffer_puts(b, "FD_CLOEXEC");
 			return true;
 		}
 		break;
 	case RD_SETSOCKOPT:
-		if (!c->have_a1)
+		if (!call_arg(c->have_a1, c->a1, &a))
 			return false;
-		switch (c->a1) {
+		switch (a) {
 		case 0: case 1: case 6: case 17: case 41: case 263:
 			return false;  /* option names by level */
 		}
 		break;
 	case RD_OPEN_MODE:
-		if (!c->have_a1)
+		if (!call_arg(c->have_a1, c->a1, &a))
 			return false;
-		if (c->a1 & 0100) {  /* O_CREAT */
+		if (a & 0100) {      /* O_CREAT */
 			if (!num)
 				return false;
 			put_mode_short(b, (uint32_t)v);
@@ -947,7 +960,8 @@ unsigned full_interp_record(struct full_interp *fi, const struct record *r,
 			    const struct span **names,
 			    const struct span **values)
 {
-	struct call call = { NULL, false, false, false, 0, 0, { 0 } };
+	struct call call = { NULL, false, false, false, { NULL, 0 },
+			     { NULL, 0 }, { 0 } };
 	struct buffer *b = &fi->text;
 	struct event_fields own;
 	const struct field *fp, *ahead[CALL_FIELDS];

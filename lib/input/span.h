@@ -33,13 +33,13 @@ static inline bool span_starts(struct span s, const char *lit)
 /* The value of one hex digit (either case), -1 for any other byte. */
 static inline int hex_digit_value(char c)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
+	/* two unsigned range tests, the letters' case folded by one bit */
+	unsigned u = (unsigned char)c, d = u - '0';
+
+	if (d <= 9)
+		return (int)d;
+	d = (u | 0x20) - 'a';
+	return d <= 5 ? (int)d + 10 : -1;
 }
 
 #endif
