@@ -677,6 +677,21 @@ static void put_enriched(struct event_json *w, struct buffer *b,
 			   names, nnames);
 }
 
+/* Whether a name needs no JSON escaping as the interpretations' names are
+ * (upper-case letters, digits, '_'). */
+static bool upper_name_is_plain(struct span n)
+{
+	size_t i;
+
+	for (i = 0; i < n.len; i++) {
+		unsigned char c = (unsigned char)n.p[i];
+		if (!((unsigned)(c - 'A') < 26 || (unsigned)(c - '0') < 10 ||
+		      c == '_'))
+			return false;
+	}
+	return true;
+}
+
 /* The tail, or for a record without one what auditd's would have held;
  * then, with interpret = full, what ausearch -i shows for the rest. */
 static void put_tail(struct event_json *w, struct buffer *b,
@@ -707,7 +722,12 @@ static void put_tail(struct event_json *w, struct buffer *b,
 		n = interpret_fields(w->interp, r, &fields, &names, &values);
 	}
 	for (i = 0; i < n; i++) {
-		put_member_name(b, names[i], first);
+		/* upper-case letters, digits and '_' (all but hostile names):
+		 * written as they are, not through the escaper */
+		if (upper_name_is_plain(names[i]))
+			event_json_member_n(b, first, names[i].p, names[i].len);
+		else
+			put_member_name(b, names[i], first);
 		json_put_string(b, values[i].p, values[i].len);
 	}
 }
