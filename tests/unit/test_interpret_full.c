@@ -145,6 +145,18 @@ static void test_arguments(void)
 			 "A2"), "FD_CLOEXEC");
 	CHECK_STR(member(full, syscall_line(72, "3", "8", "1", "0", "0"),
 			 "A2"), "-");
+	/* a0 or a1 that the reading of another argument looks at, no
+	 * number: no member (prctl, fcntl, open's mode) */
+	CHECK_STR(member(full, syscall_line(157, "zz", "15", "0", "0", "0"),
+			 "A1"), "-");
+	CHECK_STR(member(full, syscall_line(72, "3", "zz", "1", "0", "0"),
+			 "A2"), "-");
+	CHECK_STR(member(full, syscall_line(2, "7f", "zz", "1a4", "0", "3"),
+			 "A2"), "-");
+	CHECK_STR(member(full, syscall_line(2, "7f", "41", "1a4", "0", "3"),
+			 "A2"), "0644");
+	CHECK_STR(member(full, syscall_line(2, "7f", "1", "1a4", "0", "3"),
+			 "A2"), "0x1a4");
 	/* hostile: no hex, too long; the reading needs a number */
 	CHECK_STR(member(full, syscall_line(2, "7f", "zz", "0", "0", "0"),
 			 "A1"), "-");
@@ -240,6 +252,17 @@ static void test_proctitle(void)
 			 "proctitle=616", "PROCTITLE"), "-");
 	CHECK_STR(member(full, "type=PROCTITLE msg=audit(1.000:1): "
 			 "proctitle=7Z", "PROCTITLE"), "-");
+	/* longer than 16 digits (decoded 16 at a time): NULs, a control
+	 * byte and a bad digit inside the first 16, either case */
+	CHECK_STR(member(full, "type=PROCTITLE msg=audit(1.000:1): "
+			 "proctitle=2F7573722F62696E2F707974686F6E33002D63",
+			 "PROCTITLE"), "/usr/bin/python3 -c");
+	CHECK_STR(member(full, "type=PROCTITLE msg=audit(1.000:1): "
+			 "proctitle=2f7573720962696e2f707974686f6e33",
+			 "PROCTITLE"), "-");
+	CHECK_STR(member(full, "type=PROCTITLE msg=audit(1.000:1): "
+			 "proctitle=2F75737G2F62696E2F707974686F6E33",
+			 "PROCTITLE"), "-");
 }
 
 static void test_levels_and_bounds(void)

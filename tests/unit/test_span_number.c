@@ -110,8 +110,24 @@ static void test_hex_decode(void)
 	CHECK(!span_hex_decode(S("0x41"), out));
 }
 
+/* hex_digit_value against an obvious reference, every byte: the case is
+ * folded by one bit, so the bytes next to the letters ('@', 'G', '`',
+ * 'g') and those with the high bit set must stay non-digits. */
+static void test_hex_digit_value(void)
+{
+	unsigned c;
+
+	for (c = 0; c < 256; c++) {
+		int want = c >= '0' && c <= '9' ? (int)(c - '0') :
+			   c >= 'a' && c <= 'f' ? (int)(c - 'a' + 10) :
+			   c >= 'A' && c <= 'F' ? (int)(c - 'A' + 10) : -1;
+		CHECK(hex_digit_value((char)c) == want);
+	}
+}
+
 int main(void)
 {
+	test_hex_digit_value();
 	test_decimal();
 	test_pid();
 	test_hex();
