@@ -63,7 +63,7 @@ struct tail_memo {
  * 128 sets, not 64: with raw input under interpret = full, 64 missed 5,600
  * of those 61,000 records, 128 half as many (28 M of 641 M instructions). */
 enum {
-	REC_MEMO_SETS = 128,        /* power of two */
+	REC_MEMO_SETS = 128,       /* power of two */
 	REC_MEMO_WAYS = 4,
 	REC_MEMO_TEXT = 512,       /* body and tail */
 	REC_MEMO_JSON = 2560,      /* BPRM_FCAPS with interpret = full: 2,065 */

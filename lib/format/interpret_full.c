@@ -814,7 +814,7 @@ static bool put_proctitle(struct buffer *b, const struct field *f)
 		return true;
 	}
 	/* decoded 16 digits at a time, then the bytes below 0x20 looked at
-	 * (a byte at a time, this was a third of interpret = full) */
+	 * (digit by digit it was 8 M of 750 M instructions per 100k lines) */
 	if (!hex_decode(b, f->value.p, f->value.len))
 		return false;
 	d = (unsigned char *)b->data + start;
