@@ -51,6 +51,10 @@ void log_bad_line(struct log_rate *r, const char *why, const char *line,
 	}
 	if (++r->in_window > BAD_LINES_PER_SECOND)
 		return;
+	if (!line) {
+		log_msg(LOG_WARNING, "%s", why);
+		return;
+	}
 	for (i = 0; i < len && i < BAD_LINE_SHOWN; i++) {
 		unsigned char c = (unsigned char)line[i];
 		if (c >= 0x20 && c < 0x7f && c != '\\') {

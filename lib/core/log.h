@@ -20,7 +20,8 @@ struct log_rate {
 
 /* Reports a line that could not be framed, with its raw text made printable
  * and cut to a sane length. Rate-limited by r (at most 20 a second, the
- * rest counted in one line) so a flood cannot fill the log. */
+ * rest counted in one line) so a flood cannot fill the log. line NULL:
+ * a line with no text to show (one dropped unread), why alone. */
 void log_bad_line(struct log_rate *r, const char *why, const char *line,
 		  size_t len);
 

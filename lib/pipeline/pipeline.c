@@ -384,6 +384,12 @@ void pipeline_line(struct pipeline *p, const char *line, size_t len,
 	enum record_error rc;
 
 	p->ctr.lines++;
+	if (truncated && !len) {  /* dropped by the reader (line_reader.h) */
+		p->ctr.lines_dropped++;
+		log_bad_line(&p->bad_lines, "line dropped: no memory to hold "
+			     "it", NULL, 0);
+		return;
+	}
 	/* A log that passed through Windows ends its lines in CR LF: the CR
 	 * belongs to no field. */
 	if (len && line[len - 1] == '\r')

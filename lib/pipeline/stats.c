@@ -22,11 +22,11 @@ void stats_to_json(const struct stats *s, struct buffer *b)
 		{ "serial_resets", a->serial_resets },
 		{ "long_lines", p->long_lines },
 		{ "output_errors", s->output.output_errors },
-		/* records the assembler could not keep, events the writers
-		 * could not complete, messages and split logs the outputs
-		 * lost */
-		{ "dropped", a->dropped + s->json_dropped + p->text_dropped +
-			     s->output.dropped },
+		/* lines the reader could not hold, records the assembler
+		 * could not keep, events the writers could not complete,
+		 * messages and split logs the outputs lost */
+		{ "dropped", p->lines_dropped + a->dropped + s->json_dropped +
+			     p->text_dropped + s->output.dropped },
 		{ "containers_evicted", m->evicted_containers },
 		{ "tasks_evicted", m->evicted_tasks },
 		{ "netns_evicted", m->evicted_netns },

@@ -26,6 +26,7 @@ struct pipeline_counters {
 	uint64_t events;        /* events written */
 	uint64_t text_dropped;  /* -f audit events that could not be written
 				 * whole (out of memory) */
+	uint64_t lines_dropped; /* lines the reader had no memory to hold */
 	/* events in flight across a plugin restart (event_state.h) */
 	uint64_t events_saved;        /* kept in the state file at exit */
 	uint64_t events_restored;     /* read back from it at start */

@@ -9,12 +9,14 @@
  * in `dropped`, and nothing of them half-written reaches the output; the
  * events around them come out whole. */
 #include <stdbool.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "check.h"
+#include "line_reader.h"
 #include "pipeline.h"
 
 void *__real_malloc(size_t n);
@@ -254,6 +256,82 @@ static void assembler_out_of_memory(void)
 	       "counted, its event written without it\n", refused);
 }
 
+enum { HUGE_LINE = 5 << 20 };
+
+/* Memory runs out while the reader grows its buffer for a line larger than
+ * it (5 MiB, the buffer holding 2): that line is dropped, counted in
+ * dropped, and the lines after it are read; the reader never stops. Only
+ * the reader's allocations fail here. */
+static void reader_out_of_memory(void)
+{
+	char in[300], out[300], *huge = __real_malloc(HUGE_LINE);
+	const char *l;
+	struct line_reader lr;
+	struct pipeline *p;
+	struct stats s;
+	unsigned lines, with3, with4, i;
+	bool truncated, failed = false;
+	size_t len;
+	ssize_t n;
+	FILE *f;
+	int fd;
+
+	snprintf(in, sizeof(in), "%s/reader.in", dir);
+	snprintf(out, sizeof(out), "%s/reader.out", dir);
+	f = fopen(in, "w");
+	CHECK(f != NULL && huge != NULL);
+	if (!f || !huge)
+		return;
+	for (i = 1; i <= 2; i++)
+		fprintf(f, "type=SYSCALL msg=audit(1700000000.001:%u): "
+			"arch=c000003e syscall=2 success=yes exit=3 pid=100\n"
+			"type=EOE msg=audit(1700000000.001:%u): \n", i, i);
+	memset(huge, 'h', HUGE_LINE);
+	fprintf(f, "type=SYSCALL msg=audit(1700000000.001:3): arch=c000003e "
+		"syscall=2 key=%.*s\n", HUGE_LINE, huge);
+	fprintf(f, "type=SYSCALL msg=audit(1700000000.001:4): arch=c000003e "
+		"syscall=2 success=yes exit=3 pid=100\n"
+		"type=EOE msg=audit(1700000000.001:4): \n");
+	fclose(f);
+	free(huge);
+
+	p = open_pipeline(out, FORMAT_JSON);
+	fd = open(in, O_RDONLY);
+	CHECK(p != NULL && fd >= 0);
+	if (!p || fd < 0)
+		return;
+	CHECK(line_reader_init(&lr, fd));
+	refused = 0;
+	do {
+		failing = true;   /* the reader's growth, nothing else */
+		n = line_reader_fill(&lr);
+		failing = false;
+		if (n < 0) {
+			failed = true;
+			break;
+		}
+		while (line_reader_next(&lr, &l, &len, &truncated))
+			pipeline_line(p, l, len, truncated, 1.0);
+	} while (n != 0);
+	line_reader_free(&lr);
+	close(fd);
+	pipeline_finish(p);
+	pipeline_stats(p, &s);
+	pipeline_free(p);
+
+	CHECK(refused > 0);
+	CHECK(!failed);
+	CHECK(s.pipeline.lines == 7);
+	CHECK(s.pipeline.lines_dropped == 1);
+	CHECK(s.pipeline.records == 6);
+	CHECK(s.pipeline.parse_errors == 0);
+	lines = count_lines(out, 3, &with3, true);
+	count_lines(out, 4, &with4, true);
+	CHECK(lines == 3 && with3 == 0 && with4 == 1);
+	printf("reader: %lu allocations refused, the line dropped and "
+	       "counted, %u events read around it\n", refused, lines);
+}
+
 int main(void)
 {
 	char cmd[160];
@@ -265,6 +343,7 @@ int main(void)
 	writer_out_of_memory(FORMAT_JSON);
 	writer_out_of_memory(FORMAT_AUDIT);
 	assembler_out_of_memory();
+	reader_out_of_memory();
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	if (system(cmd) != 0)
 		printf("could not remove %s\n", dir);
