@@ -18,15 +18,22 @@
 #include "check.h"
 #include "line_reader.h"
 #include "pipeline.h"
+#include "split_writer.h"
 
 void *__real_malloc(size_t n);
 void *__real_calloc(size_t n, size_t size);
 void *__real_realloc(void *p, size_t n);
 
 static bool failing;
+static unsigned fail_next;      /* the next n allocations fail, no others */
 static unsigned long refused;   /* allocations refused while failing */
 static bool refuse(void)
 {
+	if (fail_next) {
+		fail_next--;
+		refused++;
+		return true;
+	}
 	if (failing)
 		refused++;
 	return failing;
@@ -332,6 +339,165 @@ static void reader_out_of_memory(void)
 	       "counted, %u events read around it\n", refused, lines);
 }
 
+/* A record that names a member twice, then a name a renamed copy could
+ * take: a=, a= (written a_2), a_1=. Out of memory
+ * for the renamed name, the writer cannot remember it, and a_1 could come
+ * out twice: the event is dropped and counted instead. The same shape
+ * first with memory, so that only the renamed name needs any. */
+static void member_names_out_of_memory(void)
+{
+	char out[300], body[80];
+	struct pipeline *p;
+	struct stats s;
+	unsigned lines, with31, with32, with33, i;
+	FILE *f;
+	char *l = NULL;
+	size_t cap = 0;
+	bool twice = false;
+
+	snprintf(out, sizeof(out), "%s/names.out", dir);
+	p = open_pipeline(out, FORMAT_JSON);
+	CHECK(p != NULL);
+	if (!p)
+		return;
+	for (i = 31; i <= 33; i++) {
+		snprintf(body, sizeof(body), "cwd=\"/\" a=%u a=%u a_1=%u",
+			 i, i + 100, i + 200);
+		record(p, "CWD", i, body);
+		if (i == 32) {
+			refused = 0;
+			failing = true;
+		}
+		record(p, "EOE", i, "");   /* completes it: written now */
+		failing = false;
+	}
+	pipeline_finish(p);
+	pipeline_stats(p, &s);
+	pipeline_free(p);
+
+	CHECK(refused > 0);
+	CHECK(s.json_dropped == 1);
+	lines = count_lines(out, 31, &with31, true);
+	count_lines(out, 32, &with32, true);
+	count_lines(out, 33, &with33, true);
+	CHECK(lines == 2 && with31 == 1 && with32 == 0 && with33 == 1);
+	/* with memory: every name once */
+	f = fopen(out, "r");
+	while (f && getline(&l, &cap, f) > 0) {
+		char *first = strstr(l, "\"a_1\":");
+		if (first && strstr(first + 1, "\"a_1\":"))
+			twice = true;
+	}
+	free(l);
+	if (f)
+		fclose(f);
+	CHECK(!twice);
+	printf("member names: %lu allocations refused, the event dropped "
+	       "and counted, no name twice\n", refused);
+}
+
+static unsigned file_lines(const char *path, const char *with,
+			   unsigned *n_with)
+{
+	FILE *f = fopen(path, "r");
+	char *l = NULL;
+	size_t cap = 0;
+	unsigned n = 0;
+
+	*n_with = 0;
+	while (f && getline(&l, &cap, f) > 0) {
+		n++;
+		*n_with += strstr(l, with) != NULL;
+	}
+	free(l);
+	if (f)
+		fclose(f);
+	return n;
+}
+
+static struct split_writer *open_split(const char *sub)
+{
+	struct split_config cfg;
+	static uint64_t write_errors;
+	char err[256], *d = __real_malloc(300);
+	struct split_writer *w;
+
+	snprintf(d, 300, "%s/%s", dir, sub);
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.dir = d;
+	cfg.file_name = "audit.json";
+	cfg.dir_mode = 0700;
+	cfg.file_mode = 0600;
+	cfg.gid = -1;
+	cfg.max_open = 8;
+	cfg.write_errors = &write_errors;
+	w = split_writer_open(&cfg, err, sizeof(err));
+	if (!w)
+		printf("split_writer_open: %s\n", err);
+	free(d);
+	return w;
+}
+
+/* The split writer out of memory: (1) a path whose key it cannot build is
+ * refused (its caller counts it), and a log opened under a cut key would
+ * have taken the event; (2) an event its log cannot buffer is written
+ * straight to the file, after what was waiting, not lost. */
+static void split_out_of_memory(void)
+{
+	static const char ev1[] = "{\"ID\":\"1\"}\n", ev3[] = "{\"ID\":\"3\"}\n";
+	char node[201], id[65], path_s[600], *ev2;
+	struct span path[2];
+	struct split_writer *w = open_split("split");
+	unsigned n, n_with;
+	bool ok;
+
+	CHECK(w != NULL);
+	if (!w)
+		return;
+	/* (1) the key buffer holds "host": NODE/ID needs it to grow */
+	path[0] = span_make("host", 4);
+	CHECK(split_writer_write(w, path, 1, ev1, strlen(ev1)));
+	memset(node, 'n', 200);
+	node[200] = 0;
+	memset(id, 'c', 64);
+	id[64] = 0;
+	path[0] = span_make(node, 200);
+	path[1] = span_make(id, 64);
+	refused = 0;
+	fail_next = 1;
+	ok = split_writer_write(w, path, 2, ev1, strlen(ev1));
+	fail_next = 0;
+	CHECK(refused == 1);
+	CHECK(!ok);
+	/* (2) a log whose buffer holds one small event: a larger one cannot
+	 * be buffered */
+	path[0] = span_make("host", 4);
+	ev2 = __real_malloc(5000);
+	memcpy(ev2, "{\"ID\":\"2\",\"x\":\"", 16);
+	memset(ev2 + 16, 'x', 5000 - 19);
+	memcpy(ev2 + 5000 - 3, "\"}\n", 3);
+	refused = 0;
+	fail_next = 1;
+	ok = split_writer_write(w, path, 1, ev2, 5000);
+	fail_next = 0;
+	CHECK(refused == 1);
+	CHECK(ok);
+	CHECK(split_writer_write(w, path, 1, ev3, strlen(ev3)));
+	split_writer_close(w);
+	free(ev2);
+
+	snprintf(path_s, sizeof(path_s), "%s/split/%s/%s/audit.json", dir,
+		 node, id);
+	CHECK(access(path_s, F_OK) != 0);   /* refused: nothing written */
+	snprintf(path_s, sizeof(path_s), "%s/split/host/audit.json", dir);
+	n = file_lines(path_s, "\"ID\":\"2\"", &n_with);
+	CHECK(n == 3 && n_with == 1);   /* 1, 2 (unbuffered), 3 in order */
+	file_lines(path_s, "{\"ID\":\"1\"}", &n_with);
+	CHECK(n_with == 1);
+	printf("split: a key it cannot build refused, an event it cannot "
+	       "buffer written straight to its log\n");
+}
+
 int main(void)
 {
 	char cmd[160];
@@ -344,6 +510,8 @@ int main(void)
 	writer_out_of_memory(FORMAT_AUDIT);
 	assembler_out_of_memory();
 	reader_out_of_memory();
+	member_names_out_of_memory();
+	split_out_of_memory();
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	if (system(cmd) != 0)
 		printf("could not remove %s\n", dir);
