@@ -182,35 +182,201 @@ static bool valid_record(struct spool *s, uint64_t off, uint64_t size,
 	return h == get_le32(rh + 4);
 }
 
-/* Counts the whole, intact records after head and cuts the file after the
- * last of them: what follows was cut by a crash or never reached the disk
- * (zeros after a power cut). */
-static bool scan_file(struct spool *s, uint64_t size)
+/* What a walk over the file's records found (walk_records). */
+struct walk {
+	uint64_t records;     /* whole, intact records */
+	uint64_t end;         /* the end of the last of them */
+	uint64_t holes;       /* damaged parts with intact records after them */
+	uint64_t hole_msgs;   /* the messages in those (count_hole) */
+	uint64_t hole_bytes;
+	uint64_t out;         /* copying: the end of the copy */
+};
+
+/* The scratch memory of a walk: a record's bytes, a window of the file. */
+struct walk_buffers {
+	char *chunk;
+	unsigned char *win;
+};
+
+static bool walk_buffers_get(struct walk_buffers *wb)
 {
-	uint64_t off = s->head, end = 0;
-	char *chunk = malloc(COPY_CHUNK);
+	wb->chunk = malloc(COPY_CHUNK);
+	wb->win = malloc(COPY_CHUNK + RECORD_HEAD);
+	if (wb->chunk && wb->win)
+		return true;
+	free(wb->chunk);
+	free(wb->win);
+	errno = ENOMEM;
+	return false;
+}
+
+static void walk_buffers_put(struct walk_buffers *wb)
+{
+	free(wb->chunk);
+	free(wb->win);
+}
+
+/* The first intact record after the damaged one at off, before size. A
+ * position whose length field runs past size is passed over, and one whose
+ * record fits in the window is checked there, without a read: a run of
+ * zeros or of text is crossed at memory speed. */
+static bool next_intact(struct spool *s, uint64_t off, uint64_t size,
+			struct walk_buffers *wb, uint64_t *at, bool *io_error)
+{
+	uint64_t base, end;
+
+	*io_error = false;
+	for (base = off + 1; base < size && size - base >= RECORD_HEAD;
+	     base += COPY_CHUNK) {
+		size_t n = size - base < COPY_CHUNK + RECORD_HEAD
+				   ? (size_t)(size - base)
+				   : COPY_CHUNK + RECORD_HEAD;
+		size_t i;
+
+		if (!pread_all(s->fd, wb->win, n, base)) {
+			*io_error = true;
+			return false;
+		}
+		for (i = 0; i < COPY_CHUNK && i + RECORD_HEAD <= n; i++) {
+			uint64_t p = base + i;
+			uint32_t len = get_le32(wb->win + i);
+			if (len > size - p - RECORD_HEAD)
+				continue;
+			if (i + RECORD_HEAD + len <= n) {
+				if (check_more(check_start(len),
+					       wb->win + i + RECORD_HEAD,
+					       len) != get_le32(wb->win + i + 4))
+					continue;
+			} else if (!valid_record(s, p, size, wb->chunk, &end,
+						 io_error)) {
+				if (*io_error)
+					return false;
+				continue;
+			}
+			*at = p;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The messages of a damaged part [off, at): as many as its length fields
+ * lead from off exactly to at, else one (one at least was there). */
+static uint64_t count_hole(struct spool *s, uint64_t off, uint64_t at)
+{
+	unsigned char rh[4];
+	uint64_t n = 0;
+
+	while (off < at) {
+		if (!pread_all(s->fd, rh, sizeof(rh), off))
+			return 1;
+		off += RECORD_HEAD + (uint64_t)get_le32(rh);
+		n++;
+	}
+	return off == at ? n : 1;
+}
+
+static bool copy_range(struct spool *s, int out_fd, uint64_t from,
+		       uint64_t to, uint64_t *out, char *chunk)
+{
+	while (from < to) {
+		size_t n = to - from < COPY_CHUNK ? (size_t)(to - from)
+						  : COPY_CHUNK;
+		if (!pread_all(s->fd, chunk, n, from) ||
+		    !pwrite_all(out_fd, chunk, n, *out))
+			return false;
+		from += n;
+		*out += n;
+	}
+	return true;
+}
+
+/* Walks the records from head to size: the intact ones are counted (and
+ * copied to out_fd at w->out, unless out_fd is -1), a damaged part is
+ * passed over to the next intact record, and a damaged part with none
+ * after it (cut by a crash, zeros a power cut left) ends the walk. False
+ * on a read or write error (errno). */
+static bool walk_records(struct spool *s, uint64_t size, int out_fd,
+			 struct walk_buffers *wb, struct walk *w)
+{
+	uint64_t off = s->head, end = 0, at;
 	bool io_error = false;
 
-	if (!chunk) {
-		errno = ENOMEM;
-		return false;
+	w->records = w->holes = w->hole_msgs = w->hole_bytes = 0;
+	w->end = off;
+	while (off < size) {
+		if (valid_record(s, off, size, wb->chunk, &end, &io_error)) {
+			if (out_fd >= 0 &&
+			    !copy_range(s, out_fd, off, end, &w->out,
+					wb->chunk))
+				return false;
+			w->records++;
+			off = w->end = end;
+			continue;
+		}
+		if (io_error ||
+		    !next_intact(s, off, size, wb, &at, &io_error))
+			return !io_error;
+		w->holes++;
+		w->hole_msgs += count_hole(s, off, at);
+		w->hole_bytes += at - off;
+		off = at;
 	}
-	s->file_count = 0;
-	while (valid_record(s, off, size, chunk, &end, &io_error)) {
-		off = end;
-		s->file_count++;
-	}
-	free(chunk);
-	if (io_error)
+	return true;
+}
+
+static bool rewrite_intact(struct spool *s, uint64_t size,
+			   struct walk_buffers *wb, struct walk *w);
+
+/* Finds the whole, intact records after head (up to size) and keeps those
+ * alone: a damaged part between intact records (a disk error, the file
+ * changed) is taken out by copying the rest to a new file, and what follows
+ * the last intact record (cut by a crash, zeros a power cut left) is cut
+ * off, reported in bytes. What was found in *w; false with errno on a read
+ * or write error. */
+static bool check_file(struct spool *s, uint64_t size, struct walk *w)
+{
+	struct walk_buffers wb;
+	bool ok;
+
+	if (!walk_buffers_get(&wb))
 		return false;
-	if (off != size) {
+	ok = walk_records(s, size, -1, &wb, w);
+	if (ok && w->end != size)
 		log_msg(LOG_WARNING, "spool %s: %llu bytes of a damaged or "
 			"unfinished tail discarded", s->path,
-			(unsigned long long)(size - off));
-		if (ftruncate(s->fd, (off_t)off) != 0)
-			return false;
+			(unsigned long long)(size - w->end));
+	if (ok && w->holes) {
+		ok = rewrite_intact(s, size, &wb, w);
+	} else if (ok) {
+		if (w->end != size)
+			ok = ftruncate(s->fd, (off_t)w->end) == 0;
+		s->tail = w->end;
 	}
-	s->tail = off;
+	walk_buffers_put(&wb);
+	if (ok)
+		s->file_count = w->records;
+	return ok;
+}
+
+/* At open: the file's records checked (check_file); the messages of its
+ * damaged parts are counted by their length fields, or as one where those
+ * are damaged too. */
+static bool scan_file(struct spool *s, uint64_t size)
+{
+	struct walk w;
+
+	if (!check_file(s, size, &w))
+		return false;
+	if (w.holes) {
+		log_msg(LOG_ERR, "spool %s: %llu damaged bytes in %llu "
+			"places: %llu messages dropped, the %llu intact ones "
+			"kept", s->path, (unsigned long long)w.hole_bytes,
+			(unsigned long long)w.holes,
+			(unsigned long long)w.hole_msgs,
+			(unsigned long long)w.records);
+		*s->dropped += w.hole_msgs;
+	}
 	return true;
 }
 
@@ -323,65 +489,100 @@ static bool mem_append(struct spool *s, const void *msg, size_t len)
 	return true;
 }
 
+/* A new file, DIR/NAME.spool.tmp, locked, with its header: -1 (errno)
+ * when it cannot be made. */
+static int tmp_open(struct spool *s, char **tmp)
+{
+	int fd;
+
+	if (asprintf(tmp, "%s.tmp", s->path) < 0) {
+		*tmp = NULL;
+		errno = ENOMEM;
+		return -1;
+	}
+	fd = open(*tmp, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+		  0600);
+	if (fd >= 0 && (flock(fd, LOCK_EX | LOCK_NB) != 0 ||
+			!write_header(fd, HEADER))) {
+		unlink(*tmp);
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+/* The new file, written up to out, takes the place of the old one; on a
+ * failure it is removed. Frees tmp. */
+static bool tmp_install(struct spool *s, int fd, char *tmp, bool written,
+			uint64_t out)
+{
+	if (!written || fdatasync(fd) != 0 || rename(tmp, s->path) != 0) {
+		file_failed(s, "rewriting");
+		unlink(tmp);
+		close(fd);
+		free(tmp);
+		return false;
+	}
+	close(s->fd);
+	s->fd = fd;
+	s->head = HEADER;
+	s->tail = out;
+	s->rd_valid = false;
+	free(tmp);
+	return true;
+}
+
 /* Rewrites the file as: header, extra records (memory layout), the file's
  * undelivered records; then renames it into place. A crash leaves either
  * the old file or the new one whole. */
 static bool rewrite_file(struct spool *s, const char *extra, size_t extra_len,
 			 uint64_t extra_count)
 {
-	char *tmp = NULL, *chunk = NULL;
-	uint64_t off, out = HEADER;
+	char *tmp = NULL, *chunk = malloc(COPY_CHUNK);
+	uint64_t out = HEADER;
+	bool ok = true;
 	size_t i;
-	int fd = -1;
+	int fd = chunk ? tmp_open(s, &tmp) : -1;
 
-	if (asprintf(&tmp, "%s.tmp", s->path) < 0)
+	if (fd < 0) {
+		free(tmp);
+		free(chunk);
+		file_failed(s, "rewriting");
 		return false;
-	chunk = malloc(COPY_CHUNK);
-	fd = open(tmp, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
-		  0600);
-	if (!chunk || fd < 0 || flock(fd, LOCK_EX | LOCK_NB) != 0 ||
-	    !write_header(fd, HEADER))
-		goto fail;
-	for (i = 0; i < extra_len;) {
+	}
+	for (i = 0; ok && i < extra_len;) {
 		unsigned char rh[RECORD_HEAD];
 		uint32_t l;
 		memcpy(&l, extra + i, sizeof(l));
 		record_head(rh, extra + i + 4, l);
-		if (!pwrite_all(fd, rh, RECORD_HEAD, out) ||
-		    !pwrite_all(fd, extra + i + 4, l, out + RECORD_HEAD))
-			goto fail;
+		ok = pwrite_all(fd, rh, RECORD_HEAD, out) &&
+		     pwrite_all(fd, extra + i + 4, l, out + RECORD_HEAD);
 		out += RECORD_HEAD + (uint64_t)l;
 		i += 4 + (size_t)l;
 	}
-	for (off = s->head; off < s->tail;) {
-		size_t n = s->tail - off < COPY_CHUNK ? (size_t)(s->tail - off)
-						      : COPY_CHUNK;
-		if (!pread_all(s->fd, chunk, n, off) ||
-		    !pwrite_all(fd, chunk, n, out))
-			goto fail;
-		off += n;
-		out += n;
-	}
-	if (fdatasync(fd) != 0 || rename(tmp, s->path) != 0)
-		goto fail;
-	close(s->fd);
-	s->fd = fd;
-	s->head = HEADER;
-	s->tail = out;
+	ok = ok && copy_range(s, fd, s->head, s->tail, &out, chunk);
+	free(chunk);
+	if (!tmp_install(s, fd, tmp, ok, out))
+		return false;
 	s->file_count += extra_count;
-	s->rd_valid = false;
-	free(tmp);
-	free(chunk);
 	return true;
-fail:
-	file_failed(s, "rewriting");
-	if (fd >= 0) {
-		unlink(tmp);
-		close(fd);
+}
+
+/* The intact records alone (a second walk, copying) in a new file. */
+static bool rewrite_intact(struct spool *s, uint64_t size,
+			   struct walk_buffers *wb, struct walk *w)
+{
+	char *tmp;
+	int fd = tmp_open(s, &tmp);
+	bool ok;
+
+	if (fd < 0) {
+		free(tmp);
+		return false;
 	}
-	free(tmp);
-	free(chunk);
-	return false;
+	w->out = HEADER;
+	ok = walk_records(s, size, fd, wb, w);
+	return tmp_install(s, fd, tmp, ok, w->out);
 }
 
 /* Delivered records at the front of the file are dropped by copying the
@@ -435,8 +636,8 @@ bool spool_push(struct spool *s, const void *msg, size_t len)
 	return file_append(s, msg, len);
 }
 
-/* The rest of the file cannot be trusted (it changed under us, or memory
- * for a record is missing): its messages are dropped, counted. */
+/* The rest of the file cannot be read: its messages are dropped,
+ * counted. */
 static void drop_file_rest(struct spool *s, const char *what)
 {
 	file_failed(s, what);
@@ -448,9 +649,99 @@ static void drop_file_rest(struct spool *s, const char *what)
 	s->rd_valid = false;
 }
 
-bool spool_front(struct spool *s, struct span *msg)
+static void sync_head(struct spool *s);
+
+/* The front record, len bytes long, is dropped alone, counted. */
+static void drop_front(struct spool *s, uint64_t len, const char *why)
+{
+	log_msg(LOG_ERR, "spool %s: a message dropped: %s", s->path, why);
+	*s->dropped += 1;
+	s->head += RECORD_HEAD + len;
+	s->file_count--;
+	s->rd_valid = false;
+	if (!s->file_count)
+		s->head = s->tail = HEADER;
+	sync_head(s);
+	if (!s->file_count && ftruncate(s->fd, HEADER) != 0)
+		file_failed(s, "truncating");
+}
+
+/* The front record could not be read back whole (a read error, its check
+ * does not match: the file changed under the process). The file is
+ * checked again from the front: damaged parts are dropped, counted by the
+ * messages the file held before (exactly those not found intact), the
+ * rest is kept. Without memory for that, the front alone is dropped when
+ * its length fits the file; a read error drops the rest, counted. */
+static void front_unreadable(struct spool *s, uint64_t len)
+{
+	uint64_t before = s->file_count;
+	struct walk w;
+
+	if (!check_file(s, s->tail, &w)) {
+		if (errno == ENOMEM && len <= s->tail - s->head - RECORD_HEAD) {
+			drop_front(s, len, "no memory to check the file");
+			return;
+		}
+		drop_file_rest(s, "reading");
+		return;
+	}
+	if (s->file_count >= before) {
+		/* intact now: a read that failed once. It is dropped, so
+		 * that a failing disk cannot stop the queue. */
+		unsigned char rh[4];
+		s->file_count = before;
+		if (!pread_all(s->fd, rh, sizeof(rh), s->head))
+			drop_file_rest(s, "reading");
+		else
+			drop_front(s, get_le32(rh), "it could not be read");
+		return;
+	}
+	log_msg(LOG_ERR, "spool %s: %llu messages dropped, %llu kept",
+		s->path, (unsigned long long)(before - s->file_count),
+		(unsigned long long)s->file_count);
+	*s->dropped += before - s->file_count;
+	if (!s->file_count) {
+		s->head = s->tail = HEADER;
+		if (ftruncate(s->fd, HEADER) != 0)
+			file_failed(s, "truncating");
+	}
+	sync_head(s);
+}
+
+/* Reads the front record of the file into rd; false when it cannot be (it
+ * was dropped, counted: see front_unreadable). */
+static bool read_front(struct spool *s)
 {
 	unsigned char rh[RECORD_HEAD];
+	uint32_t l;
+
+	if (!pread_all(s->fd, rh, RECORD_HEAD, s->head)) {
+		front_unreadable(s, UINT64_MAX);
+		return false;
+	}
+	l = get_le32(rh);
+	s->rd.len = 0;
+	if (l > s->tail - s->head - RECORD_HEAD) {
+		front_unreadable(s, l);
+		return false;
+	}
+	if (!buffer_try_reserve(&s->rd, l ? l : 1)) {
+		/* the file was checked when opened: the length holds */
+		drop_front(s, l, "no memory to read it");
+		return false;
+	}
+	if (!pread_all(s->fd, s->rd.data, l, s->head + RECORD_HEAD) ||
+	    check_more(check_start(l), s->rd.data, l) != get_le32(rh + 4)) {
+		front_unreadable(s, l);
+		return false;
+	}
+	s->rd.len = l;
+	s->rd_valid = true;
+	return true;
+}
+
+bool spool_front(struct spool *s, struct span *msg)
+{
 	uint32_t l;
 
 	if (s->mem_count) {
@@ -458,29 +749,10 @@ bool spool_front(struct spool *s, struct span *msg)
 		*msg = span_make(s->mem.data + s->mem_off + 4, l);
 		return true;
 	}
+	while (s->file_count && !s->rd_valid)
+		read_front(s);
 	if (!s->file_count)
 		return false;
-	if (!s->rd_valid) {
-		if (!pread_all(s->fd, rh, RECORD_HEAD, s->head)) {
-			drop_file_rest(s, "reading");
-			return false;
-		}
-		l = get_le32(rh);
-		s->rd.len = 0;
-		if (!buffer_try_reserve(&s->rd, l ? l : 1)) {
-			errno = ENOMEM;
-			drop_file_rest(s, "reading");
-			return false;
-		}
-		if (!pread_all(s->fd, s->rd.data, l, s->head + RECORD_HEAD) ||
-		    check_more(check_start(l), s->rd.data, l) !=
-			    get_le32(rh + 4)) {
-			drop_file_rest(s, "reading");
-			return false;
-		}
-		s->rd.len = l;
-		s->rd_valid = true;
-	}
 	*msg = span_make(s->rd.data, s->rd.len);
 	return true;
 }

@@ -11,7 +11,13 @@
  * of the oldest undelivered message, then messages as a 4-byte
  * little-endian length, a 4-byte check (FNV-1a of the length and the
  * bytes) and the bytes. When the file is opened, a tail that is not whole,
- * intact records (cut by a crash, or zeros a power cut left) is cut off.
+ * intact records (cut by a crash, or zeros a power cut left) is cut off;
+ * a damaged part with intact records after it (a disk error) is taken out,
+ * its messages counted as dropped (by its length fields, or one when they
+ * are damaged too), and the records after it kept. A record that cannot be
+ * read back later (the file changed under the process, a read error) is
+ * handled the same way, counted exactly (the messages the file held less
+ * those still intact); one there is no memory to read is dropped alone.
  *
  * Messages are taken from the front by moving the offset (saved every 256
  * messages, so a crash sends at most that many again); the delivered part

@@ -103,6 +103,112 @@ static void damaged_record(const char *path)
 	unlink(path);
 }
 
+/* A spool file of n messages 0..n-1, closed: every record in the file,
+ * record k at 16 + 24 k, its text 8 bytes further. */
+static void spool_file_of(const char *path, int n)
+{
+	char warn[256], b[17];
+	struct spool *s;
+	int i;
+
+	unlink(path);
+	s = open_spool(0, 1 << 20, warn);
+	CHECK(s && !warn[0]);
+	for (i = 0; i < n; i++) {
+		msg(b, i);
+		CHECK(spool_push(s, b, 16));
+	}
+	spool_close(s);
+}
+
+static void overwrite(int fd, long off, const char *bytes, size_t n)
+{
+	CHECK(pwrite(fd, bytes, n, off) == (ssize_t)n);
+}
+
+/* Pops every message: their numbers in order, as "N," in out. */
+static void pop_numbers(struct spool *s, char *out, size_t cap)
+{
+	struct span m;
+	size_t o = 0;
+
+	out[0] = 0;
+	while (spool_front(s, &m)) {
+		int n = -1;
+		if (m.len == 16 && sscanf(m.p, "msg-%3d", &n) == 1)
+			o += (size_t)snprintf(out + o, cap - o, "%d,", n);
+		else
+			o += (size_t)snprintf(out + o, cap - o, "?,");
+		spool_pop(s);
+	}
+}
+
+/* Damage in the middle of a file found when it is opened: the damaged
+ * messages alone are dropped, counted exactly; those before and after are
+ * kept, in order (the rest of the file was once cut off, uncounted). */
+static void damaged_middle_at_open(const char *path)
+{
+	char warn[256], got[256];
+	struct spool *s;
+	uint64_t before = dropped;
+	int fd;
+
+	spool_file_of(path, 10);
+	fd = open(path, O_RDWR);
+	CHECK(fd >= 0);
+	overwrite(fd, 16 + 3 * 24 + 8, "X", 1);          /* 3's text */
+	/* 6 and 7 side by side, their lengths intact: counted by them */
+	overwrite(fd, 16 + 6 * 24 + 8, "Y", 1);
+	overwrite(fd, 16 + 7 * 24 + 8, "Z", 1);
+	/* 9 has its length smashed: where 9 ends is not known */
+	overwrite(fd, 16 + 9 * 24, "\xff\xff\xff\x7f", 4);
+	close(fd);
+	s = open_spool(0, 1 << 20, warn);
+	CHECK(s && !warn[0] && spool_messages(s) == 6);
+	/* 3, 6 and 7 dropped; 9, last, is a damaged tail: cut, not counted */
+	CHECK(dropped - before == 3);
+	pop_numbers(s, got, sizeof(got));
+	CHECK_STR(got, "0,1,2,4,5,8,");
+	spool_close(s);
+	/* the file holds the intact ones alone now */
+	s = open_spool(0, 1 << 20, warn);
+	CHECK(s && !warn[0] && spool_messages(s) == 0);
+	spool_close(s);
+	unlink(path);
+}
+
+/* The file changes under the process while its messages are read back:
+ * the damaged message alone is dropped and counted, the others kept (the
+ * rest of the file was once dropped). */
+static void damaged_middle_while_reading(const char *path)
+{
+	char warn[256], got[256], *o = got;
+	struct spool *s;
+	struct span m;
+	uint64_t before;
+	int fd, i;
+
+	spool_file_of(path, 10);
+	s = open_spool(0, 1 << 20, warn);
+	CHECK(s && !warn[0] && spool_messages(s) == 10);
+	for (i = 0; i < 2; i++) {
+		CHECK(spool_front(s, &m));
+		spool_pop(s);
+	}
+	fd = open(path, O_RDWR);
+	CHECK(fd >= 0);
+	overwrite(fd, 16 + 5 * 24 + 8, "X", 1);          /* 5's text */
+	overwrite(fd, 16 + 7 * 24 + 2, "\x7f", 1);       /* 7's length */
+	close(fd);
+	before = dropped;
+	pop_numbers(s, got, sizeof(got));
+	CHECK_STR(o, "2,3,4,6,8,9,");
+	CHECK(dropped - before == 2);
+	CHECK(spool_empty(s) && spool_messages(s) == 0);
+	spool_close(s);
+	unlink(path);
+}
+
 static unsigned long long bytes_written(void)
 {
 	char line[128];
@@ -299,6 +405,8 @@ int main(void)
 
 	zero_tail(path);
 	damaged_record(path);
+	damaged_middle_at_open(path);
+	damaged_middle_while_reading(path);
 	incremental(path);
 	names();
 
