@@ -34,7 +34,7 @@ struct entry {
 	char id[CMETA_ID_MAX];
 	bool used, found, used_once;
 	double retry_at;
-	int32_t hnext;          /* index of the next entry in the bucket */
+	struct hash_link link;  /* in the index, while used */
 	struct container_meta m;
 };
 
@@ -42,8 +42,7 @@ struct container_metadata {
 	char root[PATH_LEN / 2];
 	struct entry *ring;     /* max entries, oldest at head */
 	unsigned max, head, count;
-	int32_t *buckets;
-	uint32_t nbuckets;
+	struct hash_table index;  /* the used entries by id */
 	unsigned long generation;
 	struct container_metadata_counters ctr;
 };
@@ -484,31 +483,26 @@ static bool read_meta(struct container_metadata *c, const char *id,
 
 /* ---- cache ---- */
 
-static uint32_t hash_id(const char *id)
+static uint64_t hash_id(const char *id)
 {
-	return (uint32_t)hash_bytes(id, strlen(id));
+	return hash_bytes(id, strlen(id));
 }
 
 struct container_metadata *container_metadata_new(const char *root,
 						  unsigned max)
 {
 	struct container_metadata *c = calloc(1, sizeof(*c));
-	uint32_t i;
 
 	if (!c)
 		return NULL;
 	copy_text(c->root, sizeof(c->root), root ? root : "");
 	c->max = max ? max : 1;
-	for (c->nbuckets = 16; c->nbuckets < 2 * c->max; c->nbuckets *= 2)
-		;
 	c->ring = calloc(c->max, sizeof(*c->ring));
-	c->buckets = malloc(c->nbuckets * sizeof(*c->buckets));
-	if (!c->ring || !c->buckets) {
-		container_metadata_free(c);
+	if (!c->ring || !hash_table_init(&c->index, c->max)) {
+		free(c->ring);
+		free(c);
 		return NULL;
 	}
-	for (i = 0; i < c->nbuckets; i++)
-		c->buckets[i] = -1;
 	return c;
 }
 
@@ -516,45 +510,34 @@ void container_metadata_free(struct container_metadata *c)
 {
 	if (!c)
 		return;
+	hash_table_destroy(&c->index);
 	free(c->ring);
-	free(c->buckets);
 	free(c);
 }
 
 static struct entry *find(const struct container_metadata *c, const char *id)
 {
-	int32_t i = c->buckets[hash_id(id) & (c->nbuckets - 1)];
+	uint64_t h = hash_id(id);
+	struct hash_link *l;
 
-	while (i >= 0) {
-		if (strcmp(c->ring[i].id, id) == 0)
-			return &c->ring[i];
-		i = c->ring[i].hnext;
+	for (l = hash_table_first(&c->index, h); l; l = hash_table_next(l, h)) {
+		struct entry *e = hash_entry(l, struct entry, link);
+		if (strcmp(e->id, id) == 0)
+			return e;
 	}
 	return NULL;
-}
-
-static void unlink_entry(struct container_metadata *c, struct entry *e)
-{
-	int32_t *p = &c->buckets[hash_id(e->id) & (c->nbuckets - 1)];
-	int32_t self = (int32_t)(e - c->ring);
-
-	while (*p >= 0 && *p != self)
-		p = &c->ring[*p].hnext;
-	if (*p == self)
-		*p = e->hnext;
 }
 
 /* A slot for ID: the next free one, or the oldest, evicted. */
 static struct entry *add(struct container_metadata *c, const char *id)
 {
 	unsigned at = (c->head + c->count) % c->max;
-	uint32_t b;
 	struct entry *e;
 
 	if (c->count == c->max) {
 		at = c->head;
 		c->head = (c->head + 1) % c->max;
-		unlink_entry(c, &c->ring[at]);
+		hash_table_remove(&c->index, &c->ring[at].link);
 		if (c->ring[at].found)
 			c->ctr.evicted++;
 		c->count--;
@@ -562,9 +545,7 @@ static struct entry *add(struct container_metadata *c, const char *id)
 	e = &c->ring[at];
 	memset(e, 0, sizeof(*e));
 	copy_text(e->id, sizeof(e->id), id);
-	b = hash_id(e->id) & (c->nbuckets - 1);
-	e->hnext = c->buckets[b];
-	c->buckets[b] = (int32_t)at;
+	hash_table_insert(&c->index, &e->link, hash_id(e->id));
 	e->used = true;
 	c->count++;
 	return e;

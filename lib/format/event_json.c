@@ -86,7 +86,6 @@ struct record_memo {
 
 void event_json_init(struct event_json *w)
 {
-	field_types_init();
 	memset(w, 0, sizeof(*w));
 	name_cache_init(&w->names);
 	buffer_init(&w->scratch);

@@ -99,26 +99,22 @@ static const struct field_type_entry table[] = {
 
 enum { NENTRIES = sizeof(table) / sizeof(table[0]) };
 
-/* The index field_type_of() walks (field_types.h). Filled by
- * field_types_init(), which the event writers call when they are set up,
- * before any field is typed; read-only after: process-wide but immutable,
- * so that the inline lookup on every field needs no object. */
+/* The index field_type_of() walks (field_types.h). Built before main()
+ * from the table above, read-only after: process-wide but immutable, so
+ * that the inline lookup on every field needs no object. */
 unsigned char field_type_bucket[FIELD_TYPE_BUCKETS];
 unsigned char field_type_next[FIELD_TYPE_MAX_ENTRIES];
 unsigned char field_type_len[FIELD_TYPE_MAX_ENTRIES];
 unsigned char field_type_class[FIELD_TYPE_MAX_ENTRIES];
 const char *field_type_name[FIELD_TYPE_MAX_ENTRIES];
-static bool ready;
 
 _Static_assert((int)NENTRIES < (int)FIELD_TYPE_MAX_ENTRIES,
 	       "entry numbers must fit the index");
 
-void field_types_init(void)
+__attribute__((constructor)) static void build_index(void)
 {
 	size_t i;
 
-	if (ready)
-		return;
 	for (i = NENTRIES; i-- > 0;) {
 		size_t n = strlen(table[i].name);
 		unsigned b = field_type_bucket_of(table[i].name, n);
@@ -129,7 +125,6 @@ void field_types_init(void)
 		field_type_next[i] = field_type_bucket[b];
 		field_type_bucket[b] = (unsigned char)(i + 1);
 	}
-	ready = true;
 }
 
 bool field_decimal_slow(struct span v, struct span *canon, char *buf)

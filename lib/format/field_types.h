@@ -33,9 +33,6 @@ enum field_type {
 	FIELD_ENCODED,
 };
 
-/* Builds the lookup index; idempotent, call before field_type_of(). */
-void field_types_init(void);
-
 /* The index, inline below because every field of every record asks: a
  * bucket by length, first and last byte holds the numbers (plus one) of
  * the table entries, chained. */

@@ -8,7 +8,6 @@
 void name_cache_init(struct name_cache *c)
 {
 	memset(c, 0, sizeof(*c));
-	field_types_init();
 }
 
 const struct name_info *name_cache_add(struct name_cache *c,

@@ -21,8 +21,7 @@ struct name_slot {
 
 /* Both tables are filled by record_types_init() before main() and never
  * written after: process-wide but immutable, so that no object needs to
- * own them and the tokenizer reads them without a check or a lock. (They
- * were caches filled while reading, process-wide mutable state.) The name
+ * own them and the tokenizer reads them without a check or a lock. The name
  * index is open-addressed under the process's hash key and at most half
  * full: input cannot lengthen its probe runs, as nothing is added to it. */
 static struct name_slot name_index[NAME_INDEX_SLOTS];

@@ -23,9 +23,6 @@ static const char *canon(const char *v)
 
 int main(void)
 {
-	field_types_init();
-	field_types_init();  /* idempotent */
-
 	/* the dictionary's classes and laurel's common fields */
 	CHECK(type_of("pid") == FIELD_DECIMAL);
 	CHECK(type_of("inode") == FIELD_DECIMAL);
