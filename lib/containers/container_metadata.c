@@ -499,8 +499,7 @@ struct container_metadata *container_metadata_new(const char *root,
 	c->max = max ? max : 1;
 	c->ring = calloc(c->max, sizeof(*c->ring));
 	if (!c->ring || !hash_table_init(&c->index, c->max)) {
-		free(c->ring);
-		free(c);
+		container_metadata_free(c);
 		return NULL;
 	}
 	return c;
@@ -508,11 +507,11 @@ struct container_metadata *container_metadata_new(const char *root,
 
 void container_metadata_free(struct container_metadata *c)
 {
-	if (!c)
-		return;
-	hash_table_destroy(&c->index);
-	free(c->ring);
-	free(c);
+	if (c) {
+		hash_table_destroy(&c->index);
+		free(c->ring);
+		free(c);
+	}
 }
 
 static struct entry *find(const struct container_metadata *c, const char *id)
