@@ -882,6 +882,33 @@ static void put_msg_label(struct buffer *b, const struct record *r,
 	json_put_string(b, v, (size_t)(stop - v));
 }
 
+/* msg='changing system time exe=...' (hwclock): words before the first
+ * name=value that are not a "name:" label would be lost in an object;
+ * laurel then writes msg as one string, and so do we. Returns true and
+ * the text between the quotes in *text when msg opens with such words. */
+static bool msg_is_free_text(const struct record *r, const struct field *first,
+			     struct span *text)
+{
+	const char *start = r->body.p, *end = r->body.p + r->body.len;
+	const char *p = first->name.p, *q, *close;
+	size_t n;
+
+	while (p - start >= 5 && memcmp(p - 5, "msg='", 5) != 0)
+		p--;
+	if (p - start < 5)
+		return false;
+	for (q = p; q < first->name.p && *q == ' '; q++)
+		;
+	if (q == first->name.p)
+		return false;
+	n = laurel_name_len(p, first->name.p);
+	if (n && p + n < first->name.p && p[n] == ':')
+		return false;   /* a label: put_msg_label's */
+	close = memchr(first->name.p, '\'', (size_t)(end - first->name.p));
+	*text = span_make(p, (size_t)((close ? close : end) - p));
+	return true;
+}
+
 /* Fields of one record into an object under way; EXECVE arguments, SYSCALL
  * arguments and the PROCTITLE go to w->argv instead. */
 static void put_record_fields(struct event_json *w, struct buffer *b,
@@ -897,6 +924,7 @@ static void put_record_fields(struct event_json *w, struct buffer *b,
 	struct avc_state avc = { .have_result = false };
 	bool is_avc = record_has_avc_words(r);
 	bool msg_open = false;
+	bool msg_text = false;   /* msg written as one string */
 	unsigned pos = 0;   /* of the fields written as members */
 
 	/* laurel writes name= as null: the dropped fields too */
@@ -912,19 +940,26 @@ static void put_record_fields(struct event_json *w, struct buffer *b,
 		/* msg='...' of user-space records becomes a nested object */
 		if (f->nested != msg_open) {
 			if (f->nested) {
+				struct span text;
 				avc_flush(w, b, &avc, first);
 				event_json_member(b, first, "msg");
-				buffer_putc(b, '{');
-				object_begin(&inner);
-				put_msg_label(b, r, f, &inner);
-			} else {
+				msg_text = msg_is_free_text(r, f, &text);
+				if (msg_text) {
+					json_put_string(b, text.p, text.len);
+				} else {
+					buffer_putc(b, '{');
+					object_begin(&inner);
+					put_msg_label(b, r, f, &inner);
+				}
+			} else if (!msg_text) {
 				object_end(&inner);
 				buffer_putc(b, '}');
 			}
 			msg_open = f->nested;
 		}
 		if (msg_open) {
-			put_field(w, b, f, &inner, true, NULL);
+			if (!msg_text)
+				put_field(w, b, f, &inner, true, NULL);
 			continue;
 		}
 		if (is_avc && avc_field(w, b, &avc, first, f))
@@ -997,7 +1032,7 @@ static void put_record_fields(struct event_json *w, struct buffer *b,
 			  name_cache_hint(&w->names, r->type, false, pos++));
 	}
 	avc_flush(w, b, &avc, first);
-	if (msg_open) {
+	if (msg_open && !msg_text) {
 		object_end(&inner);
 		buffer_putc(b, '}');
 	}
