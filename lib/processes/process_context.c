@@ -21,6 +21,7 @@
 #include "record.h"
 #include "record_types.h"
 #include "span_number.h"
+#include "wall_clock.h"
 
 enum {
 	ARCH_CACHE = 8,
@@ -924,15 +925,13 @@ unsigned process_context_scan_proc(struct process_context *pc)
 {
 	DIR *d = opendir("/proc");
 	struct dirent *de;
-	struct timespec now;
 	uint64_t now_ms;
 	long hz = sysconf(_SC_CLK_TCK);
 	unsigned added = 0;
 
 	if (!d)
 		return 0;
-	clock_gettime(CLOCK_REALTIME, &now);
-	now_ms = (uint64_t)now.tv_sec * 1000 + (uint64_t)now.tv_nsec / 1000000;
+	now_ms = wall_clock_ms();
 	while ((de = readdir(d))) {
 		struct span name = span_make(de->d_name, strlen(de->d_name));
 		uint32_t pid;
