@@ -882,6 +882,24 @@ static void put_msg_label(struct buffer *b, const struct record *r,
 	json_put_string(b, v, (size_t)(stop - v));
 }
 
+/* The end of the last field inside msg='...', as the tokenizer reads it;
+ * NULL when none. */
+static const char *msg_last_nested_end(const struct record *r)
+{
+	struct field_cursor c;
+	struct field g;
+	const char *last = NULL;
+
+	fields_begin(&c, r);
+	while (fields_next(&c, &g)) {
+		if (g.nested)
+			last = g.raw.p + g.raw.len;
+		else if (last)
+			break;
+	}
+	return last;
+}
+
 /* msg='changing system time exe=...' (hwclock): words before the first
  * name=value that are not a "name:" label would be lost in an object;
  * laurel then writes msg as one string, and so do we. Returns true and
@@ -904,7 +922,11 @@ static bool msg_is_free_text(const struct record *r, const struct field *first,
 	n = laurel_name_len(p, first->name.p);
 	if (n && p + n < first->name.p && p[n] == ':')
 		return false;   /* a label: put_msg_label's */
-	close = memchr(first->name.p, '\'', (size_t)(end - first->name.p));
+	/* msg ends where the tokenizer closed it (its last nested field),
+	 * not at the first quote: a value inside may hold one ("it's") */
+	close = msg_last_nested_end(r);
+	close = close && close >= p && close < end ?
+		memchr(close, '\'', (size_t)(end - close)) : NULL;
 	*text = span_make(p, (size_t)((close ? close : end) - p));
 	return true;
 }
