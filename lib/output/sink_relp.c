@@ -2,7 +2,6 @@
 #include "sink_relp.h"
 
 #include <cap-ng.h>
-#include <librelp.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
@@ -17,6 +16,7 @@
 #include "host_port.h"
 #include "log.h"
 #include "reconnect.h"
+#include "relp_library.h"
 #include "sink_syslog.h"
 #include "wall_clock.h"
 
@@ -56,6 +56,8 @@ struct sink_relp {
 	size_t ring_bytes;        /* loop only: bytes held by the ring */
 	size_t ring_limit;        /* bound on ring_bytes (one message may
 				   * exceed it alone) */
+
+	const struct relp_api *relp;  /* librelp, loaded at open */
 
 	/* RELP thread only */
 	relpEngine_t *engine;
@@ -127,21 +129,21 @@ static bool ensure_session(struct sink_relp *s, char *why, size_t whylen)
 	if (s->healthy)
 		return true;
 	if (!s->clt) {
-		rc = relpEngineCltConstruct(s->engine, &s->clt);
+		rc = s->relp->clt_construct(s->engine, &s->clt);
 		if (rc != RELP_RET_OK) {
 			snprintf(why, whylen, "cannot set up a client "
 				 "(librelp error %d)", rc);
 			return false;
 		}
-		relpCltSetTimeout(s->clt, RELP_TIMEOUT_SEC);
-		relpCltSetConnTimeout(s->clt, RELP_TIMEOUT_SEC);
-		relpCltSetWindowSize(s->clt, RELP_WINDOW);
-		relpCltSetUsrPtr(s->clt, s);
+		s->relp->clt_set_timeout(s->clt, RELP_TIMEOUT_SEC);
+		s->relp->clt_set_conn_timeout(s->clt, RELP_TIMEOUT_SEC);
+		s->relp->clt_set_window_size(s->clt, RELP_WINDOW);
+		s->relp->clt_set_usr_ptr(s->clt, s);
 	}
 	if (s->have_session)
-		rc = relpCltReconnect(s->clt);
+		rc = s->relp->clt_reconnect(s->clt);
 	else
-		rc = relpCltConnect(s->clt, AF_UNSPEC,
+		rc = s->relp->clt_connect(s->clt, AF_UNSPEC,
 				    (unsigned char *)s->port,
 				    (unsigned char *)s->host);
 	if (rc != RELP_RET_OK) {
@@ -162,7 +164,7 @@ static bool close_session(struct sink_relp *s)
 	if (!s->clt)
 		return true;
 	s->relp_error = false;
-	relpEngineCltDestruct(s->engine, &s->clt);
+	s->relp->clt_destruct(s->engine, &s->clt);
 	ok = s->healthy && !s->relp_error;
 	s->clt = NULL;
 	s->have_session = false;
@@ -199,7 +201,7 @@ static void *relp_thread(void *arg)
 			}
 			continue;
 		}
-		rc = relpCltSendSyslog(s->clt, (unsigned char *)slot.data,
+		rc = s->relp->clt_send_syslog(s->clt, (unsigned char *)slot.data,
 				       slot.len);
 		if (rc != RELP_RET_OK) {
 			set_up(s, false);
@@ -241,7 +243,7 @@ static void *relp_thread(void *arg)
 static void free_sink(struct sink_relp *s)
 {
 	if (s->engine)
-		relpEngineDestruct(&s->engine);
+		s->relp->engine_destruct(&s->engine);
 	buffer_free(&s->msg);
 	buffer_free(&s->body);
 	free(s->name);
@@ -273,14 +275,16 @@ static void *relp_open(const char *dest, const struct sink_options *opt,
 	s->ring_limit = opt->relp_window;
 	if (host_port_split(dest + 5, "relp", &s->host, &s->port, err, errlen))
 		goto fail;
-	if (relpEngineConstruct(&s->engine) != RELP_RET_OK) {
+	if (!(s->relp = relp_library_load(RELP_LIBRARY_NAME, err, errlen)))
+		goto fail;
+	if (s->relp->engine_construct(&s->engine) != RELP_RET_OK) {
 		snprintf(err, errlen, "%s: cannot set up librelp", dest);
 		goto fail;
 	}
-	relpEngineSetDbgprint(s->engine, relp_debug);
-	relpEngineSetShutdownImmdtPtr(s->engine, (int *)&s->shutdown_now);
-	relpEngineSetOnErr(s->engine, on_relp_error);
-	relpEngineSetEnableCmd(s->engine, (unsigned char *)"syslog",
+	s->relp->engine_set_dbgprint(s->engine, relp_debug);
+	s->relp->engine_set_shutdown_ptr(s->engine, (int *)&s->shutdown_now);
+	s->relp->engine_set_on_err(s->engine, on_relp_error);
+	s->relp->engine_set_enable_cmd(s->engine, (unsigned char *)"syslog",
 			       eRelpCmdState_Required);
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->work, NULL);
