@@ -15,6 +15,62 @@ static inline __attribute__((always_inline)) const char *skip_spaces(const char 
 	return p;
 }
 
+/* The first byte at or after p that is a or b, or end. Sixteen bytes at a
+ * time (SSE2, in every x86-64) or eight (any 64-bit word) while that many
+ * remain: the tokenizer's two scans (to the '=' of a name, to the space
+ * after a value) were a third of its time byte by byte. */
+#if defined(__SSE2__) && !defined(AUENRICH_PORTABLE_SCAN)
+static inline __attribute__((always_inline)) const char *
+find_either(const char *p, const char *end, char a, char b)
+{
+	const __m128i ka = _mm_set1_epi8(a), kb = _mm_set1_epi8(b);
+
+	while (end - p >= 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
+		unsigned m = (unsigned)_mm_movemask_epi8(
+			_mm_or_si128(_mm_cmpeq_epi8(x, ka), _mm_cmpeq_epi8(x, kb)));
+		if (m)
+			return p + __builtin_ctz(m);
+		p += 16;
+	}
+	while (p < end && *p != a && *p != b)
+		p++;
+	return p;
+}
+#else
+#define SCAN_ONES 0x0101010101010101ULL
+#define SCAN_LOWS 0x7f7f7f7f7f7f7f7fULL
+/* High bit of each byte of x that is zero, exactly (no borrow across). */
+static inline uint64_t scan_zero_bytes(uint64_t x)
+{
+	return ~(((x & SCAN_LOWS) + SCAN_LOWS) | x | SCAN_LOWS);
+}
+
+static inline __attribute__((always_inline)) const char *
+find_either(const char *p, const char *end, char a, char b)
+{
+	const uint64_t ka = SCAN_ONES * (unsigned char)a;
+	const uint64_t kb = SCAN_ONES * (unsigned char)b;
+
+	while (end - p >= 8) {
+		uint64_t x, m;
+		memcpy(&x, p, 8);
+		m = scan_zero_bytes(x ^ ka) | scan_zero_bytes(x ^ kb);
+		if (m) {
+			const char *q = p + 8;
+			/* the first marked byte in memory order */
+			while (p < q && *p != a && *p != b)
+				p++;
+			return p;
+		}
+		p += 8;
+	}
+	while (p < end && *p != a && *p != b)
+		p++;
+	return p;
+}
+#endif
+
 /* How many of the 8 bytes of x (little-endian: the first byte lowest)
  * are ASCII digits before the first one that is not. A non-digit of 0xFA
  * or more carries into the next byte's test, which no longer matters. */
@@ -37,19 +93,22 @@ static inline uint64_t eight_digits(uint64_t x)
 	return (x * 10000 + (x >> 32)) & 0xFFFFFFFFULL;
 }
 
-/* Digits to u64; false on no digit or overflow. Up to 8 digits are read
- * as one word (the header's seconds and serial on every record: a digit
- * at a time they were a thirtieth of a replay); only a 20th digit can
- * overflow, so only it pays for the check. */
-static bool take_u64(const char **pp, const char *end, uint64_t *out)
+/* Digits to u64; false on no digit or overflow. Up to 16 digits are read
+ * as two words (the header's seconds, 10 digits, and serial on every
+ * record: a digit at a time they were a thirtieth of a replay); only a
+ * 20th digit can overflow, so only it pays for the check. */
+static inline __attribute__((always_inline)) bool
+take_u64(const char **pp, const char *end, uint64_t *out)
 {
+	static const uint64_t pow10[8] = {
+		1, 10, 100, 1000, 10000, 100000, 1000000, 10000000,
+	};
 	const char *p = *pp, *start = p;
-	const char *safe = end - p > 19 ? p + 19 : end;
 	uint64_t v = 0;
 
-	if (end - p >= 8) {
-		uint64_t x;
-		unsigned n;
+	if (end - p >= 16) {
+		uint64_t x, y;
+		unsigned n, m;
 		memcpy(&x, p, 8);
 		x = le64toh(x);
 		n = leading_digits(x);
@@ -63,12 +122,45 @@ static bool take_u64(const char **pp, const char *end, uint64_t *out)
 			*pp = p + n;
 			return true;
 		}
+		memcpy(&y, p + 8, 8);
+		y = le64toh(y);
+		m = leading_digits(y);
+		v = eight_digits(x);
+		if (m < 8) {
+			if (m)
+				v = v * pow10[m] +
+				    eight_digits(y << (8 * (8 - m)) |
+						 0x3030303030303030ULL >> (8 * m));
+			*out = v;
+			*pp = p + 8 + m;
+			return true;
+		}
+		v = v * 100000000 + eight_digits(y);
+		p += 16;
+	} else if (end - p >= 8) {
+		uint64_t x;
+		unsigned n;
+		memcpy(&x, p, 8);
+		x = le64toh(x);
+		n = leading_digits(x);
+		if (n == 0)
+			return false;
+		if (n < 8) {
+			x = x << (8 * (8 - n)) |
+			    0x3030303030303030ULL >> (8 * n);
+			*out = eight_digits(x);
+			*pp = p + n;
+			return true;
+		}
 		v = eight_digits(x);
 		p += 8;
 	}
-	while (p < safe && (unsigned char)(*p - '0') < 10) {
-		v = v * 10 + (unsigned)(*p - '0');
-		p++;
+	{
+		const char *safe = end - start > 19 ? start + 19 : end;
+		while (p < safe && (unsigned char)(*p - '0') < 10) {
+			v = v * 10 + (unsigned)(*p - '0');
+			p++;
+		}
 	}
 	if (p == start + 19 && p < end && (unsigned char)(*p - '0') < 10) {
 		unsigned d = (unsigned)(*p - '0');
@@ -94,17 +186,13 @@ enum record_error record_parse(const char *line, size_t len, struct record *r)
 	r->line = span_make(line, len);
 	p = skip_spaces(p, end);
 	if (end - p >= 5 && memcmp(p, "node=", 5) == 0) {
-		t = p + 5;
-		while (t < end && *t != ' ')
-			t++;
+		t = find_either(p + 5, end, ' ', ' ');
 		r->node = span_make(p + 5, (size_t)(t - p - 5));
 		p = skip_spaces(t, end);
 	}
 	if (end - p < 5 || memcmp(p, "type=", 5) != 0)
 		return RECORD_NO_TYPE;
-	t = p + 5;
-	while (t < end && *t != ' ')
-		t++;
+	t = find_either(p + 5, end, ' ', ' ');
 	r->type_text = span_make(p + 5, (size_t)(t - p - 5));
 	if (!record_type_from_text(r->type_text, &r->wire_type))
 		return RECORD_BAD_TYPE;
@@ -185,62 +273,6 @@ void enriched_begin(struct field_cursor *c, const struct record *r)
 	c->no_brace_after = c->no_quote_after = NULL;
 	c->avc = false;
 }
-
-/* The first byte at or after p that is a or b, or end. Sixteen bytes at a
- * time (SSE2, in every x86-64) or eight (any 64-bit word) while that many
- * remain: the tokenizer's two scans (to the '=' of a name, to the space
- * after a value) were a third of its time byte by byte. */
-#if defined(__SSE2__) && !defined(AUENRICH_PORTABLE_SCAN)
-static inline __attribute__((always_inline)) const char *
-find_either(const char *p, const char *end, char a, char b)
-{
-	const __m128i ka = _mm_set1_epi8(a), kb = _mm_set1_epi8(b);
-
-	while (end - p >= 16) {
-		__m128i x = _mm_loadu_si128((const __m128i *)(const void *)p);
-		unsigned m = (unsigned)_mm_movemask_epi8(
-			_mm_or_si128(_mm_cmpeq_epi8(x, ka), _mm_cmpeq_epi8(x, kb)));
-		if (m)
-			return p + __builtin_ctz(m);
-		p += 16;
-	}
-	while (p < end && *p != a && *p != b)
-		p++;
-	return p;
-}
-#else
-#define SCAN_ONES 0x0101010101010101ULL
-#define SCAN_LOWS 0x7f7f7f7f7f7f7f7fULL
-/* High bit of each byte of x that is zero, exactly (no borrow across). */
-static inline uint64_t scan_zero_bytes(uint64_t x)
-{
-	return ~(((x & SCAN_LOWS) + SCAN_LOWS) | x | SCAN_LOWS);
-}
-
-static inline __attribute__((always_inline)) const char *
-find_either(const char *p, const char *end, char a, char b)
-{
-	const uint64_t ka = SCAN_ONES * (unsigned char)a;
-	const uint64_t kb = SCAN_ONES * (unsigned char)b;
-
-	while (end - p >= 8) {
-		uint64_t x, m;
-		memcpy(&x, p, 8);
-		m = scan_zero_bytes(x ^ ka) | scan_zero_bytes(x ^ kb);
-		if (m) {
-			const char *q = p + 8;
-			/* the first marked byte in memory order */
-			while (p < q && *p != a && *p != b)
-				p++;
-			return p;
-		}
-		p += 8;
-	}
-	while (p < end && *p != a && *p != b)
-		p++;
-	return p;
-}
-#endif
 
 /* End of a token starting at p: the next space, except that a value that
  * opens with a double quote runs to the next quote when that one ends the

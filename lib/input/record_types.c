@@ -16,6 +16,7 @@ enum { NUMBER_TABLE = 4096, NAME_INDEX_SLOTS = 1024, NAME_MAXLEN = 31 };
 struct name_slot {
 	unsigned char len;          /* 0: empty */
 	char name[NAME_MAXLEN + 1];
+	struct hash_words words;    /* of names up to 16 bytes */
 	unsigned type;
 };
 
@@ -26,6 +27,9 @@ struct name_slot {
  * full: input cannot lengthen its probe runs, as nothing is added to it. */
 static struct name_slot name_index[NAME_INDEX_SLOTS];
 static const char *number_names[NUMBER_TABLE];
+/* Length of record_type_name(t) when it needs no JSON escaping (all of
+ * libaudit's do), else 0: each record's member name is copied from it. */
+static unsigned char plain_name_len[NUMBER_TABLE];
 
 /* Type numbers are 16 bits on the wire (netlink message type), written
  * in at most 10 digits. */
@@ -69,6 +73,9 @@ static void index_add(const char *name, unsigned type)
 		if (slot->len == 0) {
 			slot->len = (unsigned char)n;
 			memcpy(slot->name, name, n + 1);
+			if (n <= 16)
+				slot->words = hash_short_words(
+					(const unsigned char *)name, n);
 			slot->type = type;
 			return;
 		}
@@ -95,18 +102,30 @@ record_types_init(void)
 		if (!number_names[newer_types[i].type])
 			number_names[newer_types[i].type] = newer_types[i].name;
 	}
+	for (t = 1; t < NUMBER_TABLE; t++) {
+		const char *name = record_type_name(t);
+		size_t n = name ? strlen(name) : 0;
+		for (i = 0; i < n; i++)
+			if (!((name[i] >= 'A' && name[i] <= 'Z') ||
+			      (name[i] >= '0' && name[i] <= '9') ||
+			      name[i] == '_'))
+				break;
+		if (n && i == n && n <= 255)
+			plain_name_len[t] = (unsigned char)n;
+	}
 }
 
 bool record_type_from_text(struct span s, unsigned *type)
 {
 	const struct name_slot *slot;
+	struct hash_words w = { 0, 0 };
 	unsigned h, k;
 
 	if (s.len == 0)
 		return false;
 	if (s.p[0] >= '0' && s.p[0] <= '9')
 		return parse_u32(s.p, s.len, type);
-	if (span_starts(s, "UNKNOWN[")) {
+	if (s.p[0] == 'U' && span_starts(s, "UNKNOWN[")) {
 		if (s.p[s.len - 1] != ']')
 			return false;
 		return parse_u32(s.p + 8, s.len - 9, type);
@@ -115,12 +134,22 @@ bool record_type_from_text(struct span s, unsigned *type)
 	*type = 0;
 	if (s.len > NAME_MAXLEN)
 		return true;
-	h = (unsigned)hash_bytes(s.p, s.len);
+	/* every record asks: names of up to 16 bytes (all but a few) are
+	 * compared by the two words their hash reads, not by memcmp() */
+	if (s.len <= 16) {
+		w = hash_short_words((const unsigned char *)s.p, s.len);
+		h = (unsigned)hash_of_words(w, s.len);
+	} else {
+		h = (unsigned)hash_bytes(s.p, s.len);
+	}
 	for (k = 0; k < NAME_INDEX_SLOTS; k++) {
 		slot = &name_index[(h + k) & (NAME_INDEX_SLOTS - 1)];
 		if (slot->len == 0)
 			break;
-		if (slot->len == s.len && memcmp(slot->name, s.p, s.len) == 0) {
+		if (slot->len != s.len)
+			continue;
+		if (s.len <= 16 ? slot->words.a == w.a && slot->words.b == w.b
+				: memcmp(slot->name, s.p, s.len) == 0) {
 			*type = slot->type;
 			break;
 		}
@@ -200,6 +229,13 @@ unsigned record_type_resolve(unsigned wire_type, struct span body)
 	default:
 		return wire_type;
 	}
+}
+
+struct span record_type_plain_name(unsigned type)
+{
+	if (type >= NUMBER_TABLE || !plain_name_len[type])
+		return span_make(NULL, 0);
+	return span_make(record_type_name(type), plain_name_len[type]);
 }
 
 const char *record_type_name(unsigned type)

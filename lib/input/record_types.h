@@ -78,6 +78,9 @@ static inline unsigned record_type_pinned(unsigned type, unsigned wire_type,
 
 /* Canonical name of a resolved type, NULL if neither libaudit nor we know it. */
 const char *record_type_name(unsigned type);
+/* record_type_name() when it needs no JSON escaping (upper-case letters,
+ * digits, '_': all libaudit's names), with its length; else empty. */
+struct span record_type_plain_name(unsigned type);
 
 /* auparse's "last record of an event" rule (audit_is_last_record), minus
  * CONTAINER_OP which precedes its SYSCALL, plus the context-free
