@@ -84,6 +84,36 @@ struct record_memo {
 	struct record_memo_entry set[REC_MEMO_SETS][REC_MEMO_WAYS];
 };
 
+/* Fields repeat too, in the records written field by field (SYSCALL
+ * above all: its arch, success, ids, tty, ses, comm, exe, subj and key are
+ * mostly those of the record of its type before). A member depends on the
+ * field's name and raw value alone (its type comes from the name; the
+ * object only decides whether the name must be renamed): for each record
+ * type (low bits) and field position, the last field written there is
+ * kept with its member text, and a field written as it is copied
+ * after one comparison, its name still remembered by the object. A field
+ * whose name the object holds already is written as always (renamed). */
+enum {
+	FIELD_MEMO_TYPES = 32,       /* power of two */
+	FIELD_MEMO_POSITIONS = 32,
+	FIELD_MEMO_KEY = 56,         /* name=value as written, longest kept */
+	FIELD_MEMO_JSON = 128,       /* "name":value */
+};
+
+struct field_memo_entry {
+	uint64_t hash;               /* name_hash() of the name */
+	uint8_t key_len;             /* 0: nothing kept */
+	uint8_t name_len;
+	uint8_t kind;                /* enum field_kind */
+	uint8_t json_len;
+	char key[FIELD_MEMO_KEY];
+	char json[FIELD_MEMO_JSON];
+};
+
+struct field_memo {
+	struct field_memo_entry e[FIELD_MEMO_TYPES][FIELD_MEMO_POSITIONS];
+};
+
 void event_json_init(struct event_json *w)
 {
 	memset(w, 0, sizeof(*w));
@@ -92,6 +122,7 @@ void event_json_init(struct event_json *w)
 	buffer_init(&w->argv);
 	w->tails = calloc(1, sizeof(*w->tails));   /* NULL: no memo */
 	w->records = calloc(1, sizeof(*w->records));
+	w->fields = calloc(1, sizeof(*w->fields));
 }
 
 void event_json_free(struct event_json *w)
@@ -102,6 +133,8 @@ void event_json_free(struct event_json *w)
 	w->tails = NULL;
 	free(w->records);
 	w->records = NULL;
+	free(w->fields);
+	w->fields = NULL;
 }
 
 /* 1 for each byte that is no hex digit. */
@@ -110,29 +143,80 @@ static const unsigned char not_hex_digit[256] = {
 	['f' + 1 ... 255] = 1,
 };
 
-/* "0x" plus the hex digits without leading zeros, as laurel writes them. */
+#define HEX_ONES 0x0101010101010101ULL
+#define HEX_HIGHS 0x8080808080808080ULL
+
+/* The high bit of each byte of x in lo..hi, for bytes below 0x80 (no
+ * carry crosses a byte: x + 0x80 - lo and x + 0x7f - hi stay below 0x100). */
+static inline uint64_t bytes_in(uint64_t x, unsigned lo, unsigned hi)
+{
+	return (x + (0x80 - lo) * HEX_ONES) & ~(x + (0x7f - hi) * HEX_ONES) &
+	       HEX_HIGHS;
+}
+
+/* Nonzero when a byte of x is no hex digit. A byte of 0x80 or more is
+ * caught by its own high bit (whatever its carry did to the next one). */
+static inline uint64_t hex_word_bad(uint64_t x)
+{
+	uint64_t ok = bytes_in(x, '0', '9') |
+		      bytes_in(x | 0x20 * HEX_ONES, 'a', 'f');
+
+	return (x & HEX_HIGHS) | (~ok & HEX_HIGHS);
+}
+
+/* "0x" plus the hex digits without leading zeros, as laurel writes them.
+ * 4 to 16 digits (arch, the syscall arguments...: 90,000 in 100k lines)
+ * are looked at and copied as two overlapping words, not byte by byte. */
 static void put_hexnum(struct buffer *b, struct span v)
 {
 	unsigned char bad = v.len == 0;
-	size_t i;
+	size_t i, r;
 	char *d;
 
-	/* no early exit: these values are short and nearly always clean */
-	for (i = 0; i < v.len; i++)
-		bad |= not_hex_digit[(unsigned char)v.p[i]];
+	if (v.len >= 4 && v.len <= 16) {
+		uint64_t x, y;
+		if (v.len >= 8) {
+			memcpy(&x, v.p, 8);
+			memcpy(&y, v.p + v.len - 8, 8);
+		} else {
+			uint32_t lo, hi;
+			memcpy(&lo, v.p, 4);
+			memcpy(&hi, v.p + v.len - 4, 4);
+			x = y = lo | (uint64_t)hi << 32;
+		}
+		bad = (hex_word_bad(x) | hex_word_bad(y)) != 0;
+	} else {
+		/* no early exit: these values are short and nearly always
+		 * clean */
+		for (i = 0; i < v.len; i++)
+			bad |= not_hex_digit[(unsigned char)v.p[i]];
+	}
 	if (bad) {
 		json_put_string(b, v.p, v.len);
 		return;
 	}
 	for (i = 0; i + 1 < v.len && v.p[i] == '0'; i++)
 		;
-	if (!buffer_try_reserve(b, v.len - i + 4))
+	r = v.len - i;
+	if (!buffer_try_reserve(b, r + 4))
 		return;
 	d = b->data + b->len;
 	memcpy(d, "\"0x", 3);
-	memcpy(d + 3, v.p + i, v.len - i);
-	d[3 + v.len - i] = '"';
-	b->len += v.len - i + 4;
+	if (r >= 8 && r <= 16) {
+		memcpy(d + 3, v.p + i, 8);
+		memcpy(d + 3 + r - 8, v.p + v.len - 8, 8);
+	} else if (r >= 4 && r < 8) {
+		memcpy(d + 3, v.p + i, 4);
+		memcpy(d + 3 + r - 4, v.p + v.len - 4, 4);
+	} else if (r < 4) {
+		size_t k;
+		for (k = 0; k < r; k++)
+			d[3 + k] = v.p[i + k];
+	} else {
+		memcpy(d + 3, v.p + i, r);
+	}
+	d[3 + r] = '"';
+	b->len += r + 4;
 }
 
 /* A mode is octal however it is written: 0100755 as the kernel prints it,
@@ -468,9 +552,9 @@ static void put_member_name(struct buffer *b, struct span name,
  * type and whether it is a plain JSON key (name_cache.h, hint: where to
  * look first, or NULL; a name the cache does not keep is worked out here,
  * slower, same result). */
-static void put_field(struct event_json *w, struct buffer *b,
-		      const struct field *f, struct object_state *o,
-		      bool in_msg, const struct name_info **hint)
+static uint64_t put_field(struct event_json *w, struct buffer *b,
+			  const struct field *f, struct object_state *o,
+			  bool in_msg, const struct name_info **hint)
 {
 	uint64_t h;
 	const struct name_info *i = name_cache_find_hinted(
@@ -483,6 +567,94 @@ static void put_field(struct event_json *w, struct buffer *b,
 		put_member_name_h(b, f->name, h, o, NULL);
 		put_value(w, b, f, in_msg, field_type_of(f->name));
 	}
+	return h;
+}
+
+/* n bytes at a and b equal (n at most FIELD_MEMO_KEY): words, the last
+ * one overlapping, instead of a call to memcmp() for a few bytes. */
+static inline bool short_bytes_equal(const char *a, const char *b, size_t n)
+{
+	uint64_t x, y;
+	size_t k;
+
+	if (n < 8) {
+		uint32_t u, v;
+		if (n < 4)
+			return memcmp(a, b, n) == 0;
+		memcpy(&u, a, 4);
+		memcpy(&v, b, 4);
+		if (u != v)
+			return false;
+		memcpy(&u, a + n - 4, 4);
+		memcpy(&v, b + n - 4, 4);
+		return u == v;
+	}
+	for (k = 0; k + 8 < n; k += 8) {
+		memcpy(&x, a + k, 8);
+		memcpy(&y, b + k, 8);
+		if (x != y)
+			return false;
+	}
+	memcpy(&x, a + n - 8, 8);
+	memcpy(&y, b + n - 8, 8);
+	return x == y;
+}
+
+/* put_field() for a body field outside msg='...' at position pos of a
+ * record of that type, through the field memo. */
+static void put_body_field(struct event_json *w, struct buffer *b,
+			   const struct field *f, struct object_state *o,
+			   unsigned type, unsigned pos)
+{
+	struct field_memo_entry *m;
+	size_t key_len, mark, start;
+	bool comma;
+	uint64_t h;
+	char *d;
+
+	if (!w->fields || pos >= FIELD_MEMO_POSITIONS ||
+	    f->raw.p != f->name.p + f->name.len + 1) {
+		put_field(w, b, f, o, false,
+			  name_cache_hint(&w->names, type, false, pos));
+		return;
+	}
+	m = &w->fields->e[type & (FIELD_MEMO_TYPES - 1)][pos];
+	key_len = f->name.len + 1 + f->raw.len;
+	if (m->key_len == key_len && m->kind == f->kind &&
+	    m->name_len == f->name.len &&
+	    short_bytes_equal(m->key, f->name.p, key_len) &&
+	    !object_find(o, m->hash, f->name.p, f->name.len)) {
+		comma = !o->first;
+		o->first = false;
+		object_remember(o, b, f->name, m->hash);
+		if (!buffer_try_reserve(b, (size_t)m->json_len + 1))
+			return;
+		d = b->data + b->len;
+		*d = ',';
+		d += comma;
+		memcpy(d, m->json, m->json_len);
+		b->len = (size_t)(d + m->json_len - b->data);
+		return;
+	}
+	mark = b->len;
+	comma = !o->first;
+	h = put_field(w, b, f, o, false,
+		      name_cache_hint(&w->names, type, false, pos));
+	/* kept when it came out under its own name */
+	start = mark + comma;
+	if (b->failed || key_len > FIELD_MEMO_KEY ||
+	    b->len - start > FIELD_MEMO_JSON ||
+	    b->len - start < f->name.len + 3 ||
+	    b->data[start] != '"' || b->data[start + 1 + f->name.len] != '"' ||
+	    memcmp(b->data + start + 1, f->name.p, f->name.len) != 0)
+		return;
+	m->hash = h;
+	m->key_len = (uint8_t)key_len;
+	m->name_len = (uint8_t)f->name.len;
+	m->kind = (uint8_t)f->kind;
+	memcpy(m->key, f->name.p, key_len);
+	m->json_len = (uint8_t)(b->len - start);
+	memcpy(m->json, b->data + start, m->json_len);
 }
 
 void event_json_member_n(struct buffer *b, struct object_state *o,
@@ -1050,8 +1222,7 @@ static void put_record_fields(struct event_json *w, struct buffer *b,
 			}
 			continue;
 		}
-		put_field(w, b, f, first, false,
-			  name_cache_hint(&w->names, r->type, false, pos++));
+		put_body_field(w, b, f, first, r->type, pos++);
 	}
 	avc_flush(w, b, &avc, first);
 	if (msg_open && !msg_text) {
@@ -1098,8 +1269,21 @@ static bool is_event_member(struct span name)
 
 static void put_type_name(struct buffer *b, const struct record *r)
 {
-	const char *name = record_type_name(r->type);
+	struct span plain = record_type_plain_name(r->type);
+	const char *name;
 
+	/* every record: its name copied, not measured and escaped */
+	if (plain.len) {
+		if (buffer_try_reserve(b, plain.len + 2)) {
+			char *d = b->data + b->len;
+			*d++ = '"';
+			memcpy(d, plain.p, plain.len);
+			d[plain.len] = '"';
+			b->len += plain.len + 2;
+		}
+		return;
+	}
+	name = record_type_name(r->type);
 	if (name) {
 		json_put_string(b, name, strlen(name));
 	} else if (r->type_text.len && (r->type_text.p[0] < '0' ||
@@ -1141,6 +1325,21 @@ static bool same_group(const struct record *a, const struct record *b)
 		return a->type != 0 || a->wire_type == b->wire_type;
 	return a->type_text.len == b->type_text.len &&
 	       memcmp(a->type_text.p, b->type_text.p, a->type_text.len) == 0;
+}
+
+/* same_group() of records i and j of an event: records of one known type
+ * (nearly all) are told by their numbers, without framing them. */
+static bool same_group_at(const struct event *e, uint32_t i, uint32_t j)
+{
+	struct record a, b;
+
+	if (e->recs[i].type != e->recs[j].type)
+		return false;
+	if (e->recs[i].type != 0)
+		return true;
+	event_record_view(e, i, &a);
+	event_record_view(e, j, &b);
+	return same_group(&a, &b);
 }
 
 /* Whether the object of r depends on its type, body and tail alone: not
@@ -1460,8 +1659,7 @@ void event_json_write(struct event_json *w, struct buffer *b,
 			     j = next ? next[j] : j + 1) {
 				if (done[j])
 					continue;
-				event_record_view(e, j, &r2);
-				if (same_group(&r, &r2))
+				if (same_group_at(e, i, j))
 					done[j] = DUPLICATE;
 			}
 			continue;
@@ -1470,11 +1668,9 @@ void event_json_write(struct event_json *w, struct buffer *b,
 		put_record_object(w, b, &r, i, false);
 		for (j = next ? next[i] : i + 1; j < e->nrecs;
 		     j = next ? next[j] : j + 1) {
-			if (done[j])
+			if (done[j] || !same_group_at(e, i, j))
 				continue;
 			event_record_view(e, j, &r2);
-			if (!same_group(&r, &r2))
-				continue;
 			buffer_putc(b, ',');
 			put_record_object(w, b, &r2, j, false);
 			done[j] = WRITTEN;

@@ -47,6 +47,7 @@ struct event_json {
 	struct name_cache names;     /* type and key form of field names */
 	struct tail_memo *tails;     /* tails written before (or NULL) */
 	struct record_memo *records; /* records written before (or NULL) */
+	struct field_memo *fields;   /* body fields written before (or NULL) */
 	uint64_t dropped;            /* events not written: no memory */
 };
 
