@@ -111,7 +111,9 @@ struct field_memo_entry {
 };
 
 struct field_memo {
-	struct field_memo_entry e[FIELD_MEMO_TYPES][FIELD_MEMO_POSITIONS];
+	struct field_memo_entry body[FIELD_MEMO_TYPES][FIELD_MEMO_POSITIONS];
+	/* interpret = full: the members it adds, name and value */
+	struct field_memo_entry interp[FIELD_MEMO_TYPES][FIELD_MEMO_POSITIONS];
 };
 
 void event_json_init(struct event_json *w)
@@ -580,7 +582,8 @@ static inline bool short_bytes_equal(const char *a, const char *b, size_t n)
 	if (n < 8) {
 		uint32_t u, v;
 		if (n < 4)
-			return memcmp(a, b, n) == 0;
+			return n == 0 || (a[0] == b[0] && a[n / 2] == b[n / 2] &&
+					  a[n - 1] == b[n - 1]);
 		memcpy(&u, a, 4);
 		memcpy(&v, b, 4);
 		if (u != v)
@@ -600,6 +603,58 @@ static inline bool short_bytes_equal(const char *a, const char *b, size_t n)
 	return x == y;
 }
 
+/* Writes the kept member m under name, unless the object holds the name
+ * already (false: nothing written, the caller writes it renamed). Copied
+ * 16 bytes at a time: the entry holds FIELD_MEMO_JSON, a multiple of 16. */
+static inline bool memo_replay(struct buffer *b, struct object_state *o,
+			       const struct field_memo_entry *m,
+			       struct span name)
+{
+	bool comma;
+	size_t k;
+	char *d;
+
+	if (object_find(o, m->hash, name.p, name.len))
+		return false;
+	comma = !o->first;
+	o->first = false;
+	object_remember(o, b, name, m->hash);
+	if (!buffer_try_reserve(b, FIELD_MEMO_JSON + 1))
+		return true;   /* failed: the event is dropped, counted */
+	d = b->data + b->len;
+	*d = ',';
+	d += comma;
+	for (k = 0; k < m->json_len; k += 16)
+		memcpy(d + k, m->json + k, 16);
+	b->len = (size_t)(d + m->json_len - b->data);
+	return true;
+}
+
+/* Keeps in m the member just written from b->data + start on, keyed by
+ * the bytes k1 and k2 that made it, if it came out under its own name
+ * and is short enough. */
+static void memo_store(struct field_memo_entry *m, const struct buffer *b,
+		       size_t start, struct span name, uint64_t h,
+		       unsigned kind, struct span k1, struct span k2)
+{
+	size_t len = b->len - start;
+
+	if (b->failed || k1.len + k2.len > FIELD_MEMO_KEY ||
+	    len > FIELD_MEMO_JSON || len < name.len + 3 ||
+	    b->data[start] != '"' || b->data[start + 1 + name.len] != '"' ||
+	    memcmp(b->data + start + 1, name.p, name.len) != 0)
+		return;
+	m->hash = h;
+	m->key_len = (uint8_t)(k1.len + k2.len);
+	m->name_len = (uint8_t)name.len;
+	m->kind = (uint8_t)kind;
+	memcpy(m->key, k1.p, k1.len);
+	if (k2.len)
+		memcpy(m->key + k1.len, k2.p, k2.len);
+	m->json_len = (uint8_t)len;
+	memcpy(m->json, b->data + start, len);
+}
+
 /* put_field() for a body field outside msg='...' at position pos of a
  * record of that type, through the field memo. */
 static void put_body_field(struct event_json *w, struct buffer *b,
@@ -607,10 +662,9 @@ static void put_body_field(struct event_json *w, struct buffer *b,
 			   unsigned type, unsigned pos)
 {
 	struct field_memo_entry *m;
-	size_t key_len, mark, start;
+	size_t key_len, mark;
 	bool comma;
 	uint64_t h;
-	char *d;
 
 	if (!w->fields || pos >= FIELD_MEMO_POSITIONS ||
 	    f->raw.p != f->name.p + f->name.len + 1) {
@@ -618,43 +672,19 @@ static void put_body_field(struct event_json *w, struct buffer *b,
 			  name_cache_hint(&w->names, type, false, pos));
 		return;
 	}
-	m = &w->fields->e[type & (FIELD_MEMO_TYPES - 1)][pos];
+	m = &w->fields->body[type & (FIELD_MEMO_TYPES - 1)][pos];
 	key_len = f->name.len + 1 + f->raw.len;
 	if (m->key_len == key_len && m->kind == f->kind &&
 	    m->name_len == f->name.len &&
 	    short_bytes_equal(m->key, f->name.p, key_len) &&
-	    !object_find(o, m->hash, f->name.p, f->name.len)) {
-		comma = !o->first;
-		o->first = false;
-		object_remember(o, b, f->name, m->hash);
-		if (!buffer_try_reserve(b, (size_t)m->json_len + 1))
-			return;
-		d = b->data + b->len;
-		*d = ',';
-		d += comma;
-		memcpy(d, m->json, m->json_len);
-		b->len = (size_t)(d + m->json_len - b->data);
+	    memo_replay(b, o, m, f->name))
 		return;
-	}
 	mark = b->len;
 	comma = !o->first;
 	h = put_field(w, b, f, o, false,
 		      name_cache_hint(&w->names, type, false, pos));
-	/* kept when it came out under its own name */
-	start = mark + comma;
-	if (b->failed || key_len > FIELD_MEMO_KEY ||
-	    b->len - start > FIELD_MEMO_JSON ||
-	    b->len - start < f->name.len + 3 ||
-	    b->data[start] != '"' || b->data[start + 1 + f->name.len] != '"' ||
-	    memcmp(b->data + start + 1, f->name.p, f->name.len) != 0)
-		return;
-	m->hash = h;
-	m->key_len = (uint8_t)key_len;
-	m->name_len = (uint8_t)f->name.len;
-	m->kind = (uint8_t)f->kind;
-	memcpy(m->key, f->name.p, key_len);
-	m->json_len = (uint8_t)(b->len - start);
-	memcpy(m->json, b->data + start, m->json_len);
+	memo_store(m, b, mark + comma, f->name, h, f->kind,
+		   span_make(f->name.p, key_len), span_make(NULL, 0));
 }
 
 void event_json_member_n(struct buffer *b, struct object_state *o,
@@ -863,6 +893,40 @@ static bool upper_name_is_plain(struct span n)
 	return true;
 }
 
+/* An interpretation's member (name and value made by the interpreter) at
+ * position pos of a record of that type, through the memo. */
+static void put_interpretation(struct event_json *w, struct buffer *b,
+			       struct object_state *o, unsigned type,
+			       unsigned pos, struct span name,
+			       struct span value)
+{
+	struct field_memo_entry *m = NULL;
+	size_t mark;
+	bool comma;
+
+	if (w->fields && pos < FIELD_MEMO_POSITIONS) {
+		m = &w->fields->interp[type & (FIELD_MEMO_TYPES - 1)][pos];
+		if (m->name_len == name.len &&
+		    m->key_len == name.len + value.len &&
+		    short_bytes_equal(m->key, name.p, name.len) &&
+		    short_bytes_equal(m->key + name.len, value.p, value.len) &&
+		    memo_replay(b, o, m, name))
+			return;
+	}
+	mark = b->len;
+	comma = !o->first;
+	/* upper-case letters, digits and '_' (all but hostile names):
+	 * written as they are, not through the escaper */
+	if (upper_name_is_plain(name))
+		event_json_member_n(b, o, name.p, name.len);
+	else
+		put_member_name(b, name, o);
+	json_put_string(b, value.p, value.len);
+	if (m)
+		memo_store(m, b, mark + comma, name,
+			   name_hash(name.p, name.len), 0, name, value);
+}
+
 /* The tail, or for a record without one what auditd's would have held;
  * then, with interpret = full, what ausearch -i shows for the rest. */
 static void put_tail(struct event_json *w, struct buffer *b,
@@ -892,15 +956,9 @@ static void put_tail(struct event_json *w, struct buffer *b,
 		event_fields_begin(&fields, w->event, index, false);
 		n = interpret_fields(w->interp, r, &fields, &names, &values);
 	}
-	for (i = 0; i < n; i++) {
-		/* upper-case letters, digits and '_' (all but hostile names):
-		 * written as they are, not through the escaper */
-		if (upper_name_is_plain(names[i]))
-			event_json_member_n(b, first, names[i].p, names[i].len);
-		else
-			put_member_name(b, names[i], first);
-		json_put_string(b, values[i].p, values[i].len);
-	}
+	for (i = 0; i < n; i++)
+		put_interpretation(w, b, first, r->type, i, names[i],
+				   values[i]);
 }
 
 static void argv_add(struct event_json *w, const char *p, size_t n)
