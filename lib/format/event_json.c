@@ -606,9 +606,9 @@ static inline bool short_bytes_equal(const char *a, const char *b, size_t n)
 /* Writes the kept member m under name, unless the object holds the name
  * already (false: nothing written, the caller writes it renamed). Copied
  * 16 bytes at a time: the entry holds FIELD_MEMO_JSON, a multiple of 16. */
-static inline bool memo_replay(struct buffer *b, struct object_state *o,
-			       const struct field_memo_entry *m,
-			       struct span name)
+static inline __attribute__((always_inline)) bool
+memo_replay(struct buffer *b, struct object_state *o,
+	    const struct field_memo_entry *m, struct span name)
 {
 	bool comma;
 	size_t k;
@@ -906,7 +906,9 @@ static void put_interpretation(struct event_json *w, struct buffer *b,
 
 	if (w->fields && pos < FIELD_MEMO_POSITIONS) {
 		m = &w->fields->interp[type & (FIELD_MEMO_TYPES - 1)][pos];
-		if (m->name_len == name.len &&
+		/* json_len: an entry never filled would match an empty
+		 * name and value (a body key holds at least its '=') */
+		if (m->json_len && m->name_len == name.len &&
 		    m->key_len == name.len + value.len &&
 		    short_bytes_equal(m->key, name.p, name.len) &&
 		    short_bytes_equal(m->key + name.len, value.p, value.len) &&
