@@ -1073,6 +1073,19 @@ static size_t laurel_name_len(const char *p, const char *end)
 	return (size_t)(q - p);
 }
 
+/* Where the text of msg='...' begins: the byte after the quote, found back
+ * from first, the first field the tokenizer read inside msg. NULL when
+ * there is no msg=' before it. */
+static const char *msg_text_start(const struct record *r,
+				  const struct field *first)
+{
+	const char *start = r->body.p, *p = first->name.p;
+
+	while (p - start >= 5 && memcmp(p - 5, "msg='", 5) != 0)
+		p--;
+	return p - start < 5 ? NULL : p;
+}
+
 /* msg='avc:  received policyload notice (seqno=2)  exe=...': text that
  * opens msg with "name:" is a member for laurel (0.6.4 on), its value the
  * words up to the next " name=". first is the first field the tokenizer
@@ -1080,13 +1093,11 @@ static size_t laurel_name_len(const char *p, const char *end)
 static void put_msg_label(struct buffer *b, const struct record *r,
 			  const struct field *first, struct object_state *inner)
 {
-	const char *start = r->body.p, *end = r->body.p + r->body.len;
-	const char *p = first->name.p, *v, *q, *stop;
+	const char *end = r->body.p + r->body.len;
+	const char *p = msg_text_start(r, first), *v, *q, *stop;
 	size_t n;
 
-	while (p - start >= 5 && memcmp(p - 5, "msg='", 5) != 0)
-		p--;
-	if (p - start < 5)
+	if (!p)
 		return;
 	n = laurel_name_len(p, first->name.p);
 	if (n == 0 || p + n >= first->name.p || p[n] != ':')
@@ -1139,17 +1150,15 @@ static const char *msg_last_nested_end(const struct record *r)
 static bool msg_is_free_text(const struct record *r, const struct field *first,
 			     struct span *text)
 {
-	const char *start = r->body.p, *end = r->body.p + r->body.len;
-	const char *p = first->name.p, *q, *close;
+	const char *end = r->body.p + r->body.len;
+	const char *p = msg_text_start(r, first), *close;
 	size_t n;
 
-	while (p - start >= 5 && memcmp(p - 5, "msg='", 5) != 0)
-		p--;
-	if (p - start < 5)
-		return false;
-	for (q = p; q < first->name.p && *q == ' '; q++)
-		;
-	if (q == first->name.p)
+	/* msg=' comm="systemd-update-utmp" ...' (SYSTEM_BOOT, SYSTEM_RUNLEVEL)
+	 * opens with a space: laurel (0.5.1, and later laurel's parser, which
+	 * splits only 'name=value ...' that opens with a name) writes it as a
+	 * string, so a space there makes it one too. */
+	if (!p || p == first->name.p)
 		return false;
 	n = laurel_name_len(p, first->name.p);
 	if (n && p + n < first->name.p && p[n] == ':')
