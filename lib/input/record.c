@@ -344,7 +344,10 @@ scan_word(const char *p, const char *end, const char **eq)
 	return q;
 }
 
-/* Trailing punctuation auparse strips from values. */
+/* Trailing punctuation auparse strips from values. A ')' goes only when
+ * the value opens none: it closes a '(' before the name, as in
+ * "(seqno=2)"; auparse also cuts the kernel's spi=512(0x200) and
+ * nlbl_domain=(default), which then read "512(0x200" and "(default". */
 static inline __attribute__((always_inline)) void trim_value(struct span *v)
 {
 	char last = v->len ? v->p[v->len - 1] : 0;
@@ -358,8 +361,8 @@ static inline __attribute__((always_inline)) void trim_value(struct span *v)
 		v->len--;
 	if (v->len && v->p[v->len - 1] == '\'')
 		v->len--;
-	if (v->len && v->p[v->len - 1] == ')' && !span_eq(*v, "(none)") &&
-	    !span_eq(*v, "(null)"))
+	if (v->len && v->p[v->len - 1] == ')' &&
+	    !memchr(v->p, '(', v->len - 1))   /* (none), (null) too */
 		v->len--;
 }
 
